@@ -1,0 +1,66 @@
+//! One file per subcommand: arguments -> pipeline -> render. No logic of their own.
+
+pub mod plan;
+pub mod resolve;
+pub mod validate;
+
+use crate::load::display_path;
+use crate::pipeline::{self, Checked};
+use crate::report::{self, HumanOptions};
+use crate::{Context, Exit, Outcome};
+
+/// Loads and links the tree; a root that cannot be loaded is trouble (exit 2).
+fn check(context: &Context) -> Result<Checked, Outcome> {
+    pipeline::check_tree(&context.root, context.follow_links).map_err(|e| {
+        Outcome::trouble(format!(
+            "{e}\nhelp: pass --dir DIR (or set OSLINKER_DIR) to the folder that holds your manifests"
+        ))
+    })
+}
+
+fn human_options(context: &Context) -> HumanOptions {
+    HumanOptions {
+        color: context.color,
+        width: context.width,
+    }
+}
+
+/// For commands that need a sound tree: an invalid one gets its diagnostics and exit 1
+/// rather than an answer built from broken input. Warnings get a one-line note.
+fn require_valid(context: &Context, checked: &Checked) -> Result<String, Outcome> {
+    let errors = checked.errors();
+    if errors > 0 {
+        let mut outcome = Outcome::new(Exit::No);
+        let shown: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+        let summary = format!(
+            "{} in `{}`; nothing resolved (run `oslinker validate` for details)",
+            report::plural(errors, "error"),
+            display_path(&context.root)
+        );
+        outcome.stderr = report::human(&checked.sources, &shown, Some(&summary), &human_options(context));
+        return Err(outcome);
+    }
+    let warnings = checked.warnings();
+    if warnings > 0 && !context.quiet {
+        return Ok(format!(
+            "note: {} in the tree (run `oslinker validate`)\n",
+            report::plural(warnings, "warning")
+        ));
+    }
+    Ok(String::new())
+}
+
+/// Resolves `--env` (an id or a name) to an environment id; an unknown one is a usage error.
+fn environment_arg(checked: &Checked, env: Option<&str>) -> Result<Option<String>, Outcome> {
+    let Some(env) = env else { return Ok(None) };
+    match checked.linked.environment_id(env) {
+        Some(id) => Ok(Some(id.to_string())),
+        None => {
+            let known: Vec<&str> = checked.linked.environments.keys().map(String::as_str).collect();
+            Err(Outcome::trouble(format!(
+                "unknown environment `{env}` (--env)\nhelp: environments in this tree: {}",
+                known.join(", ")
+            )))
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! The one diagnostic type every stage produces. Stages collect diagnostics and never stop at
+//! the first problem; the reporters in `report` turn the collected list into each format.
+
+use crate::load::source::{FileId, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Stable diagnostic codes. People search for them and CI scripts filter on them:
+/// never renumber one, only add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    // Files and syntax.
+    Syntax,
+    UnreadableFile,
+    NotText,
+    LimitExceeded,
+    NoManifests,
+    SymlinkLoop,
+    // Schema: the shape of one document.
+    MissingKind,
+    UnknownKind,
+    BadApiVersion,
+    UnknownField,
+    MissingField,
+    WrongType,
+    InvalidEnumValue,
+    InvalidId,
+    InvalidCapability,
+    InvalidValue,
+    DuplicateKey,
+    // Links between documents.
+    DuplicateId,
+    UnknownProcess,
+    UnknownEnvironment,
+    UnknownPlatform,
+    UnknownProvider,
+    BindingTypeNotSupported,
+    VersionMismatch,
+    CapabilityConflict,
+    UnservedRequirement,
+    // Warnings.
+    RequirementNotRunning,
+    BindingEnvironmentMismatch,
+    LiteralSecret,
+}
+
+impl Code {
+    pub const ALL: [Code; 29] = [
+        Code::Syntax,
+        Code::UnreadableFile,
+        Code::NotText,
+        Code::LimitExceeded,
+        Code::NoManifests,
+        Code::SymlinkLoop,
+        Code::MissingKind,
+        Code::UnknownKind,
+        Code::BadApiVersion,
+        Code::UnknownField,
+        Code::MissingField,
+        Code::WrongType,
+        Code::InvalidEnumValue,
+        Code::InvalidId,
+        Code::InvalidCapability,
+        Code::InvalidValue,
+        Code::DuplicateKey,
+        Code::DuplicateId,
+        Code::UnknownProcess,
+        Code::UnknownEnvironment,
+        Code::UnknownPlatform,
+        Code::UnknownProvider,
+        Code::BindingTypeNotSupported,
+        Code::VersionMismatch,
+        Code::CapabilityConflict,
+        Code::UnservedRequirement,
+        Code::RequirementNotRunning,
+        Code::BindingEnvironmentMismatch,
+        Code::LiteralSecret,
+    ];
+
+    /// The stable code, e.g. `E0202`.
+    pub fn id(self) -> &'static str {
+        self.info().0
+    }
+
+    /// A short kebab-case name, e.g. `unknown-process`.
+    pub fn name(self) -> &'static str {
+        self.info().1
+    }
+
+    /// One line saying what the rule checks (used as the SARIF rule description).
+    pub fn summary(self) -> &'static str {
+        self.info().2
+    }
+
+    pub fn severity(self) -> Severity {
+        if self.id().starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+
+    fn info(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Code::Syntax => ("E0001", "syntax", "the file is not valid YAML or TOML"),
+            Code::UnreadableFile => ("E0002", "unreadable-file", "the file could not be read"),
+            Code::NotText => ("E0003", "not-text", "the file is not UTF-8 text"),
+            Code::LimitExceeded => (
+                "E0004",
+                "limit-exceeded",
+                "the file is too large, too deeply nested or expands too many aliases",
+            ),
+            Code::NoManifests => ("E0005", "no-manifests", "the tree holds no manifests"),
+            Code::SymlinkLoop => ("E0006", "symlink-loop", "a symbolic link loops back"),
+            Code::MissingKind => ("E0101", "missing-kind", "a manifest has no `kind`"),
+            Code::UnknownKind => ("E0102", "unknown-kind", "a manifest's `kind` is not known"),
+            Code::BadApiVersion => (
+                "E0103",
+                "bad-api-version",
+                "`apiVersion` is not `oslinker/v1`",
+            ),
+            Code::UnknownField => ("E0104", "unknown-field", "a field is not known"),
+            Code::MissingField => ("E0105", "missing-field", "a required field is missing"),
+            Code::WrongType => ("E0106", "wrong-type", "a value has the wrong type"),
+            Code::InvalidEnumValue => (
+                "E0107",
+                "invalid-enum-value",
+                "a value is not one of the allowed ones",
+            ),
+            Code::InvalidId => ("E0108", "invalid-id", "an id has invalid syntax"),
+            Code::InvalidCapability => (
+                "E0109",
+                "invalid-capability",
+                "a capability name has invalid syntax",
+            ),
+            Code::InvalidValue => ("E0110", "invalid-value", "a value is out of its range"),
+            Code::DuplicateKey => ("E0111", "duplicate-key", "a mapping has the same key twice"),
+            Code::DuplicateId => ("E0201", "duplicate-id", "two manifests of a kind share an id"),
+            Code::UnknownProcess => ("E0202", "unknown-process", "a process id is not defined"),
+            Code::UnknownEnvironment => (
+                "E0203",
+                "unknown-environment",
+                "an environment is not defined",
+            ),
+            Code::UnknownPlatform => ("E0204", "unknown-platform", "a platform is not defined"),
+            Code::UnknownProvider => ("E0205", "unknown-provider", "a provider is not defined"),
+            Code::BindingTypeNotSupported => (
+                "E0206",
+                "binding-type-not-supported",
+                "the process's platform cannot have this binding type",
+            ),
+            Code::VersionMismatch => (
+                "E0207",
+                "version-mismatch",
+                "the runtime version does not fit the platform",
+            ),
+            Code::CapabilityConflict => (
+                "E0208",
+                "capability-conflict",
+                "a capability is mapped in two capability maps",
+            ),
+            Code::UnservedRequirement => (
+                "E0209",
+                "unserved-requirement",
+                "no provider can serve a required capability",
+            ),
+            Code::RequirementNotRunning => (
+                "W0301",
+                "requirement-not-running",
+                "only providers that are not running (here) serve a required capability",
+            ),
+            Code::BindingEnvironmentMismatch => (
+                "W0302",
+                "binding-environment-mismatch",
+                "a binding is for an environment its process does not run in",
+            ),
+            Code::LiteralSecret => (
+                "W0303",
+                "literal-secret",
+                "a literal value under a secret-looking variable name",
+            ),
+        }
+    }
+}
+
+/// A second place involved in a problem (the first definition of a duplicate, say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    /// The file the problem is in (for tree-level problems, the root folder).
+    pub file: FileId,
+    /// The offending key or value; `None` for whole-file problems such as an unreadable file.
+    pub span: Option<Span>,
+    /// A short text for the snippet label.
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at a span, with the code's own severity.
+    pub fn at(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            file: span.file,
+            span: Some(span),
+            label: None,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// A diagnostic about a whole file.
+    pub fn in_file(code: Code, file: FileId, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            file,
+            span: None,
+            label: None,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sort diagnostics by file, position and code so every run prints them in the same order.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (a.file, a.span.map(|s| (s.start, s.end)), a.code, &a.message).cmp(&(
+            b.file,
+            b.span.map(|s| (s.start, s.end)),
+            b.code,
+            &b.message,
+        ))
+    });
+    // Two rules may meet at one place with the same words (a YAML alias repeats its anchor's
+    // spans); one report is enough.
+    diagnostics.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let ids: HashSet<_> = Code::ALL.iter().map(|c| c.id()).collect();
+        let names: HashSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(ids.len(), Code::ALL.len());
+        assert_eq!(names.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn warnings_are_the_w_codes() {
+        assert_eq!(Code::LiteralSecret.severity(), Severity::Warning);
+        assert_eq!(Code::DuplicateId.severity(), Severity::Error);
+    }
+}

@@ -1,0 +1,109 @@
+//! oslinker turns a tree of YAML/TOML manifests about AI agents into a checked, linked,
+//! explainable plan.
+//!
+//! The pipeline, one module per stage:
+//! `load` (files -> spanned documents) -> `model` (typed manifests) -> `link` (indexes,
+//! reference checks, routing) -> `plan` (the resolved view) -> `render` / `report` (output).
+//! `commands` holds one thin file per subcommand.
+
+pub mod cli;
+mod commands;
+pub mod diagnostic;
+pub mod link;
+pub mod load;
+pub mod model;
+mod output;
+pub mod pipeline;
+pub mod plan;
+mod render;
+pub mod report;
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, ColorChoice, Command};
+pub use output::{Exit, Outcome};
+
+/// What every command needs besides its own arguments.
+pub struct Context {
+    pub root: PathBuf,
+    pub follow_links: bool,
+    pub quiet: bool,
+    /// Colour on stderr.
+    pub color: bool,
+    /// Width to wrap human output at.
+    pub width: usize,
+}
+
+/// Runs oslinker with these arguments (the first is the program name) and returns the exit
+/// code: 0 success, 1 the answer is "no", 2 trouble.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            // --help and --version are not errors.
+            let exit = if error.use_stderr() { Exit::Trouble } else { Exit::Success };
+            let _ = error.print();
+            return exit.into();
+        }
+    };
+    let outcome = match context(&cli) {
+        Ok(context) => match &cli.command {
+            Command::Validate(args) => commands::validate::run(&context, args),
+            Command::Resolve(args) => commands::resolve::run(&context, args),
+            Command::Plan(args) => commands::plan::run(&context, args),
+        },
+        Err(message) => Outcome::trouble(message),
+    };
+    output::emit(outcome).into()
+}
+
+fn context(cli: &Cli) -> Result<Context, String> {
+    let global = &cli.global;
+    let root = match &global.dir {
+        Some(dir) => dir.clone(),
+        None => find_default_root()?,
+    };
+    let color = match global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 40)
+        .unwrap_or(100);
+    Ok(Context {
+        root,
+        follow_links: global.follow_links,
+        quiet: global.quiet,
+        color,
+        width,
+    })
+}
+
+/// `linker.d` in the current directory or the nearest parent that has one.
+fn find_default_root() -> Result<PathBuf, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    cwd.ancestors()
+        .map(|dir| dir.join("linker.d"))
+        .find(|candidate| candidate.is_dir())
+        .map(|found| relative_to(&found, &cwd))
+        .ok_or_else(|| {
+            "no `linker.d` directory here or in any parent directory\n\
+             help: run oslinker where your manifests are, or pass --dir DIR (or set OSLINKER_DIR)"
+                .to_string()
+        })
+}
+
+/// `found` relative to `cwd` when it is inside it, for shorter paths in messages.
+fn relative_to(found: &Path, cwd: &Path) -> PathBuf {
+    found.strip_prefix(cwd).map_or_else(|_| found.to_path_buf(), Path::to_path_buf)
+}

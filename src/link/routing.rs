@@ -1,0 +1,174 @@
+//! Capability routing: which providers serve a capability, in what order, and which of them
+//! are eligible now.
+//!
+//! Ranking: the map key equal to the capability, or else the longest key that is a dotted
+//! prefix of it (`code.generation.rust` -> `code.generation` -> `code`), gives the candidates
+//! in map order; then every Process or Provider that advertises the capability (or that key)
+//! in `capabilities` and is not listed yet, by id. A candidate backed by a process is eligible
+//! only while that process is running (and, with an environment, runs in it); a provider with
+//! no process is always eligible.
+
+use super::Linked;
+use crate::model::Status;
+
+/// Why a candidate is on the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Listed under `key` in the capability map, at `position` (1-based).
+    Mapped { key: String, position: usize },
+    /// Lists the capability (or the matched key) in its own `capabilities`.
+    Advertised,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub id: String,
+    pub platform: String,
+    /// The process that backs it; `None` for a hosted provider.
+    pub process: Option<String>,
+    pub status: Option<Status>,
+    /// The environment (id) of the backing process.
+    pub environment: Option<String>,
+    pub source: Source,
+    pub eligible: bool,
+    /// Why it is eligible or not, in words.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    pub capability: String,
+    /// The map key that matched, if any.
+    pub matched: Option<String>,
+    /// Every candidate in rank order, eligible or not.
+    pub candidates: Vec<Candidate>,
+}
+
+impl Resolution {
+    pub fn eligible(&self) -> impl Iterator<Item = &Candidate> {
+        self.candidates.iter().filter(|c| c.eligible)
+    }
+}
+
+/// The map key that routes `capability`: itself, or its longest dotted prefix in the map.
+pub fn matching_key<'a>(linked: &'a Linked, capability: &str) -> Option<&'a str> {
+    let mut key = capability;
+    loop {
+        if let Some((k, _)) = linked.routes.get_key_value(key) {
+            return Some(k);
+        }
+        key = &key[..key.rfind('.')?];
+    }
+}
+
+/// Ranks every candidate for `capability`. `environment` (an id) restricts eligible
+/// process-backed candidates to processes running there.
+pub fn resolve(linked: &Linked, capability: &str, environment: Option<&str>) -> Resolution {
+    let matched = matching_key(linked, capability);
+    let mut candidates: Vec<Candidate> = Vec::new();
+    if let Some(key) = matched {
+        for (index, id) in linked.routes[key].providers.iter().enumerate() {
+            if candidates.iter().any(|c| c.id == id.value) {
+                continue;
+            }
+            let source = Source::Mapped {
+                key: key.to_string(),
+                position: index + 1,
+            };
+            if let Some(candidate) = candidate(linked, &id.value, source, environment) {
+                candidates.push(candidate);
+            }
+        }
+    }
+    let advertises = |caps: &[crate::model::Located<String>]| {
+        caps.iter()
+            .any(|c| c.value == capability || Some(c.value.as_str()) == matched)
+    };
+    let mut advertised: Vec<&str> = linked
+        .providers
+        .values()
+        .filter(|p| advertises(&p.capabilities))
+        .map(|p| p.id.value.as_str())
+        .chain(
+            linked
+                .processes
+                .values()
+                .filter(|p| advertises(&p.capabilities))
+                .map(|p| p.id.value.as_str()),
+        )
+        .collect();
+    advertised.sort_unstable();
+    advertised.dedup();
+    for id in advertised {
+        if !candidates.iter().any(|c| c.id == id) {
+            if let Some(candidate) = candidate(linked, id, Source::Advertised, environment) {
+                candidates.push(candidate);
+            }
+        }
+    }
+    Resolution {
+        capability: capability.to_string(),
+        matched: matched.map(str::to_string),
+        candidates,
+    }
+}
+
+/// Describes one candidate; `None` when the id names nothing (a dangling map entry, which
+/// validation reports).
+fn candidate(
+    linked: &Linked,
+    id: &str,
+    source: Source,
+    environment: Option<&str>,
+) -> Option<Candidate> {
+    let platform = match (linked.providers.get(id), linked.processes.get(id)) {
+        (Some(provider), _) => provider.platform.value.clone(),
+        (None, Some(process)) => process.platform.value.clone(),
+        (None, None) => return None,
+    };
+    let mut candidate = Candidate {
+        id: id.to_string(),
+        platform,
+        process: None,
+        status: None,
+        environment: None,
+        source,
+        eligible: true,
+        reason: String::new(),
+    };
+    let Some(process_id) = linked.backing_process(id) else {
+        candidate.reason = "hosted provider (no process to be running)".to_string();
+        return Some(with_source(candidate));
+    };
+    candidate.process = Some(process_id.to_string());
+    let Some(process) = linked.processes.get(process_id) else {
+        candidate.eligible = false;
+        candidate.reason = format!("backing process `{process_id}` is not defined");
+        return Some(with_source(candidate));
+    };
+    let status = process.status.value;
+    let process_env = linked.process_environment(process).map(str::to_string);
+    candidate.status = Some(status);
+    candidate.environment.clone_from(&process_env);
+    let env_shown = process_env.as_deref().unwrap_or("an unknown environment");
+    if status != Status::Running {
+        candidate.eligible = false;
+        candidate.reason = format!("process `{process_id}` is {status}");
+    } else if let Some(wanted) = environment.filter(|w| process_env.as_deref() != Some(w)) {
+        candidate.eligible = false;
+        candidate.reason = format!("process `{process_id}` runs in {env_shown}, not {wanted}");
+    } else {
+        candidate.reason = format!("process `{process_id}` is running in {env_shown}");
+    }
+    Some(with_source(candidate))
+}
+
+/// Prefixes the reason with how the candidate got on the list.
+fn with_source(mut candidate: Candidate) -> Candidate {
+    let how = match &candidate.source {
+        Source::Mapped { key, position } => format!("mapped under `{key}` (#{position})"),
+        Source::Advertised => "advertises the capability".to_string(),
+    };
+    candidate.reason = format!("{how}; {}", candidate.reason);
+    candidate
+}

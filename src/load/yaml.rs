@@ -1,0 +1,422 @@
+//! YAML to [`Node`] trees, one per document, built from saphyr-parser's event stream.
+//!
+//! Building the tree ourselves (rather than through serde) keeps a span on every key and value,
+//! lets us resolve scalars by the YAML 1.2 core schema only (`NO` stays a string), and bounds
+//! the work: nesting depth and the number of values a document may expand to through aliases
+//! (a "billion laughs" document stops at the budget with a clear error).
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
+
+use super::Limits;
+use super::node::{Entry, Node, Value};
+use super::source::{FileId, Span};
+use crate::diagnostic::{Code, Diagnostic};
+
+/// Parses every document of `text`. Documents before a syntax error are kept; the error is
+/// reported and the rest of the file is skipped (a YAML parser cannot resynchronise).
+/// `base` is the byte offset of `text` in the file (after a byte-order mark).
+pub fn parse(
+    text: &str,
+    base: usize,
+    file: FileId,
+    limits: &Limits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Node> {
+    let mut builder = Builder {
+        offsets: Offsets::new(text, base),
+        file,
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        nodes_in_document: 0,
+        documents: Vec::new(),
+        diagnostics,
+    };
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        let step = match event {
+            Ok((event, span)) => builder.event(event, span.start, span.end),
+            Err(error) => Err(builder.syntax_error(&error)),
+        };
+        if let Err(diagnostic) = step {
+            builder.diagnostics.push(diagnostic);
+            break;
+        }
+    }
+    builder.documents
+}
+
+/// Converts saphyr's character indices to byte offsets in the file.
+struct Offsets {
+    base: usize,
+    /// Byte offset of each character, or `None` when the text is ASCII (they are equal).
+    of_char: Option<Vec<usize>>,
+    len: usize,
+}
+
+impl Offsets {
+    fn new(text: &str, base: usize) -> Self {
+        let of_char = (!text.is_ascii()).then(|| text.char_indices().map(|(i, _)| i).collect());
+        Offsets {
+            base,
+            of_char,
+            len: text.len(),
+        }
+    }
+
+    fn byte(&self, marker: Marker) -> usize {
+        let index = marker.index();
+        let offset = match &self.of_char {
+            None => index.min(self.len),
+            Some(table) => table.get(index).copied().unwrap_or(self.len),
+        };
+        self.base + offset
+    }
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        entries: Vec<Entry>,
+        key: Option<(String, Span)>,
+    },
+}
+
+struct Builder<'a> {
+    offsets: Offsets,
+    file: FileId,
+    limits: &'a Limits,
+    stack: Vec<Frame>,
+    /// Anchored nodes with their size in values, for aliases to copy.
+    anchors: HashMap<usize, (Node, usize)>,
+    nodes_in_document: usize,
+    documents: Vec<Node>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn span(&self, start: Marker, end: Marker) -> Span {
+        let start = self.offsets.byte(start);
+        let end = self.offsets.byte(end).max(start);
+        Span::new(self.file, start..end)
+    }
+
+    fn syntax_error(&self, error: &ScanError) -> Diagnostic {
+        let at = self.offsets.byte(*error.marker());
+        Diagnostic::at(
+            Code::Syntax,
+            Span::new(self.file, at..at),
+            format!("YAML syntax error: {}", error.info()),
+        )
+        .with_label("here")
+    }
+
+    fn event(&mut self, event: Event, start: Marker, end: Marker) -> Result<(), Diagnostic> {
+        match event {
+            Event::DocumentStart(_) => {
+                self.anchors.clear();
+                self.nodes_in_document = 0;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let span = self.span(start, end);
+                let keep_string = style != ScalarStyle::Plain
+                    || tag.is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
+                let value = if keep_string {
+                    Value::String(text.into_owned())
+                } else {
+                    resolve_plain(&text)
+                };
+                self.count(1, span)?;
+                self.complete(Node { value, span }, anchor, 1)?;
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                let at = self.offsets.byte(start);
+                if self.stack.len() >= self.limits.max_depth {
+                    return Err(Diagnostic::at(
+                        Code::LimitExceeded,
+                        Span::new(self.file, at..at),
+                        format!(
+                            "the document is nested more than {} levels deep",
+                            self.limits.max_depth
+                        ),
+                    )
+                    .with_help("manifests are shallow; flatten this structure"));
+                }
+                self.count(1, Span::new(self.file, at..at))?;
+                self.stack.push(if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq {
+                        start: at,
+                        anchor,
+                        items: Vec::new(),
+                    }
+                } else {
+                    Frame::Map {
+                        start: at,
+                        anchor,
+                        entries: Vec::new(),
+                        key: None,
+                    }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let end = self.offsets.byte(end);
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        start,
+                        anchor,
+                        items,
+                    }) => (
+                        Node {
+                            span: Span::new(self.file, start..end.max(start)),
+                            value: Value::Seq(items),
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Map {
+                        start,
+                        anchor,
+                        entries,
+                        ..
+                    }) => (
+                        Node {
+                            span: Span::new(self.file, start..end.max(start)),
+                            value: Value::Map(entries),
+                        },
+                        anchor,
+                    ),
+                    None => return Ok(()),
+                };
+                let size = count_values(&node);
+                self.complete(node, anchor, size)?;
+            }
+            Event::Alias(id) => {
+                let span = self.span(start, end);
+                let Some((node, size)) = self.anchors.get(&id).cloned() else {
+                    return Err(Diagnostic::at(Code::Syntax, span, "alias to an unknown anchor"));
+                };
+                self.count(size, span)?;
+                self.complete(node, 0, size)?;
+            }
+            Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentEnd
+            | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    /// Counts values towards the per-document budget, which aliases cannot get around.
+    fn count(&mut self, values: usize, span: Span) -> Result<(), Diagnostic> {
+        self.nodes_in_document += values;
+        if self.nodes_in_document > self.limits.max_values {
+            return Err(Diagnostic::at(
+                Code::LimitExceeded,
+                span,
+                format!(
+                    "the document expands to more than {} values",
+                    self.limits.max_values
+                ),
+            )
+            .with_help("is an alias repeating a large anchor many times? split the document"));
+        }
+        Ok(())
+    }
+
+    /// A node is finished: remember it if anchored, then attach it to its parent.
+    fn complete(&mut self, node: Node, anchor: usize, size: usize) -> Result<(), Diagnostic> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        match self.stack.last_mut() {
+            None => {
+                // A document that is empty (or a bare `null`) holds no manifest.
+                if node.value != Value::Null {
+                    self.documents.push(node);
+                }
+            }
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(key_text(node)?),
+                Some((name, key_span)) => {
+                    if let Some(first) = entries.iter().find(|e| e.key == name) {
+                        self.diagnostics.push(
+                            Diagnostic::at(
+                                Code::DuplicateKey,
+                                key_span,
+                                format!("duplicate key `{name}`"),
+                            )
+                            .with_label("second definition")
+                            .with_related(first.key_span, "first defined here")
+                            .with_help("remove one of the two"),
+                        );
+                    } else {
+                        entries.push(Entry {
+                            key: name,
+                            key_span,
+                            value: node,
+                        });
+                    }
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+/// A mapping key as text; keys must be scalars.
+fn key_text(node: Node) -> Result<(String, Span), Diagnostic> {
+    let text = match node.value {
+        Value::String(s) => s,
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Seq(_) | Value::Map(_) => {
+            return Err(Diagnostic::at(
+                Code::WrongType,
+                node.span,
+                "a mapping key must be a plain value, not a list or mapping",
+            ));
+        }
+    };
+    Ok((text, node.span))
+}
+
+fn count_values(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(count_values).sum(),
+        Value::Map(entries) => entries.iter().map(|e| 1 + count_values(&e.value)).sum(),
+        _ => 0,
+    }
+}
+
+/// Resolves a plain (unquoted) scalar by the YAML 1.2 core schema.
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    if let Some(int) = resolve_int(text) {
+        return Value::Int(int);
+    }
+    let unsigned = text.trim_start_matches(['-', '+']);
+    let float_chars = unsigned
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'));
+    let starts_like_number = unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.');
+    if float_chars && starts_like_number && unsigned.chars().any(|c| c.is_ascii_digit()) {
+        if let Ok(f) = text.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::String(text.to_string())
+}
+
+fn resolve_int(text: &str) -> Option<i64> {
+    if let Some(octal) = text.strip_prefix("0o") {
+        return i64::from_str_radix(octal, 8).ok();
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16).ok();
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_one(text: &str) -> (Vec<Node>, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let docs = parse(text, 0, FileId(0), &Limits::default(), &mut diagnostics);
+        (docs, diagnostics)
+    }
+
+    #[test]
+    fn core_schema_only() {
+        assert_eq!(resolve_plain("NO"), Value::String("NO".into()));
+        assert_eq!(resolve_plain("yes"), Value::String("yes".into()));
+        assert_eq!(resolve_plain("true"), Value::Bool(true));
+        assert_eq!(resolve_plain("8080"), Value::Int(8080));
+        assert_eq!(resolve_plain("0x1F"), Value::Int(31));
+        assert_eq!(resolve_plain("1.0"), Value::Float(1.0));
+        assert_eq!(resolve_plain("1.0.0"), Value::String("1.0.0".into()));
+        assert_eq!(resolve_plain("inf"), Value::String("inf".into()));
+        assert_eq!(resolve_plain("nodejs-20.x"), Value::String("nodejs-20.x".into()));
+        assert_eq!(resolve_plain("~"), Value::Null);
+    }
+
+    #[test]
+    fn spans_are_bytes_and_keys_are_located() {
+        let (docs, diags) = parse_one("name: é\nid: x\n");
+        assert!(diags.is_empty());
+        let map = docs[0].as_map().unwrap();
+        assert_eq!(map[1].key, "id");
+        assert_eq!(map[1].key_span.range(), 9..11);
+        assert_eq!(map[1].value.span.range(), 13..14);
+    }
+
+    #[test]
+    fn several_documents_and_empty_ones() {
+        let (docs, diags) = parse_one("---\na: 1\n---\n---\nb: 2\n");
+        assert!(diags.is_empty());
+        assert_eq!(docs.len(), 2);
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_with_both_places() {
+        let (_, diags) = parse_one("a: 1\nb: 2\na: 3\n");
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::DuplicateKey);
+        assert_eq!(diags[0].related.len(), 1);
+    }
+
+    #[test]
+    fn alias_bombs_hit_the_budget() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = (b'a' + i - 1) as char;
+            let name = (b'a' + i) as char;
+            text.push_str(&format!(
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        let (_, diags) = parse_one(&text);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::LimitExceeded);
+    }
+
+    #[test]
+    fn deep_nesting_hits_the_limit() {
+        let text = "[".repeat(10_000);
+        let (_, diags) = parse_one(&text);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::LimitExceeded);
+    }
+
+    #[test]
+    fn syntax_errors_keep_earlier_documents() {
+        let (docs, diags) = parse_one("a: 1\n---\nb: [1, 2\n");
+        assert_eq!(docs.len(), 1);
+        assert_eq!(diags[0].code, Code::Syntax);
+    }
+}

@@ -1,0 +1,5 @@
+//! oslinker: see the library crate for the pipeline.
+
+fn main() -> std::process::ExitCode {
+    oslinker::run(std::env::args_os())
+}

@@ -1,0 +1,204 @@
+//! Model stage: the typed manifests (one file per kind), read from spanned documents.
+
+pub mod binding;
+pub mod builtin;
+pub mod capability_map;
+pub mod environment;
+pub mod names;
+pub mod platform;
+pub mod process;
+pub mod provider;
+mod read;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::node::Node;
+use crate::load::source::Span;
+pub use binding::{Binding, BindingConfig, BindingType};
+pub use capability_map::CapabilityMap;
+pub use environment::Environment;
+pub use platform::Platform;
+pub use process::{Process, Status};
+pub use provider::Provider;
+use read::Reader;
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Located<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Located { value, span }
+    }
+}
+
+/// A closed set of names, such as a process status.
+pub trait Choice: Sized + Copy + 'static {
+    const NAMES: &'static [&'static str];
+    const VALUES: &'static [Self];
+
+    fn from_name(name: &str) -> Option<Self> {
+        let index = Self::NAMES.iter().position(|n| *n == name)?;
+        Some(Self::VALUES[index])
+    }
+}
+
+/// Declares an enum whose values are written as lowercase names in manifests and output.
+macro_rules! choice {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        $vis enum $name { $($variant),+ }
+
+        impl $crate::model::Choice for $name {
+            const NAMES: &'static [&'static str] = &[$($text),+];
+            const VALUES: &'static [Self] = &[$($name::$variant),+];
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use choice;
+
+/// Every manifest kind, by the name written in `kind`.
+pub const KINDS: [&str; 6] = [
+    "Process",
+    "Environment",
+    "Binding",
+    "Provider",
+    "CapabilityMap",
+    "Platform",
+];
+
+pub const API_VERSION: &str = "oslinker/v1";
+
+/// All manifests of a tree, by kind, in load order.
+#[derive(Debug, Default)]
+pub struct Manifests {
+    pub processes: Vec<Process>,
+    pub environments: Vec<Environment>,
+    pub bindings: Vec<Binding>,
+    pub providers: Vec<Provider>,
+    pub maps: Vec<CapabilityMap>,
+    pub platforms: Vec<Platform>,
+    /// Spans of literal values under secret-looking names, to mask in snippets.
+    pub secret_spans: Vec<Span>,
+}
+
+/// Reads every document into a typed manifest, reporting every problem found.
+pub fn read_documents(documents: &[Node], diagnostics: &mut Vec<Diagnostic>) -> Manifests {
+    let mut manifests = Manifests::default();
+    for document in documents {
+        read_document(document, &mut manifests, diagnostics);
+    }
+    manifests
+}
+
+fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut Vec<Diagnostic>) {
+    let mut reader = Reader::new(diagnostics);
+    let Some(entries) = document.as_map() else {
+        reader.wrong_type(document, "a manifest", "a mapping with a `kind`");
+        return;
+    };
+    let Some(kind_entry) = entries.iter().find(|e| e.key == "kind") else {
+        let at = entries.first().map_or(document.span, |e| e.key_span);
+        reader.diagnostics.push(
+            Diagnostic::at(Code::MissingKind, at, "manifest has no `kind`")
+                .with_label("this manifest")
+                .with_help(format!("add `kind:` with one of: {}", KINDS.join(", "))),
+        );
+        return;
+    };
+    check_api_version(document, &mut reader);
+    let Some(kind) = reader.string(&kind_entry.value, "`kind`") else {
+        return;
+    };
+    let anchor = kind_entry.key_span;
+    match kind.value.as_str() {
+        "Process" => {
+            if let Some(m) = process::read(&mut reader, document, anchor) {
+                manifests.processes.push(m);
+            }
+        }
+        "Environment" => {
+            if let Some(m) = environment::read(&mut reader, document, anchor) {
+                manifests.environments.push(m);
+            }
+        }
+        "Binding" => {
+            if let Some(m) = binding::read(&mut reader, document, anchor) {
+                manifests.bindings.push(m);
+            }
+        }
+        "Provider" => {
+            if let Some(m) = provider::read(&mut reader, document, anchor) {
+                manifests.providers.push(m);
+            }
+        }
+        "CapabilityMap" => {
+            if let Some(m) = capability_map::read(&mut reader, document, anchor) {
+                manifests.maps.push(m);
+            }
+        }
+        "Platform" => {
+            if let Some(m) = platform::read(&mut reader, document, anchor) {
+                manifests.platforms.push(m);
+            }
+        }
+        other => {
+            let mut diagnostic = Diagnostic::at(
+                Code::UnknownKind,
+                kind.span,
+                format!("unknown kind `{other}`"),
+            )
+            .with_label("unknown kind");
+            diagnostic = match names::suggest(other, KINDS) {
+                Some(best) => diagnostic.with_help(format!("did you mean `{best}`?")),
+                None => diagnostic.with_help(format!("kinds are: {}", KINDS.join(", "))),
+            };
+            reader.diagnostics.push(diagnostic);
+        }
+    }
+    manifests.secret_spans.append(&mut reader.secret_spans);
+}
+
+fn check_api_version(document: &Node, reader: &mut Reader) {
+    let Some(entry) = document.get("apiVersion") else {
+        return;
+    };
+    let Some(version) = reader.string(&entry.value, "`apiVersion`") else {
+        return;
+    };
+    if version.value != API_VERSION {
+        reader.diagnostics.push(
+            Diagnostic::at(
+                Code::BadApiVersion,
+                version.span,
+                format!(
+                    "`apiVersion` is `{}`; this oslinker reads `{API_VERSION}`",
+                    version.value
+                ),
+            )
+            .with_label("unsupported version")
+            .with_help(format!("write `apiVersion: {API_VERSION}`, or leave it out")),
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! The one place that writes to stdout and stderr, and the exit codes.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// Exit codes: stable, documented in the README and in `--help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The tree is valid, a provider was found, the plan was printed.
+    Success = 0,
+    /// The answer is "no": validation errors, no eligible provider.
+    No = 1,
+    /// oslinker could not do its job: usage error, missing root, I/O error.
+    Trouble = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}
+
+/// What a command produced: data for stdout, messages for stderr, and the exit code.
+#[derive(Debug)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit: Exit,
+}
+
+impl Outcome {
+    pub fn new(exit: Exit) -> Self {
+        Outcome {
+            stdout: String::new(),
+            stderr: String::new(),
+            exit,
+        }
+    }
+
+    /// oslinker could not do its job: an `error:` line on stderr, exit 2.
+    pub fn trouble(message: impl std::fmt::Display) -> Self {
+        let mut outcome = Outcome::new(Exit::Trouble);
+        outcome.stderr = format!("error: {message}\n");
+        outcome
+    }
+}
+
+/// Writes the outcome. A closed stdout (`oslinker plan | head`) ends quietly: the reader
+/// has what it wanted.
+pub fn emit(outcome: Outcome) -> Exit {
+    // Diagnostics first: they explain the data (or its absence) that follows.
+    let _ = write_all(io::stderr().lock(), &outcome.stderr);
+    match write_all(io::stdout().lock(), &outcome.stdout) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Exit::Success,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "error: cannot write output: {e}");
+            return Exit::Trouble;
+        }
+    }
+    outcome.exit
+}
+
+fn write_all(mut to: impl Write, text: &str) -> io::Result<()> {
+    to.write_all(text.as_bytes())?;
+    to.flush()
+}

@@ -1,0 +1,65 @@
+//! The walk every command shares: load -> read -> link, with every diagnostic collected.
+
+use std::path::Path;
+
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::link::{self, Linked};
+use crate::load::source::{Sources, Span};
+use crate::load::{self, Limits, LoadError};
+use crate::model;
+
+/// A loaded, linked tree and everything found wrong with it.
+pub struct Checked {
+    pub sources: Sources,
+    pub linked: Linked,
+    /// Sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Manifest files found.
+    pub files: usize,
+    /// Manifests (documents) read.
+    pub manifests: usize,
+}
+
+impl Checked {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+pub fn check_tree(root: &Path, follow_links: bool) -> Result<Checked, LoadError> {
+    let loaded = load::load_tree(root, follow_links, &Limits::default())?;
+    let mut sources = loaded.sources;
+    let mut diagnostics = loaded.diagnostics;
+    let manifests = model::read_documents(&loaded.documents, &mut diagnostics);
+    for span in &manifests.secret_spans {
+        sources.get_mut(span.file).mask(span.range());
+    }
+    if loaded.documents.is_empty() {
+        diagnostics.push(
+            Diagnostic::in_file(
+                Code::NoManifests,
+                loaded.root,
+                format!(
+                    "no manifests found under `{}` ({} manifest files)",
+                    sources.get(loaded.root).display,
+                    loaded.files
+                ),
+            )
+            .with_help("add *.yaml, *.yml or *.toml manifests, or point --dir at the right folder"),
+        );
+    }
+    let root_span = Span::new(loaded.root, 0..0);
+    let linked = link::link(manifests, root_span, &mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    Ok(Checked {
+        sources,
+        linked,
+        diagnostics,
+        files: loaded.files,
+        manifests: loaded.documents.len(),
+    })
+}

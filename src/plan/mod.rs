@@ -1,0 +1,224 @@
+//! Plan stage: the resolved view of a linked tree, per process and per capability. Plain,
+//! serialisable data: the JSON and YAML outputs are this struct.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::link::{Linked, routing};
+use crate::model::binding::{Ingress, Mount};
+use crate::model::{Binding, BindingConfig, Process, names};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub format_version: u32,
+    pub processes: Vec<PlannedProcess>,
+    /// Every mapped capability -> its eligible providers in rank order.
+    pub routes: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedProcess {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub process_type: String,
+    pub status: String,
+    pub platform: String,
+    pub runtime_version: Option<String>,
+    /// The environment's id.
+    pub environment: String,
+    /// Effective variables: the environment's defaults, the process's own, then the names
+    /// that secrets bindings provide (as `<secret:STORE:REF>`). Literal values under
+    /// secret-looking names are `<redacted>`.
+    pub env: BTreeMap<String, String>,
+    pub bindings: Vec<PlannedBinding>,
+    pub provides: Vec<String>,
+    pub links: Vec<PlannedLink>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedBinding {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub binding_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    /// Variable -> reference (never a value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mounts: Option<Vec<PlannedMount>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingress: Option<Vec<PlannedIngress>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub egress: Option<Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedMount {
+    pub source: String,
+    pub target: String,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlannedIngress {
+    pub port: u16,
+    pub protocol: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlannedLink {
+    pub capability: String,
+    /// The first eligible provider, or `None` (null) when unresolved.
+    pub provider: Option<String>,
+}
+
+/// What the plan covers.
+#[derive(Debug, Default)]
+pub struct PlanFilter<'a> {
+    /// Only processes in this environment (an id); routes only count processes running there.
+    pub environment: Option<&'a str>,
+    /// Only this process.
+    pub process: Option<&'a str>,
+}
+
+pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
+    let processes = linked
+        .processes
+        .values()
+        .filter(|p| filter.process.is_none_or(|id| p.id.value == id))
+        .filter(|p| filter.environment.is_none_or(|env| linked.process_environment(p) == Some(env)))
+        .map(|p| plan_process(linked, p))
+        .collect();
+    let routes = linked
+        .routes
+        .keys()
+        .map(|capability| {
+            let resolution = routing::resolve(linked, capability, filter.environment);
+            let ids = resolution.eligible().map(|c| c.id.clone()).collect();
+            (capability.clone(), ids)
+        })
+        .collect();
+    Plan {
+        format_version: 1,
+        processes,
+        routes,
+    }
+}
+
+fn plan_process(linked: &Linked, process: &Process) -> PlannedProcess {
+    let environment = linked.process_environment(process).unwrap_or_default();
+    let bindings: Vec<&Binding> = linked
+        .bindings
+        .values()
+        .filter(|b| b.process.value == process.id.value)
+        .filter(|b| linked.environment_id(&b.environment.value) == Some(environment))
+        .collect();
+    let links = process
+        .requires
+        .iter()
+        .map(|required| PlannedLink {
+            capability: required.value.clone(),
+            provider: routing::resolve(linked, &required.value, Some(environment))
+                .eligible()
+                .next()
+                .map(|c| c.id.clone()),
+        })
+        .collect();
+    PlannedProcess {
+        id: process.id.value.clone(),
+        name: process.name.clone(),
+        process_type: process.process_type.to_string(),
+        status: process.status.value.to_string(),
+        platform: process.platform.value.clone(),
+        runtime_version: process.runtime_version.as_ref().map(|v| v.value.clone()),
+        environment: environment.to_string(),
+        env: effective_env(linked, process, environment, &bindings),
+        bindings: bindings.iter().map(|b| plan_binding(b)).collect(),
+        provides: process.capabilities.iter().map(|c| c.value.clone()).collect(),
+        links,
+    }
+}
+
+/// The environment's defaults, overlaid by the process's own variables, overlaid by the
+/// names its secrets bindings provide.
+fn effective_env(
+    linked: &Linked,
+    process: &Process,
+    environment: &str,
+    bindings: &[&Binding],
+) -> BTreeMap<String, String> {
+    let defaults = linked
+        .environments
+        .get(environment)
+        .map(|e| e.env.as_slice())
+        .unwrap_or_default();
+    let mut env: BTreeMap<String, String> = defaults
+        .iter()
+        .chain(&process.env)
+        .map(|(name, value)| {
+            let shown = if names::looks_secret(&name.value) && !value.value.is_empty() {
+                "<redacted>".to_string()
+            } else {
+                value.value.clone()
+            };
+            (name.value.clone(), shown)
+        })
+        .collect();
+    for binding in bindings {
+        if let BindingConfig::Secrets { store, secrets } = &binding.config {
+            for (name, reference) in secrets {
+                env.insert(name.clone(), format!("<secret:{store}:{reference}>"));
+            }
+        }
+    }
+    env
+}
+
+fn plan_binding(binding: &Binding) -> PlannedBinding {
+    let mut planned = PlannedBinding {
+        id: binding.id.value.clone(),
+        binding_type: binding.binding_type.value.to_string(),
+        store: None,
+        secrets: None,
+        mounts: None,
+        ingress: None,
+        egress: None,
+    };
+    match &binding.config {
+        BindingConfig::Secrets { store, secrets } => {
+            planned.store = Some(store.to_string());
+            planned.secrets = Some(secrets.iter().cloned().collect());
+        }
+        BindingConfig::Files { mounts } => {
+            planned.mounts = Some(mounts.iter().map(plan_mount).collect());
+        }
+        BindingConfig::Network { ingress, egress } => {
+            planned.ingress = Some(ingress.iter().map(plan_ingress).collect());
+            planned.egress = Some(egress.clone());
+        }
+        BindingConfig::Invalid => {}
+    }
+    planned
+}
+
+fn plan_mount(mount: &Mount) -> PlannedMount {
+    PlannedMount {
+        source: mount.source.clone(),
+        target: mount.target.clone(),
+        read_only: mount.read_only,
+    }
+}
+
+fn plan_ingress(ingress: &Ingress) -> PlannedIngress {
+    PlannedIngress {
+        port: ingress.port,
+        protocol: ingress.protocol.to_string(),
+    }
+}

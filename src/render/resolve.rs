@@ -1,0 +1,97 @@
+//! `resolve` output: a table, JSON, or bare names.
+
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use crate::link::routing::{Candidate, Resolution};
+
+/// Candidates to show: the eligible ones, or all with `--all`.
+fn shown(resolution: &Resolution, all: bool) -> impl Iterator<Item = &Candidate> {
+    resolution.candidates.iter().filter(move |c| all || c.eligible)
+}
+
+pub fn table(resolution: &Resolution, all: bool, width: usize) -> String {
+    let matched = match &resolution.matched {
+        Some(key) if *key == resolution.capability => "map key matched exactly".to_string(),
+        Some(key) => format!("via map key `{key}`"),
+        None => "no map key; by advertised capabilities".to_string(),
+    };
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(u16::try_from(width).unwrap_or(u16::MAX))
+        .set_header(["RANK", "PROVIDER", "PLATFORM", "PROCESS", "STATUS", "WHY"]);
+    let mut rank = 0;
+    for c in shown(resolution, all) {
+        let rank_cell = if c.eligible {
+            rank += 1;
+            rank.to_string()
+        } else {
+            "-".to_string()
+        };
+        let status = match c.status {
+            Some(status) => status.to_string(),
+            None => "hosted".to_string(),
+        };
+        table.add_row([
+            rank_cell,
+            c.id.clone(),
+            c.platform.clone(),
+            c.process.clone().unwrap_or_else(|| "-".to_string()),
+            status,
+            c.reason.clone(),
+        ]);
+    }
+    let mut out = format!("{} ({matched})\n", resolution.capability);
+    if shown(resolution, all).next().is_some() {
+        out.push_str(table.to_string().trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonResolution<'a> {
+    format_version: u32,
+    capability: &'a str,
+    matched: Option<&'a str>,
+    providers: Vec<JsonProvider<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonProvider<'a> {
+    id: &'a str,
+    platform: &'a str,
+    process: Option<&'a str>,
+    status: Option<String>,
+    environment: Option<&'a str>,
+    eligible: bool,
+    reason: &'a str,
+}
+
+pub fn json(resolution: &Resolution, all: bool) -> String {
+    let providers = shown(resolution, all)
+        .map(|c| JsonProvider {
+            id: &c.id,
+            platform: &c.platform,
+            process: c.process.as_deref(),
+            status: c.status.map(|s| s.to_string()),
+            environment: c.environment.as_deref(),
+            eligible: c.eligible,
+            reason: &c.reason,
+        })
+        .collect();
+    super::json(&JsonResolution {
+        format_version: 1,
+        capability: &resolution.capability,
+        matched: resolution.matched.as_deref(),
+        providers,
+    })
+}
+
+/// Eligible ids, one per line, for shell scripts.
+pub fn names(resolution: &Resolution) -> String {
+    resolution.eligible().map(|c| format!("{}\n", c.id)).collect()
+}

@@ -1,0 +1,167 @@
+//! `--format human`: miette reports with the source snippet and labels, then a summary.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use super::plural;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::source::{Sources, Span};
+
+pub struct HumanOptions {
+    pub color: bool,
+    /// Terminal width to wrap at.
+    pub width: usize,
+}
+
+/// One diagnostic in miette's terms. Related locations in the same file become extra labels;
+/// those in another file become related reports with their own snippet.
+struct Report {
+    message: String,
+    code: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Report>,
+}
+
+impl fmt::Debug for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        (!self.related.is_empty())
+            .then(|| Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as Box<_>)
+    }
+}
+
+fn source_span(span: Span) -> SourceSpan {
+    SourceSpan::new(span.start.into(), span.end - span.start)
+}
+
+fn named_source(sources: &Sources, span: Span) -> NamedSource<String> {
+    let file = sources.get(span.file);
+    NamedSource::new(&file.display, file.snippet_text().to_string())
+}
+
+fn report(sources: &Sources, d: &Diagnostic) -> Report {
+    let mut labels = Vec::new();
+    let mut related = Vec::new();
+    let mut message = d.message.clone();
+    let source = match d.span {
+        Some(span) => {
+            labels.push(LabeledSpan::new_primary_with_span(d.label.clone(), source_span(span)));
+            Some(named_source(sources, span))
+        }
+        None => {
+            // No snippet to show: say which file in the message itself.
+            message = format!("{}: {message}", sources.get(d.file).display);
+            None
+        }
+    };
+    for r in &d.related {
+        if Some(r.span.file) == d.span.map(|s| s.file) {
+            labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), source_span(r.span)));
+        } else {
+            let p = super::position_of(sources, r.span.file, Some(r.span));
+            let (line, column) = p.line_col.unwrap_or((1, 1));
+            related.push(Report {
+                message: format!("{} ({}:{line}:{column})", r.message, p.file),
+                code: String::new(),
+                severity: miette::Severity::Advice,
+                help: None,
+                source: Some(named_source(sources, r.span)),
+                labels: vec![LabeledSpan::new_primary_with_span(Some(r.message.clone()), source_span(r.span))],
+                related: Vec::new(),
+            });
+        }
+    }
+    Report {
+        message,
+        code: format!("{} {}", d.code.id(), d.code.name()),
+        severity: match d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        },
+        help: d.help.clone(),
+        source,
+        labels,
+        related,
+    }
+}
+
+/// Renders every diagnostic, followed by the summary line.
+pub fn human(
+    sources: &Sources,
+    diagnostics: &[Diagnostic],
+    summary: Option<&str>,
+    options: &HumanOptions,
+) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(false)
+        .with_context_lines(1);
+    let mut out = String::new();
+    for d in diagnostics {
+        if handler.render_report(&mut out, &report(sources, d)).is_err() {
+            out.push_str(&d.message);
+        }
+        out.push('\n');
+    }
+    if let Some(summary) = summary {
+        out.push_str(summary);
+        out.push('\n');
+    }
+    out
+}
+
+/// "checked 12 files, 31 manifests: 2 errors, 1 warning".
+pub fn summary_line(files: usize, manifests: usize, errors: usize, warnings: usize) -> String {
+    let problems = if errors + warnings == 0 {
+        "no problems".to_string()
+    } else {
+        format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    };
+    format!(
+        "checked {}, {}: {problems}",
+        plural(files, "file"),
+        plural(manifests, "manifest")
+    )
+}

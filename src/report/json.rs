@@ -1,0 +1,80 @@
+//! `--format json`: the versioned machine-readable report.
+
+use serde::Serialize;
+
+use super::{Position, position, position_of};
+use crate::diagnostic::Diagnostic;
+use crate::load::source::Sources;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report<'a> {
+    format_version: u32,
+    valid: bool,
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<Entry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    file: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    help: Option<&'a str>,
+    related: Vec<RelatedEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelatedEntry<'a> {
+    file: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+}
+
+fn split(p: Position) -> (String, Option<usize>, Option<usize>) {
+    (p.file, p.line_col.map(|(l, _)| l), p.line_col.map(|(_, c)| c))
+}
+
+pub fn json(sources: &Sources, diagnostics: &[Diagnostic], valid: bool) -> String {
+    let entries = diagnostics
+        .iter()
+        .map(|d| {
+            let (file, line, column) = split(position(sources, d));
+            Entry {
+                code: d.code.id(),
+                name: d.code.name(),
+                severity: d.severity.as_str(),
+                message: &d.message,
+                file,
+                line,
+                column,
+                help: d.help.as_deref(),
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| {
+                        let (file, line, column) = split(position_of(sources, r.span.file, Some(r.span)));
+                        RelatedEntry { file, line, column, message: &r.message }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let report = Report {
+        format_version: 1,
+        valid,
+        errors,
+        warnings: diagnostics.len() - errors,
+        diagnostics: entries,
+    };
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    text
+}

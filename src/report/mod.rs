@@ -1,0 +1,48 @@
+//! Reporters: turn the collected diagnostics into each output format. They return text; the
+//! command decides where it goes.
+
+mod github;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+pub use human::{HumanOptions, human, summary_line};
+pub use json::json;
+pub use junit::junit;
+pub use sarif::sarif;
+pub use github::github;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::source::{Sources, Span};
+
+/// Where a diagnostic or a related location points, as users see it.
+pub struct Position {
+    pub file: String,
+    /// 1-based line and column; `None` for whole-file problems.
+    pub line_col: Option<(usize, usize)>,
+    /// 1-based end line and column (exclusive), for formats with regions.
+    pub end: Option<(usize, usize)>,
+}
+
+pub fn position_of(sources: &Sources, file: crate::load::source::FileId, span: Option<Span>) -> Position {
+    let source = sources.get(file);
+    Position {
+        file: source.display.clone(),
+        line_col: span.map(|s| source.line_col(s.start)),
+        end: span.map(|s| source.line_col(s.end)),
+    }
+}
+
+pub fn position(sources: &Sources, diagnostic: &Diagnostic) -> Position {
+    position_of(sources, diagnostic.file, diagnostic.span)
+}
+
+/// "1 error", "2 warnings".
+pub fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
