@@ -4,13 +4,15 @@ use std::path::Path;
 
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::link::{self, Linked};
-use crate::load::source::{Sources, Span};
+use crate::load::source::{FileId, Sources, Span};
 use crate::load::{self, Limits, LoadError};
 use crate::model;
 
 /// A loaded, linked tree and everything found wrong with it.
 pub struct Checked {
     pub sources: Sources,
+    /// The root folder's entry in `sources` (what tree-level diagnostics point at).
+    pub root: FileId,
     pub linked: Linked,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
@@ -57,6 +59,7 @@ pub fn check_tree(root: &Path, follow_links: bool) -> Result<Checked, LoadError>
     diagnostic::sort(&mut diagnostics);
     Ok(Checked {
         sources,
+        root: loaded.root,
         linked,
         diagnostics,
         files: loaded.files,

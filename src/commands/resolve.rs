@@ -30,7 +30,7 @@ pub fn run(context: &Context, args: &ResolveArgs) -> Outcome {
     let mut outcome = Outcome::new(if found { Exit::Success } else { Exit::No });
     outcome.stderr = note;
     outcome.stdout = match args.format {
-        ResolveFormat::Table => render::resolve::table(&resolution, args.all, context.width),
+        ResolveFormat::Table => render::resolve::table(&resolution, args.all),
         ResolveFormat::Json => render::resolve::json(&resolution, args.all),
         ResolveFormat::Name => render::resolve::names(&resolution),
     };

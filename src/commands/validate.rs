@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::diagnostic::Diagnostic;
+use crate::load::source::FileId;
 use crate::report;
 use crate::{Context, Exit, Outcome};
 
@@ -16,10 +17,10 @@ pub fn run(context: &Context, args: &ValidateArgs) -> Outcome {
         Ok(only) => only,
         Err(outcome) => return outcome,
     };
-    let in_scope = |file: crate::load::source::FileId| {
+    let in_scope = |file: FileId| {
         let path = &checked.sources.get(file).path;
         // Tree-level problems (pointing at the root) always count.
-        file == crate::load::source::FileId(0)
+        file == checked.root
             || only.is_empty()
             || std::fs::canonicalize(path).is_ok_and(|p| only.iter().any(|o| p.starts_with(o)))
     };
@@ -45,9 +46,9 @@ pub fn run(context: &Context, args: &ValidateArgs) -> Outcome {
         ValidateFormat::Github => outcome.stdout = report::github(sources, &shown),
         ValidateFormat::Sarif => outcome.stdout = report::sarif(sources, &shown),
         ValidateFormat::Junit => {
-            let files: Vec<String> = (1..sources.len())
-                .map(crate::load::source::FileId)
-                .filter(|&f| in_scope(f))
+            let files: Vec<String> = (0..sources.len())
+                .map(FileId)
+                .filter(|&f| f != checked.root && in_scope(f))
                 .map(|f| sources.get(f).display.clone())
                 .collect();
             outcome.stdout = report::junit(sources, &files, &shown, args.strict);

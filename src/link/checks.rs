@@ -133,7 +133,7 @@ fn check_process(linked: &Linked, process: &Process, diagnostics: &mut Vec<Diagn
             let reasons: Vec<String> = resolution
                 .candidates
                 .iter()
-                .map(|c| format!("`{}`: {}", c.id, c.reason.rsplit("; ").next().unwrap_or_default()))
+                .map(|c| format!("`{}`: {}", c.id, c.reason))
                 .collect();
             diagnostics.push(
                 Diagnostic::at(

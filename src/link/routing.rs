@@ -31,7 +31,7 @@ pub struct Candidate {
     pub environment: Option<String>,
     pub source: Source,
     pub eligible: bool,
-    /// Why it is eligible or not, in words.
+    /// Why it is eligible or not, in a few words.
     pub reason: String,
 }
 
@@ -137,14 +137,14 @@ fn candidate(
         reason: String::new(),
     };
     let Some(process_id) = linked.backing_process(id) else {
-        candidate.reason = "hosted provider (no process to be running)".to_string();
-        return Some(with_source(candidate));
+        candidate.reason = "hosted (no process)".to_string();
+        return Some(candidate);
     };
     candidate.process = Some(process_id.to_string());
     let Some(process) = linked.processes.get(process_id) else {
         candidate.eligible = false;
-        candidate.reason = format!("backing process `{process_id}` is not defined");
-        return Some(with_source(candidate));
+        candidate.reason = "backing process not defined".to_string();
+        return Some(candidate);
     };
     let status = process.status.value;
     let process_env = linked.process_environment(process).map(str::to_string);
@@ -153,22 +153,23 @@ fn candidate(
     let env_shown = process_env.as_deref().unwrap_or("an unknown environment");
     if status != Status::Running {
         candidate.eligible = false;
-        candidate.reason = format!("process `{process_id}` is {status}");
+        candidate.reason = status.to_string();
     } else if let Some(wanted) = environment.filter(|w| process_env.as_deref() != Some(w)) {
         candidate.eligible = false;
-        candidate.reason = format!("process `{process_id}` runs in {env_shown}, not {wanted}");
+        candidate.reason = format!("runs in {env_shown}, not {wanted}");
     } else {
-        candidate.reason = format!("process `{process_id}` is running in {env_shown}");
+        candidate.reason = format!("running in {env_shown}");
     }
-    Some(with_source(candidate))
+    Some(candidate)
 }
 
-/// Prefixes the reason with how the candidate got on the list.
-fn with_source(mut candidate: Candidate) -> Candidate {
-    let how = match &candidate.source {
-        Source::Mapped { key, position } => format!("mapped under `{key}` (#{position})"),
-        Source::Advertised => "advertises the capability".to_string(),
-    };
-    candidate.reason = format!("{how}; {}", candidate.reason);
-    candidate
+impl Candidate {
+    /// How the candidate got on the list: `map #1` (its place under the matched key) or
+    /// `advertised`.
+    pub fn via(&self) -> String {
+        match &self.source {
+            Source::Mapped { position, .. } => format!("map #{position}"),
+            Source::Advertised => "advertised".to_string(),
+        }
+    }
 }

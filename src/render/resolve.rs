@@ -1,6 +1,6 @@
 //! `resolve` output: a table, JSON, or bare names.
 
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{Table, presets};
 use serde::Serialize;
 
 use crate::link::routing::{Candidate, Resolution};
@@ -10,7 +10,7 @@ fn shown(resolution: &Resolution, all: bool) -> impl Iterator<Item = &Candidate>
     resolution.candidates.iter().filter(move |c| all || c.eligible)
 }
 
-pub fn table(resolution: &Resolution, all: bool, width: usize) -> String {
+pub fn table(resolution: &Resolution, all: bool) -> String {
     let matched = match &resolution.matched {
         Some(key) if *key == resolution.capability => "map key matched exactly".to_string(),
         Some(key) => format!("via map key `{key}`"),
@@ -19,9 +19,7 @@ pub fn table(resolution: &Resolution, all: bool, width: usize) -> String {
     let mut table = Table::new();
     table
         .load_preset(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(u16::try_from(width).unwrap_or(u16::MAX))
-        .set_header(["RANK", "PROVIDER", "PLATFORM", "PROCESS", "STATUS", "WHY"]);
+        .set_header(["RANK", "PROVIDER", "PLATFORM", "PROCESS", "VIA", "WHY"]);
     let mut rank = 0;
     for c in shown(resolution, all) {
         let rank_cell = if c.eligible {
@@ -30,23 +28,21 @@ pub fn table(resolution: &Resolution, all: bool, width: usize) -> String {
         } else {
             "-".to_string()
         };
-        let status = match c.status {
-            Some(status) => status.to_string(),
-            None => "hosted".to_string(),
-        };
         table.add_row([
             rank_cell,
             c.id.clone(),
             c.platform.clone(),
             c.process.clone().unwrap_or_else(|| "-".to_string()),
-            status,
+            c.via(),
             c.reason.clone(),
         ]);
     }
     let mut out = format!("{} ({matched})\n", resolution.capability);
     if shown(resolution, all).next().is_some() {
-        out.push_str(table.to_string().trim_end());
-        out.push('\n');
+        for line in table.to_string().lines() {
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
     }
     out
 }
@@ -68,6 +64,7 @@ struct JsonProvider<'a> {
     status: Option<String>,
     environment: Option<&'a str>,
     eligible: bool,
+    via: String,
     reason: &'a str,
 }
 
@@ -80,6 +77,7 @@ pub fn json(resolution: &Resolution, all: bool) -> String {
             status: c.status.map(|s| s.to_string()),
             environment: c.environment.as_deref(),
             eligible: c.eligible,
+            via: c.via(),
             reason: &c.reason,
         })
         .collect();
