@@ -148,7 +148,11 @@ impl Code {
             ),
             Code::InvalidValue => ("E0110", "invalid-value", "a value is out of its range"),
             Code::DuplicateKey => ("E0111", "duplicate-key", "a mapping has the same key twice"),
-            Code::DuplicateId => ("E0201", "duplicate-id", "two manifests of a kind share an id"),
+            Code::DuplicateId => (
+                "E0201",
+                "duplicate-id",
+                "two manifests of a kind share an id",
+            ),
             Code::UnknownProcess => ("E0202", "unknown-process", "a process id is not defined"),
             Code::UnknownEnvironment => (
                 "E0203",

@@ -46,7 +46,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             // --help and --version are not errors.
-            let exit = if error.use_stderr() { Exit::Trouble } else { Exit::Success };
+            let exit = if error.use_stderr() {
+                Exit::Trouble
+            } else {
+                Exit::Success
+            };
             let _ = error.print();
             return exit.into();
         }
@@ -72,7 +76,8 @@ fn context(cli: &Cli) -> Result<Context, String> {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
     let width = std::env::var("COLUMNS")
@@ -91,7 +96,8 @@ fn context(cli: &Cli) -> Result<Context, String> {
 
 /// `linker.d` in the current directory or the nearest parent that has one.
 fn find_default_root() -> Result<PathBuf, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     cwd.ancestors()
         .map(|dir| dir.join("linker.d"))
         .find(|candidate| candidate.is_dir())
@@ -105,5 +111,7 @@ fn find_default_root() -> Result<PathBuf, String> {
 
 /// `found` relative to `cwd` when it is inside it, for shorter paths in messages.
 fn relative_to(found: &Path, cwd: &Path) -> PathBuf {
-    found.strip_prefix(cwd).map_or_else(|_| found.to_path_buf(), Path::to_path_buf)
+    found
+        .strip_prefix(cwd)
+        .map_or_else(|_| found.to_path_buf(), Path::to_path_buf)
 }

@@ -40,13 +40,14 @@ pub fn check_tree(root: &Path, follow_links: bool) -> Result<Checked, LoadError>
     for span in &manifests.secret_spans {
         sources.get_mut(span.file).mask(span.range());
     }
-    if loaded.documents.is_empty() {
+    // An empty tree is an error of its own, unless other errors already explain it.
+    if loaded.documents.is_empty() && !diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics.push(
             Diagnostic::in_file(
                 Code::NoManifests,
                 loaded.root,
                 format!(
-                    "no manifests found under `{}` ({} manifest files)",
+                    "no manifests found under `{}` ({} files named *.yaml, *.yml or *.toml)",
                     sources.get(loaded.root).display,
                     loaded.files
                 ),

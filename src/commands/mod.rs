@@ -31,13 +31,23 @@ fn require_valid(context: &Context, checked: &Checked) -> Result<String, Outcome
     let errors = checked.errors();
     if errors > 0 {
         let mut outcome = Outcome::new(Exit::No);
-        let shown: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+        let shown: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
         let summary = format!(
             "{} in `{}`; nothing resolved (run `oslinker validate` for details)",
             report::plural(errors, "error"),
             display_path(&context.root)
         );
-        outcome.stderr = report::human(&checked.sources, &shown, Some(&summary), &human_options(context));
+        outcome.stderr = report::human(
+            &checked.sources,
+            &shown,
+            Some(&summary),
+            &human_options(context),
+        );
         return Err(outcome);
     }
     let warnings = checked.warnings();
@@ -56,7 +66,12 @@ fn environment_arg(checked: &Checked, env: Option<&str>) -> Result<Option<String
     match checked.linked.environment_id(env) {
         Some(id) => Ok(Some(id.to_string())),
         None => {
-            let known: Vec<&str> = checked.linked.environments.keys().map(String::as_str).collect();
+            let known: Vec<&str> = checked
+                .linked
+                .environments
+                .keys()
+                .map(String::as_str)
+                .collect();
             Err(Outcome::trouble(format!(
                 "unknown environment `{env}` (--env)\nhelp: environments in this tree: {}",
                 known.join(", ")

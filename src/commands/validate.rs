@@ -39,7 +39,12 @@ pub fn run(context: &Context, args: &ValidateArgs) -> Outcome {
     let sources = &checked.sources;
     match args.format {
         ValidateFormat::Human => {
-            outcome.stderr = report::human(sources, &shown, summary.as_deref(), &super::human_options(context));
+            outcome.stderr = report::human(
+                sources,
+                &shown,
+                summary.as_deref(),
+                &super::human_options(context),
+            );
             return outcome;
         }
         ValidateFormat::Json => outcome.stdout = report::json(sources, &shown, valid),

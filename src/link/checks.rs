@@ -58,7 +58,11 @@ fn known_environments(linked: &Linked) -> impl Iterator<Item = &String> {
         .flat_map(|e| [&e.id.value, &e.name.value])
 }
 
-fn check_environment_ref(linked: &Linked, env: &Located<String>, diagnostics: &mut Vec<Diagnostic>) {
+fn check_environment_ref(
+    linked: &Linked,
+    env: &Located<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     if !env.value.is_empty() && linked.environment_id(&env.value).is_none() {
         diagnostics.push(unknown(
             Code::UnknownEnvironment,
@@ -70,7 +74,11 @@ fn check_environment_ref(linked: &Linked, env: &Located<String>, diagnostics: &m
     }
 }
 
-fn check_platform_ref(linked: &Linked, platform: &Located<String>, diagnostics: &mut Vec<Diagnostic>) {
+fn check_platform_ref(
+    linked: &Linked,
+    platform: &Located<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     if !platform.value.is_empty() && !linked.platforms.contains_key(&platform.value) {
         diagnostics.push(unknown(
             Code::UnknownPlatform,
@@ -208,7 +216,9 @@ fn check_binding(linked: &Linked, binding: &Binding, diagnostics: &mut Vec<Diagn
                 )
                 .with_label("not the process's environment")
                 .with_related(process.environment.span, "the process's environment")
-                .with_help("this binding never applies; fix `environmentId` or the process's environment"),
+                .with_help(
+                    "this binding never applies; fix `environmentId` or the process's environment",
+                ),
             );
         }
     }

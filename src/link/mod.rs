@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::source::Span;
 use crate::model::capability_map::Mapping;
-use crate::model::{Binding, Environment, Located, Manifests, Platform, Process, Provider, builtin};
+use crate::model::{
+    Binding, Environment, Located, Manifests, Platform, Process, Provider, builtin,
+};
 
 /// The linked model: every manifest indexed by id (first definition wins), and the merged
 /// capability map.
@@ -58,16 +60,52 @@ impl Linked {
 /// Links the manifests. `root` locates the built-in environments and platforms.
 pub fn link(manifests: Manifests, root: Span, diagnostics: &mut Vec<Diagnostic>) -> Linked {
     let mut linked = Linked::default();
-    index(&mut linked.processes, manifests.processes, |p| &p.id, "Process", diagnostics);
-    index(&mut linked.bindings, manifests.bindings, |b| &b.id, "Binding", diagnostics);
-    index(&mut linked.providers, manifests.providers, |p| &p.id, "Provider", diagnostics);
-    index(&mut linked.environments, manifests.environments, |e| &e.id, "Environment", diagnostics);
-    index(&mut linked.platforms, manifests.platforms, |p| &p.id, "Platform", diagnostics);
+    index(
+        &mut linked.processes,
+        manifests.processes,
+        |p| &p.id,
+        "Process",
+        diagnostics,
+    );
+    index(
+        &mut linked.bindings,
+        manifests.bindings,
+        |b| &b.id,
+        "Binding",
+        diagnostics,
+    );
+    index(
+        &mut linked.providers,
+        manifests.providers,
+        |p| &p.id,
+        "Provider",
+        diagnostics,
+    );
+    index(
+        &mut linked.environments,
+        manifests.environments,
+        |e| &e.id,
+        "Environment",
+        diagnostics,
+    );
+    index(
+        &mut linked.platforms,
+        manifests.platforms,
+        |p| &p.id,
+        "Platform",
+        diagnostics,
+    );
     for environment in builtin::environments(root) {
-        linked.environments.entry(environment.id.value.clone()).or_insert(environment);
+        linked
+            .environments
+            .entry(environment.id.value.clone())
+            .or_insert(environment);
     }
     for platform in builtin::platforms(root) {
-        linked.platforms.entry(platform.id.value.clone()).or_insert(platform);
+        linked
+            .platforms
+            .entry(platform.id.value.clone())
+            .or_insert(platform);
     }
     // Names of the tree's own environments take precedence over the built-in ones.
     let mut by_builtin: Vec<&Environment> = linked.environments.values().collect();
@@ -100,7 +138,9 @@ fn index<T>(
                 )
                 .with_label("second definition")
                 .with_related(id(first).span, "first defined here")
-                .with_help(format!("rename one of the two, or remove the duplicate {kind}")),
+                .with_help(format!(
+                    "rename one of the two, or remove the duplicate {kind}"
+                )),
             );
         } else {
             into.insert(this.value, item);

@@ -44,7 +44,9 @@ pub enum LoadError {
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            LoadError::RootMissing(p) => write!(f, "manifest directory `{}` does not exist", p.display()),
+            LoadError::RootMissing(p) => {
+                write!(f, "manifest directory `{}` does not exist", p.display())
+            }
             LoadError::RootNotADirectory(p) => {
                 write!(f, "manifest directory `{}` is not a directory", p.display())
             }
@@ -90,7 +92,10 @@ pub fn display_path(path: &Path) -> String {
         .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| path.to_path_buf());
     let text = shown.display().to_string();
-    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+    match text.strip_prefix("./").unwrap_or(&text) {
+        "" => ".".to_string(),
+        rest => rest.to_string(),
+    }
 }
 
 /// Loads every manifest under `root`.
@@ -162,7 +167,7 @@ fn report_walk_error(error: &walkdir::Error, loaded: &mut Loaded) {
     loaded.diagnostics.push(Diagnostic::in_file(
         Code::UnreadableFile,
         file,
-        format!("cannot read `{}`: {reason}", display_path(path)),
+        format!("cannot read: {reason}"),
     ));
 }
 
@@ -172,6 +177,19 @@ fn describe_io_error(error: &io::Error) -> String {
         io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => error.to_string(),
     }
+}
+
+fn report_unreadable(loaded: &mut Loaded, path: &Path, error: &io::Error) {
+    let file = add_unread(loaded, path);
+    let mut diagnostic = Diagnostic::in_file(
+        Code::UnreadableFile,
+        file,
+        format!("cannot read: {}", describe_io_error(error)),
+    );
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) {
+        diagnostic = diagnostic.with_help("fix or remove the link");
+    }
+    loaded.diagnostics.push(diagnostic);
 }
 
 /// Registers a file that could not be read, so diagnostics can name it.
@@ -187,18 +205,7 @@ fn add_unread(loaded: &mut Loaded, path: &Path) -> FileId {
 fn read_manifest_file(path: &Path, format: Format, limits: &Limits, loaded: &mut Loaded) {
     let metadata = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(error) => {
-            let file = add_unread(loaded, path);
-            loaded.diagnostics.push(
-                Diagnostic::in_file(
-                    Code::UnreadableFile,
-                    file,
-                    format!("cannot read `{}`: {}", display_path(path), describe_io_error(&error)),
-                )
-                .with_help("fix or remove the link"),
-            );
-            return;
-        }
+        Err(error) => return report_unreadable(loaded, path, &error),
     };
     if metadata.is_dir() {
         return; // a folder named like a manifest, reached through a link we do not follow
@@ -221,15 +228,7 @@ fn read_manifest_file(path: &Path, format: Format, limits: &Limits, loaded: &mut
     }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(error) => {
-            let file = add_unread(loaded, path);
-            loaded.diagnostics.push(Diagnostic::in_file(
-                Code::UnreadableFile,
-                file,
-                format!("cannot read `{}`: {}", display_path(path), describe_io_error(&error)),
-            ));
-            return;
-        }
+        Err(error) => return report_unreadable(loaded, path, &error),
     };
     loaded.files += 1;
     let text = match String::from_utf8(bytes) {
@@ -237,9 +236,11 @@ fn read_manifest_file(path: &Path, format: Format, limits: &Limits, loaded: &mut
         Err(error) => {
             let valid = error.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]).into_owned();
-            let file = loaded
-                .sources
-                .add(SourceFile::new(path.to_path_buf(), display_path(path), prefix));
+            let file = loaded.sources.add(SourceFile::new(
+                path.to_path_buf(),
+                display_path(path),
+                prefix,
+            ));
             loaded.diagnostics.push(
                 Diagnostic::at(
                     Code::NotText,
@@ -252,9 +253,11 @@ fn read_manifest_file(path: &Path, format: Format, limits: &Limits, loaded: &mut
             return;
         }
     };
-    let file = loaded
-        .sources
-        .add(SourceFile::new(path.to_path_buf(), display_path(path), text));
+    let file = loaded.sources.add(SourceFile::new(
+        path.to_path_buf(),
+        display_path(path),
+        text,
+    ));
     let text = &loaded.sources.get(file).text;
     if let Some(nul) = text.find('\0') {
         loaded.diagnostics.push(

@@ -28,10 +28,19 @@ pub fn parse(
             let range = error.span().unwrap_or(0..0);
             let span = Span::new(file, base + range.start..base + range.end);
             let message = error.message().trim().to_string();
-            diagnostics.push(
+            // The parser bounds nesting itself; say so as a limit, like the YAML loader.
+            let diagnostic = if message.contains("recursion depth") {
+                Diagnostic::at(
+                    Code::LimitExceeded,
+                    span,
+                    "the document is nested too deeply",
+                )
+                .with_help("manifests are shallow; flatten this structure")
+            } else {
                 Diagnostic::at(Code::Syntax, span, format!("TOML syntax error: {message}"))
-                    .with_label("here"),
-            );
+                    .with_label("here")
+            };
+            diagnostics.push(diagnostic);
         }
         return Vec::new();
     }
@@ -39,7 +48,7 @@ pub fn parse(
     let root = match converter.table(table.get_ref(), table.span(), 0) {
         Ok(root) => root,
         Err(diagnostic) => {
-            diagnostics.push(diagnostic);
+            diagnostics.push(*diagnostic);
             return Vec::new();
         }
     };
@@ -105,7 +114,12 @@ impl Converter<'_> {
         Span::new(self.file, self.base + range.start..self.base + range.end)
     }
 
-    fn table(&self, table: &DeTable, range: Range<usize>, depth: usize) -> Result<Node, Diagnostic> {
+    fn table(
+        &self,
+        table: &DeTable,
+        range: Range<usize>,
+        depth: usize,
+    ) -> Result<Node, Box<Diagnostic>> {
         let mut entries = Vec::with_capacity(table.len());
         for (key, value) in table.iter() {
             entries.push(Entry {
@@ -122,32 +136,35 @@ impl Converter<'_> {
         })
     }
 
-    fn value(&self, value: &Spanned<DeValue>, depth: usize) -> Result<Node, Diagnostic> {
+    fn value(&self, value: &Spanned<DeValue>, depth: usize) -> Result<Node, Box<Diagnostic>> {
         let span = self.span(value.span());
         if depth > self.limits.max_depth {
-            return Err(Diagnostic::at(
+            return Err(Box::new(Diagnostic::at(
                 Code::LimitExceeded,
                 span,
                 format!(
                     "the document is nested more than {} levels deep",
                     self.limits.max_depth
                 ),
-            ));
+            )));
         }
         let value = match value.get_ref() {
             DeValue::String(s) => Value::String(s.to_string()),
-            DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-            {
-                Ok(n) => Value::Int(n),
-                Err(_) => {
-                    return Err(Diagnostic::at(
-                        Code::InvalidValue,
-                        span,
-                        "integer does not fit in 64 bits",
-                    ));
+            DeValue::Integer(i) => {
+                match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                    Ok(n) => Value::Int(n),
+                    Err(_) => {
+                        return Err(Box::new(Diagnostic::at(
+                            Code::InvalidValue,
+                            span,
+                            "integer does not fit in 64 bits",
+                        )));
+                    }
                 }
-            },
-            DeValue::Float(f) => Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+            }
+            DeValue::Float(f) => {
+                Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN))
+            }
             DeValue::Boolean(b) => Value::Bool(*b),
             // Manifests have no date fields; a datetime is checked like the string it reads as.
             DeValue::Datetime(d) => Value::String(d.to_string()),
@@ -175,17 +192,22 @@ mod tests {
 
     #[test]
     fn one_manifest_per_file_in_source_order() {
-        let (docs, diags) = parse_str("kind = \"Process\"\nid = \"a\"\n[metadata]\nplatform = \"x\"\n");
+        let (docs, diags) =
+            parse_str("kind = \"Process\"\nid = \"a\"\n[metadata]\nplatform = \"x\"\n");
         assert!(diags.is_empty());
-        let keys: Vec<_> = docs[0].as_map().unwrap().iter().map(|e| e.key.as_str()).collect();
+        let keys: Vec<_> = docs[0]
+            .as_map()
+            .unwrap()
+            .iter()
+            .map(|e| e.key.as_str())
+            .collect();
         assert_eq!(keys, ["kind", "id", "metadata"]);
         assert_eq!(docs[0].get("id").unwrap().key_span.range(), 17..19);
     }
 
     #[test]
     fn manifest_array_of_tables() {
-        let (docs, diags) =
-            parse_str("[[manifest]]\nkind = \"A\"\n\n[[manifest]]\nkind = \"B\"\n");
+        let (docs, diags) = parse_str("[[manifest]]\nkind = \"A\"\n\n[[manifest]]\nkind = \"B\"\n");
         assert!(diags.is_empty());
         assert_eq!(docs.len(), 2);
     }

@@ -68,7 +68,14 @@ pub struct Binding {
 }
 
 const FIELDS: &[&str] = &[
-    "apiVersion", "kind", "id", "processId", "environmentId", "type", "config", "metadata",
+    "apiVersion",
+    "kind",
+    "id",
+    "processId",
+    "environmentId",
+    "type",
+    "config",
+    "metadata",
 ];
 
 pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Binding> {
@@ -121,7 +128,11 @@ fn read_secrets(r: &mut Reader, config: Obj) -> BindingConfig {
     let mut secrets = Vec::new();
     if let Some(node) = r.required(config, "secrets") {
         match node.as_map() {
-            None => r.wrong_type(node, "`secrets`", "a mapping of variable names to references"),
+            None => r.wrong_type(
+                node,
+                "`secrets`",
+                "a mapping of variable names to references",
+            ),
             Some(entries) => {
                 for entry in entries {
                     if !is_env_var_name(&entry.key) {
@@ -189,14 +200,24 @@ fn read_files(r: &mut Reader, config: Obj) -> BindingConfig {
 fn check_mount_path(r: &mut Reader, path: &Located<String>) {
     let help = "write an absolute path such as `/srv/data` without `..`";
     if !path.value.starts_with('/') {
-        r.invalid_value(path.span, format!("mount path `{}` is not absolute", path.value), help);
+        r.invalid_value(
+            path.span,
+            format!("mount path `{}` is not absolute", path.value),
+            help,
+        );
     } else if path.value.split('/').any(|part| part == "..") {
-        r.invalid_value(path.span, format!("mount path `{}` contains `..`", path.value), help);
+        r.invalid_value(
+            path.span,
+            format!("mount path `{}` contains `..`", path.value),
+            help,
+        );
     }
 }
 
 fn read_network(r: &mut Reader, config: Obj) -> BindingConfig {
-    let anchor = config.entry("ingress").map_or(config.anchor, |e| e.key_span);
+    let anchor = config
+        .entry("ingress")
+        .map_or(config.anchor, |e| e.key_span);
     let ingress = match r.optional(config, "ingress") {
         Some(node) => r.list(node, "`ingress`", |r, item| {
             let rule = r.object(item, anchor, "an ingress rule", &["port", "protocol"])?;

@@ -23,15 +23,60 @@ pub struct BuiltinPlatform {
 /// Hosted platforms run the agent for you: no files to mount. IDE agents work on local files
 /// and take no inbound traffic. Runtimes you run yourself can have all three.
 pub const PLATFORMS: [BuiltinPlatform; 9] = [
-    BuiltinPlatform { id: "openai-agents", name: "OpenAI Agents", version_pattern: None, binding_types: &[Secrets, Network] },
-    BuiltinPlatform { id: "vertex-agent-builder", name: "Vertex AI Agent Builder", version_pattern: None, binding_types: &[Secrets, Network] },
-    BuiltinPlatform { id: "aws-bedrock", name: "AWS Bedrock Agents", version_pattern: None, binding_types: &[Secrets, Network] },
-    BuiltinPlatform { id: "agentforce", name: "Salesforce Agentforce", version_pattern: None, binding_types: &[Secrets, Network] },
-    BuiltinPlatform { id: "cursor", name: "Cursor Agents", version_pattern: None, binding_types: &[Secrets, Files] },
-    BuiltinPlatform { id: "antigravity", name: "Antigravity Agents", version_pattern: None, binding_types: &[Secrets, Files] },
-    BuiltinPlatform { id: "nodejs", name: "Node.js", version_pattern: Some(r"nodejs-\d+(\.(\d+|x))*"), binding_types: &[Secrets, Files, Network] },
-    BuiltinPlatform { id: "python", name: "Python", version_pattern: Some(r"python-\d+(\.(\d+|x))*"), binding_types: &[Secrets, Files, Network] },
-    BuiltinPlatform { id: "custom", name: "Custom runtime", version_pattern: None, binding_types: &[Secrets, Files, Network] },
+    BuiltinPlatform {
+        id: "openai-agents",
+        name: "OpenAI Agents",
+        version_pattern: None,
+        binding_types: &[Secrets, Network],
+    },
+    BuiltinPlatform {
+        id: "vertex-agent-builder",
+        name: "Vertex AI Agent Builder",
+        version_pattern: None,
+        binding_types: &[Secrets, Network],
+    },
+    BuiltinPlatform {
+        id: "aws-bedrock",
+        name: "AWS Bedrock Agents",
+        version_pattern: None,
+        binding_types: &[Secrets, Network],
+    },
+    BuiltinPlatform {
+        id: "agentforce",
+        name: "Salesforce Agentforce",
+        version_pattern: None,
+        binding_types: &[Secrets, Network],
+    },
+    BuiltinPlatform {
+        id: "cursor",
+        name: "Cursor Agents",
+        version_pattern: None,
+        binding_types: &[Secrets, Files],
+    },
+    BuiltinPlatform {
+        id: "antigravity",
+        name: "Antigravity Agents",
+        version_pattern: None,
+        binding_types: &[Secrets, Files],
+    },
+    BuiltinPlatform {
+        id: "nodejs",
+        name: "Node.js",
+        version_pattern: Some(r"nodejs-\d+(\.(\d+|x))*"),
+        binding_types: &[Secrets, Files, Network],
+    },
+    BuiltinPlatform {
+        id: "python",
+        name: "Python",
+        version_pattern: Some(r"python-\d+(\.(\d+|x))*"),
+        binding_types: &[Secrets, Files, Network],
+    },
+    BuiltinPlatform {
+        id: "custom",
+        name: "Custom runtime",
+        version_pattern: None,
+        binding_types: &[Secrets, Files, Network],
+    },
 ];
 
 /// The built-in environments, located at `at` (the tree's root) for diagnostics.

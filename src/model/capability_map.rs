@@ -24,7 +24,11 @@ pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<CapabilityM
     r.opt_any_map(obj, "metadata");
     let node = r.required(obj, "mappings")?;
     let Some(entries) = node.as_map() else {
-        r.wrong_type(node, "`mappings`", "a mapping of capability to provider ids");
+        r.wrong_type(
+            node,
+            "`mappings`",
+            "a mapping of capability to provider ids",
+        );
         return None;
     };
     let mut mappings = Vec::new();

@@ -198,7 +198,9 @@ fn check_api_version(document: &Node, reader: &mut Reader) {
                 ),
             )
             .with_label("unsupported version")
-            .with_help(format!("write `apiVersion: {API_VERSION}`, or leave it out")),
+            .with_help(format!(
+                "write `apiVersion: {API_VERSION}`, or leave it out"
+            )),
         );
     }
 }

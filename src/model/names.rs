@@ -28,7 +28,9 @@ pub fn check_capability(name: &str) -> Result<(), String> {
             return Err("it has an empty segment".to_string());
         };
         if !(first.is_ascii_lowercase() || first.is_ascii_digit()) {
-            return Err(format!("segment `{segment}` does not start with a lowercase letter or digit"));
+            return Err(format!(
+                "segment `{segment}` does not start with a lowercase letter or digit"
+            ));
         }
         if let Some(bad) = segment
             .chars()
@@ -56,7 +58,12 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let lower = word.to_ascii_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
         .filter(|&(distance, c)| distance <= (c.len() / 3).max(1))
         .min_by_key(|&(distance, _)| distance)
         .map(|(_, c)| c)
@@ -91,7 +98,14 @@ mod tests {
 
     #[test]
     fn secret_names() {
-        for name in ["OPENAI_API_KEY", "GITHUB_TOKEN", "CLIENT_SECRET", "DB_PASSWORD_FILE", "db_password", "SSH_PRIVATE_KEY"] {
+        for name in [
+            "OPENAI_API_KEY",
+            "GITHUB_TOKEN",
+            "CLIENT_SECRET",
+            "DB_PASSWORD_FILE",
+            "db_password",
+            "SSH_PRIVATE_KEY",
+        ] {
             assert!(looks_secret(name), "{name}");
         }
         for name in ["NODE_ENV", "LOG_LEVEL", "TOKENIZER_MODE", "KEY_ID"] {

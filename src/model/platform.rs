@@ -20,7 +20,13 @@ pub struct Platform {
 }
 
 const FIELDS: &[&str] = &[
-    "apiVersion", "kind", "id", "name", "versionPattern", "bindingTypes", "metadata",
+    "apiVersion",
+    "kind",
+    "id",
+    "name",
+    "versionPattern",
+    "bindingTypes",
+    "metadata",
 ];
 
 pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Platform> {
@@ -32,7 +38,9 @@ pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Platform> {
         .and_then(|p| compile_pattern(r, p));
     let binding_types = match r.required(obj, "bindingTypes") {
         Some(node) => r
-            .list(node, "`bindingTypes`", |r, n| r.choice::<BindingType>(n, "a binding type"))
+            .list(node, "`bindingTypes`", |r, n| {
+                r.choice::<BindingType>(n, "a binding type")
+            })
             .into_iter()
             .map(|t| t.value)
             .collect(),

@@ -39,7 +39,15 @@ pub struct Process {
 }
 
 const FIELDS: &[&str] = &[
-    "apiVersion", "kind", "id", "name", "type", "status", "metadata", "capabilities", "requires",
+    "apiVersion",
+    "kind",
+    "id",
+    "name",
+    "type",
+    "status",
+    "metadata",
+    "capabilities",
+    "requires",
     "runtimeContext",
 ];
 const RUNTIME_FIELDS: &[&str] = &["environment", "version", "env", "metadata"];
@@ -93,7 +101,12 @@ fn read_metadata(r: &mut Reader, obj: Obj) -> Metadata {
         r.complete = false;
         return Metadata::default();
     };
-    let meta = Obj { node, entries, anchor, what: "`metadata`" };
+    let meta = Obj {
+        node,
+        entries,
+        anchor,
+        what: "`metadata`",
+    };
     Metadata {
         platform: r.req_id(meta, "platform"),
         version: r.opt_string(meta, "version").map(|v| v.value),
@@ -110,7 +123,9 @@ struct Runtime {
 
 /// `runtimeContext`: `environment` (required), `version`, `env`, `metadata`.
 fn read_runtime(r: &mut Reader, obj: Obj) -> Runtime {
-    let anchor = obj.entry("runtimeContext").map_or(obj.anchor, |e| e.key_span);
+    let anchor = obj
+        .entry("runtimeContext")
+        .map_or(obj.anchor, |e| e.key_span);
     let Some(node) = r.required(obj, "runtimeContext") else {
         return Runtime::default();
     };

@@ -19,7 +19,14 @@ pub struct Provider {
 }
 
 const FIELDS: &[&str] = &[
-    "apiVersion", "kind", "id", "name", "platform", "process", "endpoint", "capabilities",
+    "apiVersion",
+    "kind",
+    "id",
+    "name",
+    "platform",
+    "process",
+    "endpoint",
+    "capabilities",
     "metadata",
 ];
 

@@ -97,7 +97,9 @@ impl<'d> Reader<'d> {
             format!("{what} must be {expected}, found {found}"),
         )
         .with_label(format!("expected {expected}"));
-        if expected == "a string" && matches!(node.value, Value::Int(_) | Value::Float(_) | Value::Bool(_)) {
+        if expected == "a string"
+            && matches!(node.value, Value::Int(_) | Value::Float(_) | Value::Bool(_))
+        {
             diagnostic = diagnostic.with_help("quote the value to make it a string");
         }
         self.report(diagnostic);
@@ -163,7 +165,9 @@ impl<'d> Reader<'d> {
                     format!("{what} `{}` is not a valid id: {why}", id.value),
                 )
                 .with_label("invalid id")
-                .with_help("ids use letters, digits, `-`, `_` and `.`, and start with a letter or digit"),
+                .with_help(
+                    "ids use letters, digits, `-`, `_` and `.`, and start with a letter or digit",
+                ),
             );
             return None;
         }
@@ -281,7 +285,11 @@ impl<'d> Reader<'d> {
             return Vec::new();
         };
         let Some(entries) = node.as_map() else {
-            self.wrong_type(node, &format!("`{key}`"), "a mapping of variable names to values");
+            self.wrong_type(
+                node,
+                &format!("`{key}`"),
+                "a mapping of variable names to values",
+            );
             return Vec::new();
         };
         let mut vars = Vec::new();
@@ -333,7 +341,11 @@ impl<'d> Reader<'d> {
     /// A mapping of string labels (a Process's `metadata` beyond `platform` and `version`).
     pub fn string_labels(&mut self, obj: Obj, skip: &[&str]) -> BTreeMap<String, String> {
         let mut labels = BTreeMap::new();
-        for entry in obj.entries.iter().filter(|e| !skip.contains(&e.key.as_str())) {
+        for entry in obj
+            .entries
+            .iter()
+            .filter(|e| !skip.contains(&e.key.as_str()))
+        {
             let what = format!("label `{}`", entry.key);
             if let Some(value) = self.string(&entry.value, &what) {
                 labels.insert(entry.key.clone(), value.value);

@@ -93,7 +93,11 @@ pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
         .processes
         .values()
         .filter(|p| filter.process.is_none_or(|id| p.id.value == id))
-        .filter(|p| filter.environment.is_none_or(|env| linked.process_environment(p) == Some(env)))
+        .filter(|p| {
+            filter
+                .environment
+                .is_none_or(|env| linked.process_environment(p) == Some(env))
+        })
         .map(|p| plan_process(linked, p))
         .collect();
     let routes = linked
@@ -141,7 +145,11 @@ fn plan_process(linked: &Linked, process: &Process) -> PlannedProcess {
         environment: environment.to_string(),
         env: effective_env(linked, process, environment, &bindings),
         bindings: bindings.iter().map(|b| plan_binding(b)).collect(),
-        provides: process.capabilities.iter().map(|c| c.value.clone()).collect(),
+        provides: process
+            .capabilities
+            .iter()
+            .map(|c| c.value.clone())
+            .collect(),
         links,
     }
 }

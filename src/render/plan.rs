@@ -5,11 +5,20 @@ use crate::plan::{Plan, PlannedBinding, PlannedProcess};
 const INDENT: &str = "  ";
 const KEY_WIDTH: usize = 13;
 
-/// Writes `key` and the first of `values`, and the rest aligned below it.
-fn field(out: &mut String, key: &str, values: &[String]) {
+/// Writes `key` and its value.
+fn field(out: &mut String, key: &str, value: &str) {
+    out.push_str(&format!("{INDENT}{key:<KEY_WIDTH$}{value}\n"));
+}
+
+/// Writes `key` and the first of `values`, and the rest aligned below it; `-` for none.
+fn fields(out: &mut String, key: &str, values: &[String]) {
     let pad = " ".repeat(KEY_WIDTH);
     for (i, value) in values.iter().enumerate() {
-        let label = if i == 0 { format!("{key:<KEY_WIDTH$}") } else { pad.clone() };
+        let label = if i == 0 {
+            format!("{key:<KEY_WIDTH$}")
+        } else {
+            pad.clone()
+        };
         out.push_str(&format!("{INDENT}{label}{value}\n"));
     }
     if values.is_empty() {
@@ -20,18 +29,38 @@ fn field(out: &mut String, key: &str, values: &[String]) {
 fn binding_line(b: &PlannedBinding) -> String {
     let detail = match b.binding_type.as_str() {
         "secrets" => {
-            let names: Vec<&str> = b.secrets.iter().flatten().map(|(k, _)| k.as_str()).collect();
-            format!("{}: {}", b.store.as_deref().unwrap_or_default(), names.join(", "))
+            let names: Vec<&str> = b
+                .secrets
+                .iter()
+                .flatten()
+                .map(|(k, _)| k.as_str())
+                .collect();
+            format!(
+                "{}: {}",
+                b.store.as_deref().unwrap_or_default(),
+                names.join(", ")
+            )
         }
         "files" => b
             .mounts
             .iter()
             .flatten()
-            .map(|m| format!("{} -> {} ({})", m.source, m.target, if m.read_only { "ro" } else { "rw" }))
+            .map(|m| {
+                format!(
+                    "{} -> {} ({})",
+                    m.source,
+                    m.target,
+                    if m.read_only { "ro" } else { "rw" }
+                )
+            })
             .collect::<Vec<_>>()
             .join(", "),
         _ => {
-            let ingress = b.ingress.iter().flatten().map(|i| format!("{}/{}", i.port, i.protocol));
+            let ingress = b
+                .ingress
+                .iter()
+                .flatten()
+                .map(|i| format!("{}/{}", i.port, i.protocol));
             let egress = b.egress.iter().flatten().cloned();
             let mut parts = Vec::new();
             let ingress: Vec<String> = ingress.collect();
@@ -50,26 +79,36 @@ fn binding_line(b: &PlannedBinding) -> String {
 
 fn process_block(out: &mut String, p: &PlannedProcess) {
     out.push_str(&format!("{}  {}\n", p.id, p.name));
-    field(out, "status", &[p.status.clone()]);
-    field(out, "type", &[p.process_type.clone()]);
+    field(out, "status", &p.status);
+    field(out, "type", &p.process_type);
     let platform = match &p.runtime_version {
         Some(version) => format!("{} ({version})", p.platform),
         None => p.platform.clone(),
     };
-    field(out, "platform", &[platform]);
-    field(out, "environment", &[p.environment.clone()]);
+    field(out, "platform", &platform);
+    field(out, "environment", &p.environment);
     let env: Vec<String> = p.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    field(out, "env", &env);
+    fields(out, "env", &env);
     let bindings: Vec<String> = p.bindings.iter().map(binding_line).collect();
-    field(out, "bindings", &bindings);
-    let provides = if p.provides.is_empty() { Vec::new() } else { vec![p.provides.join(", ")] };
-    field(out, "provides", &provides);
+    fields(out, "bindings", &bindings);
+    let provides = if p.provides.is_empty() {
+        Vec::new()
+    } else {
+        vec![p.provides.join(", ")]
+    };
+    fields(out, "provides", &provides);
     let links: Vec<String> = p
         .links
         .iter()
-        .map(|l| format!("{} -> {}", l.capability, l.provider.as_deref().unwrap_or("unresolved")))
+        .map(|l| {
+            format!(
+                "{} -> {}",
+                l.capability,
+                l.provider.as_deref().unwrap_or("unresolved")
+            )
+        })
         .collect();
-    field(out, "links", &links);
+    fields(out, "links", &links);
 }
 
 pub fn table(plan: &Plan, _width: usize) -> String {
@@ -84,7 +123,11 @@ pub fn table(plan: &Plan, _width: usize) -> String {
     out.push_str("routes\n");
     let key_width = plan.routes.keys().map(String::len).max().unwrap_or(0);
     for (capability, providers) in &plan.routes {
-        let shown = if providers.is_empty() { "(none eligible)".to_string() } else { providers.join(", ") };
+        let shown = if providers.is_empty() {
+            "(none eligible)".to_string()
+        } else {
+            providers.join(", ")
+        };
         out.push_str(&format!("{INDENT}{capability:<key_width$}  {shown}\n"));
     }
     if plan.routes.is_empty() {

@@ -7,7 +7,10 @@ use crate::link::routing::{Candidate, Resolution};
 
 /// Candidates to show: the eligible ones, or all with `--all`.
 fn shown(resolution: &Resolution, all: bool) -> impl Iterator<Item = &Candidate> {
-    resolution.candidates.iter().filter(move |c| all || c.eligible)
+    resolution
+        .candidates
+        .iter()
+        .filter(move |c| all || c.eligible)
 }
 
 pub fn table(resolution: &Resolution, all: bool) -> String {
@@ -91,5 +94,8 @@ pub fn json(resolution: &Resolution, all: bool) -> String {
 
 /// Eligible ids, one per line, for shell scripts.
 pub fn names(resolution: &Resolution) -> String {
-    resolution.eligible().map(|c| format!("{}\n", c.id)).collect()
+    resolution
+        .eligible()
+        .map(|c| format!("{}\n", c.id))
+        .collect()
 }

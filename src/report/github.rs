@@ -6,7 +6,9 @@ use crate::load::source::Sources;
 
 /// Escapes a command's message (data).
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a command's property value.
@@ -35,7 +37,10 @@ pub fn github(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
         if let Some(help) = &d.help {
             message.push_str(&format!("\nhelp: {help}"));
         }
-        out.push_str(&format!("::{command} {properties}::{}\n", escape_data(&message)));
+        out.push_str(&format!(
+            "::{command} {properties}::{}\n",
+            escape_data(&message)
+        ));
     }
     out
 }

@@ -50,7 +50,9 @@ impl miette::Diagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -58,7 +60,8 @@ impl miette::Diagnostic for Report {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
@@ -71,6 +74,26 @@ fn source_span(span: Span) -> SourceSpan {
     SourceSpan::new(span.start.into(), span.end - span.start)
 }
 
+/// Lines longer than this are not shown as snippets (a minified or generated file would
+/// flood the terminal); the position is given instead.
+const MAX_SNIPPET_LINE: usize = 400;
+
+/// Whether a span is better shown as a position than as a snippet: its line is very long,
+/// or the file has no text to show (a binary file).
+fn without_snippet(sources: &Sources, span: Span) -> bool {
+    let text = &sources.get(span.file).text;
+    if text.is_empty() {
+        return true;
+    }
+    let start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = text[span.start.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| span.start + i);
+    end - start > MAX_SNIPPET_LINE
+}
+
 fn named_source(sources: &Sources, span: Span) -> NamedSource<String> {
     let file = sources.get(span.file);
     NamedSource::new(&file.display, file.snippet_text().to_string())
@@ -80,30 +103,41 @@ fn report(sources: &Sources, d: &Diagnostic) -> Report {
     let mut labels = Vec::new();
     let mut related = Vec::new();
     let mut message = d.message.clone();
-    let source = match d.span {
+    let source = match d.span.filter(|&s| !without_snippet(sources, s)) {
         Some(span) => {
-            labels.push(LabeledSpan::new_primary_with_span(d.label.clone(), source_span(span)));
+            labels.push(LabeledSpan::new_primary_with_span(
+                d.label.clone(),
+                source_span(span),
+            ));
             Some(named_source(sources, span))
         }
         None => {
-            // No snippet to show: say which file in the message itself.
-            message = format!("{}: {message}", sources.get(d.file).display);
+            // No snippet to show: say where in the message itself.
+            let p = super::position(sources, d);
+            message = match p.line_col {
+                Some((line, column)) => format!("{}:{line}:{column}: {message}", p.file),
+                None => format!("{}: {message}", p.file),
+            };
             None
         }
     };
     for r in &d.related {
         if Some(r.span.file) == d.span.map(|s| s.file) {
-            labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), source_span(r.span)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(r.message.clone()),
+                source_span(r.span),
+            ));
         } else {
-            let p = super::position_of(sources, r.span.file, Some(r.span));
-            let (line, column) = p.line_col.unwrap_or((1, 1));
             related.push(Report {
-                message: format!("{} ({}:{line}:{column})", r.message, p.file),
+                message: r.message.clone(),
                 code: String::new(),
                 severity: miette::Severity::Advice,
                 help: None,
                 source: Some(named_source(sources, r.span)),
-                labels: vec![LabeledSpan::new_primary_with_span(Some(r.message.clone()), source_span(r.span))],
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    Some(r.message.clone()),
+                    source_span(r.span),
+                )],
                 related: Vec::new(),
             });
         }
@@ -137,10 +171,14 @@ pub fn human(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false)
-        .with_context_lines(1);
+        .with_context_lines(1)
+        .with_show_related_as_nested(true);
     let mut out = String::new();
     for d in diagnostics {
-        if handler.render_report(&mut out, &report(sources, d)).is_err() {
+        if handler
+            .render_report(&mut out, &report(sources, d))
+            .is_err()
+        {
             out.push_str(&d.message);
         }
         out.push('\n');
@@ -157,7 +195,11 @@ pub fn summary_line(files: usize, manifests: usize, errors: usize, warnings: usi
     let problems = if errors + warnings == 0 {
         "no problems".to_string()
     } else {
-        format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+        format!(
+            "{}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
     };
     format!(
         "checked {}, {}: {problems}",

@@ -38,7 +38,11 @@ struct RelatedEntry<'a> {
 }
 
 fn split(p: Position) -> (String, Option<usize>, Option<usize>) {
-    (p.file, p.line_col.map(|(l, _)| l), p.line_col.map(|(_, c)| c))
+    (
+        p.file,
+        p.line_col.map(|(l, _)| l),
+        p.line_col.map(|(_, c)| c),
+    )
 }
 
 pub fn json(sources: &Sources, diagnostics: &[Diagnostic], valid: bool) -> String {
@@ -59,8 +63,14 @@ pub fn json(sources: &Sources, diagnostics: &[Diagnostic], valid: bool) -> Strin
                     .related
                     .iter()
                     .map(|r| {
-                        let (file, line, column) = split(position_of(sources, r.span.file, Some(r.span)));
-                        RelatedEntry { file, line, column, message: &r.message }
+                        let (file, line, column) =
+                            split(position_of(sources, r.span.file, Some(r.span)));
+                        RelatedEntry {
+                            file,
+                            line,
+                            column,
+                            message: &r.message,
+                        }
                     })
                     .collect(),
             }

@@ -16,8 +16,14 @@ fn escape(text: &str) -> String {
 
 /// `files` are the display paths of every file checked, so clean files show as passing
 /// cases. Warnings count as failures only when `strict`.
-pub fn junit(sources: &Sources, files: &[String], diagnostics: &[Diagnostic], strict: bool) -> String {
-    let mut by_file: BTreeMap<&str, Vec<String>> = files.iter().map(|f| (f.as_str(), Vec::new())).collect();
+pub fn junit(
+    sources: &Sources,
+    files: &[String],
+    diagnostics: &[Diagnostic],
+    strict: bool,
+) -> String {
+    let mut by_file: BTreeMap<&str, Vec<String>> =
+        files.iter().map(|f| (f.as_str(), Vec::new())).collect();
     let mut positions = Vec::new();
     for d in diagnostics.iter().filter(|d| strict || d.is_error()) {
         positions.push((position(sources, d), d));

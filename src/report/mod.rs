@@ -7,11 +7,11 @@ mod json;
 mod junit;
 mod sarif;
 
+pub use github::github;
 pub use human::{HumanOptions, human, summary_line};
 pub use json::json;
 pub use junit::junit;
 pub use sarif::sarif;
-pub use github::github;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::source::{Sources, Span};
@@ -25,7 +25,11 @@ pub struct Position {
     pub end: Option<(usize, usize)>,
 }
 
-pub fn position_of(sources: &Sources, file: crate::load::source::FileId, span: Option<Span>) -> Position {
+pub fn position_of(
+    sources: &Sources,
+    file: crate::load::source::FileId,
+    span: Option<Span>,
+) -> Position {
     let source = sources.get(file);
     Position {
         file: source.display.clone(),

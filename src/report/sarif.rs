@@ -24,7 +24,11 @@ fn location(p: &Position, message: Option<&str>) -> Value {
     let mut physical = json!({ "artifactLocation": { "uri": uri(&p.file) } });
     if let (Some((line, column)), Some((end_line, end_column))) = (p.line_col, p.end) {
         // An empty span (a point such as a syntax error) still gets a one-column region.
-        let end_column = if (end_line, end_column) <= (line, column) { column + 1 } else { end_column };
+        let end_column = if (end_line, end_column) <= (line, column) {
+            column + 1
+        } else {
+            end_column
+        };
         let end_line = end_line.max(line);
         physical["region"] = json!({
             "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column,
@@ -63,13 +67,19 @@ pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
             if let Some(help) = &d.help {
                 text.push_str(&format!("\nhelp: {help}"));
             }
-            let index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or_default();
+            let index = Code::ALL
+                .iter()
+                .position(|c| *c == d.code)
+                .unwrap_or_default();
             let related: Vec<Value> = d
                 .related
                 .iter()
                 .enumerate()
                 .map(|(i, r)| {
-                    let mut l = location(&position_of(sources, r.span.file, Some(r.span)), Some(&r.message));
+                    let mut l = location(
+                        &position_of(sources, r.span.file, Some(r.span)),
+                        Some(&r.message),
+                    );
                     l["id"] = json!(i + 1);
                     l
                 })
@@ -111,6 +121,9 @@ mod tests {
 
     #[test]
     fn uris_are_escaped() {
-        assert_eq!(uri("linker.d/my agents/a.yaml"), "linker.d/my%20agents/a.yaml");
+        assert_eq!(
+            uri("linker.d/my agents/a.yaml"),
+            "linker.d/my%20agents/a.yaml"
+        );
     }
 }
