@@ -26,6 +26,12 @@ pub struct Linked {
     pub routes: BTreeMap<String, Mapping>,
     /// Environment names -> ids, so processes may name their environment either way.
     environment_names: BTreeMap<String, String>,
+    /// Capability -> ids of the Providers and Processes that list it in `capabilities`,
+    /// sorted and unique: routing looks advertisers up here rather than scanning every
+    /// manifest for every question.
+    advertisers: BTreeMap<String, Vec<String>>,
+    /// Process id -> ids of its bindings, in id order.
+    bindings_by_process: BTreeMap<String, Vec<String>>,
 }
 
 impl Linked {
@@ -49,6 +55,20 @@ impl Linked {
             return provider.process.as_ref().map(|p| p.value.as_str());
         }
         self.processes.get_key_value(id).map(|(k, _)| k.as_str())
+    }
+
+    /// Ids of the Providers and Processes that advertise `capability`, sorted.
+    pub fn advertisers(&self, capability: &str) -> &[String] {
+        self.advertisers.get(capability).map_or(&[], Vec::as_slice)
+    }
+
+    /// The bindings of a process (in any environment), in id order.
+    pub fn bindings_of<'a>(&'a self, process: &str) -> impl Iterator<Item = &'a Binding> {
+        self.bindings_by_process
+            .get(process)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.bindings.get(id))
     }
 
     /// Every id known as a Provider or a Process: what a capability map may name.
@@ -115,8 +135,34 @@ pub fn link(manifests: Manifests, root: Span, diagnostics: &mut Vec<Diagnostic>)
         .map(|e| (e.name.value.clone(), e.id.value.clone()))
         .collect();
     merge_maps(&mut linked.routes, manifests.maps, diagnostics);
+    index_advertisers(&mut linked);
+    for binding in linked.bindings.values() {
+        linked
+            .bindings_by_process
+            .entry(binding.process.value.clone())
+            .or_default()
+            .push(binding.id.value.clone());
+    }
     checks::check(&linked, diagnostics);
     linked
+}
+
+fn index_advertisers(linked: &mut Linked) {
+    let providers = linked.providers.values().map(|p| (&p.id, &p.capabilities));
+    let processes = linked.processes.values().map(|p| (&p.id, &p.capabilities));
+    for (id, capabilities) in providers.chain(processes) {
+        for capability in capabilities {
+            linked
+                .advertisers
+                .entry(capability.value.clone())
+                .or_default()
+                .push(id.value.clone());
+        }
+    }
+    for ids in linked.advertisers.values_mut() {
+        ids.sort_unstable();
+        ids.dedup();
+    }
 }
 
 /// Indexes manifests by id; a second manifest with the same id is reported with both places.

@@ -8,6 +8,8 @@
 //! only while that process is running (and, with an environment, runs in it); a provider with
 //! no process is always eligible.
 
+use std::collections::BTreeSet;
+
 use super::Linked;
 use crate::model::Status;
 
@@ -65,47 +67,36 @@ pub fn matching_key<'a>(linked: &'a Linked, capability: &str) -> Option<&'a str>
 /// process-backed candidates to processes running there.
 pub fn resolve(linked: &Linked, capability: &str, environment: Option<&str>) -> Resolution {
     let matched = matching_key(linked, capability);
-    let mut candidates: Vec<Candidate> = Vec::new();
-    if let Some(key) = matched {
-        for (index, id) in linked.routes[key].providers.iter().enumerate() {
-            if candidates.iter().any(|c| c.id == id.value) {
-                continue;
-            }
+    let mapped = matched
+        .into_iter()
+        .flat_map(|key| linked.routes[key].providers.iter().enumerate())
+        .map(|(index, id)| {
             let source = Source::Mapped {
-                key: key.to_string(),
+                key: matched.unwrap_or_default().to_string(),
                 position: index + 1,
             };
-            if let Some(candidate) = candidate(linked, &id.value, source, environment) {
-                candidates.push(candidate);
-            }
-        }
-    }
-    let advertises = |caps: &[crate::model::Located<String>]| {
-        caps.iter()
-            .any(|c| c.value == capability || Some(c.value.as_str()) == matched)
-    };
+            (id.value.as_str(), source)
+        });
+    // Advertisers of the capability itself and of the map key that matched it, by id.
     let mut advertised: Vec<&str> = linked
-        .providers
-        .values()
-        .filter(|p| advertises(&p.capabilities))
-        .map(|p| p.id.value.as_str())
+        .advertisers(capability)
+        .iter()
         .chain(
-            linked
-                .processes
-                .values()
-                .filter(|p| advertises(&p.capabilities))
-                .map(|p| p.id.value.as_str()),
+            matched
+                .filter(|k| *k != capability)
+                .map_or(&[][..], |k| linked.advertisers(k)),
         )
+        .map(String::as_str)
         .collect();
     advertised.sort_unstable();
-    advertised.dedup();
-    for id in advertised {
-        if !candidates.iter().any(|c| c.id == id) {
-            if let Some(candidate) = candidate(linked, id, Source::Advertised, environment) {
-                candidates.push(candidate);
-            }
-        }
-    }
+    let advertised = advertised.into_iter().map(|id| (id, Source::Advertised));
+
+    let mut seen = BTreeSet::new();
+    let candidates = mapped
+        .chain(advertised)
+        .filter(|(id, _)| seen.insert(*id))
+        .filter_map(|(id, source)| candidate(linked, id, source, environment))
+        .collect();
     Resolution {
         capability: capability.to_string(),
         matched: matched.map(str::to_string),

@@ -119,9 +119,7 @@ pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
 fn plan_process(linked: &Linked, process: &Process) -> PlannedProcess {
     let environment = linked.process_environment(process).unwrap_or_default();
     let bindings: Vec<&Binding> = linked
-        .bindings
-        .values()
-        .filter(|b| b.process.value == process.id.value)
+        .bindings_of(&process.id.value)
         .filter(|b| linked.environment_id(&b.environment.value) == Some(environment))
         .collect();
     let links = process
