@@ -35,7 +35,7 @@ pub fn run(context: &Context, args: &PlanArgs) -> Outcome {
     let mut outcome = Outcome::new(Exit::Success);
     outcome.stderr = note;
     outcome.stdout = match args.format {
-        PlanFormat::Table => render::plan::table(&plan, context.width),
+        PlanFormat::Table => render::plan::table(&plan),
         PlanFormat::Json => render::json(&plan),
         PlanFormat::Yaml => match render::yaml(&plan) {
             Ok(text) => text,

@@ -26,55 +26,54 @@ fn fields(out: &mut String, key: &str, values: &[String]) {
     }
 }
 
-fn binding_line(b: &PlannedBinding) -> String {
-    let detail = match b.binding_type.as_str() {
-        "secrets" => {
-            let names: Vec<&str> = b
-                .secrets
-                .iter()
-                .flatten()
-                .map(|(k, _)| k.as_str())
-                .collect();
-            format!(
-                "{}: {}",
-                b.store.as_deref().unwrap_or_default(),
-                names.join(", ")
-            )
+/// What a binding provides, one line per item (each mount; ingress and egress).
+fn binding_details(b: &PlannedBinding) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(secrets) = &b.secrets {
+        let names: Vec<&str> = secrets.keys().map(String::as_str).collect();
+        lines.push(format!(
+            "{}: {}",
+            b.store.as_deref().unwrap_or_default(),
+            names.join(", ")
+        ));
+    }
+    for m in b.mounts.iter().flatten() {
+        let mode = if m.read_only { "ro" } else { "rw" };
+        lines.push(format!("{} -> {} ({mode})", m.source, m.target));
+    }
+    let ingress: Vec<String> = b
+        .ingress
+        .iter()
+        .flatten()
+        .map(|i| format!("{}/{}", i.port, i.protocol))
+        .collect();
+    if !ingress.is_empty() {
+        lines.push(format!("in {}", ingress.join(", ")));
+    }
+    let egress = b.egress.as_deref().unwrap_or_default();
+    if !egress.is_empty() {
+        lines.push(format!("out {}", egress.join(", ")));
+    }
+    if lines.is_empty() {
+        lines.push("-".to_string());
+    }
+    lines
+}
+
+/// Binding rows: id and type in aligned columns, details below each other.
+fn binding_lines(bindings: &[PlannedBinding]) -> Vec<String> {
+    let id_width = bindings.iter().map(|b| b.id.len()).max().unwrap_or(0);
+    let mut lines = Vec::new();
+    for b in bindings {
+        for (i, detail) in binding_details(b).into_iter().enumerate() {
+            lines.push(if i == 0 {
+                format!("{:<id_width$}  {:<7}  {detail}", b.id, b.binding_type)
+            } else {
+                format!("{:<id_width$}  {:<7}  {detail}", "", "")
+            });
         }
-        "files" => b
-            .mounts
-            .iter()
-            .flatten()
-            .map(|m| {
-                format!(
-                    "{} -> {} ({})",
-                    m.source,
-                    m.target,
-                    if m.read_only { "ro" } else { "rw" }
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => {
-            let ingress = b
-                .ingress
-                .iter()
-                .flatten()
-                .map(|i| format!("{}/{}", i.port, i.protocol));
-            let egress = b.egress.iter().flatten().cloned();
-            let mut parts = Vec::new();
-            let ingress: Vec<String> = ingress.collect();
-            let egress: Vec<String> = egress.collect();
-            if !ingress.is_empty() {
-                parts.push(format!("in {}", ingress.join(", ")));
-            }
-            if !egress.is_empty() {
-                parts.push(format!("out {}", egress.join(", ")));
-            }
-            parts.join("; ")
-        }
-    };
-    format!("{}  {:<7}  {detail}", b.id, b.binding_type)
+    }
+    lines
 }
 
 fn process_block(out: &mut String, p: &PlannedProcess) {
@@ -89,8 +88,7 @@ fn process_block(out: &mut String, p: &PlannedProcess) {
     field(out, "environment", &p.environment);
     let env: Vec<String> = p.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
     fields(out, "env", &env);
-    let bindings: Vec<String> = p.bindings.iter().map(binding_line).collect();
-    fields(out, "bindings", &bindings);
+    fields(out, "bindings", &binding_lines(&p.bindings));
     let provides = if p.provides.is_empty() {
         Vec::new()
     } else {
@@ -111,7 +109,7 @@ fn process_block(out: &mut String, p: &PlannedProcess) {
     fields(out, "links", &links);
 }
 
-pub fn table(plan: &Plan, _width: usize) -> String {
+pub fn table(plan: &Plan) -> String {
     let mut out = String::new();
     for process in &plan.processes {
         process_block(&mut out, process);
