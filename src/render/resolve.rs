@@ -40,12 +40,14 @@ pub fn table(resolution: &Resolution, all: bool) -> String {
             c.reason.clone(),
         ]);
     }
+    // Nothing to show: stdout stays empty, and the command explains on stderr.
+    if shown(resolution, all).next().is_none() {
+        return String::new();
+    }
     let mut out = format!("{} ({matched})\n", resolution.capability);
-    if shown(resolution, all).next().is_some() {
-        for line in table.to_string().lines() {
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
+    for line in table.to_string().lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out
 }
