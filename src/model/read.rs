@@ -300,7 +300,8 @@ impl<'d> Reader<'d> {
                 Value::String(s) => s.clone(),
                 // Numbers and booleans are fine in an env map; they are the text they read as.
                 Value::Int(i) => i.to_string(),
-                Value::Float(_) | Value::Bool(_) => self.source_text(entry),
+                Value::Float(f) => f.to_string(),
+                Value::Bool(b) => b.to_string(),
                 _ => {
                     let what = format!("variable `{}`", entry.key);
                     self.wrong_type(&entry.value, &what, "a string");
@@ -327,15 +328,6 @@ impl<'d> Reader<'d> {
             vars.push((name, Located::new(value, entry.value.span)));
         }
         vars
-    }
-
-    /// Scalars other than strings, as text (env values such as `true` or `1.5`).
-    fn source_text(&self, entry: &Entry) -> String {
-        match &entry.value.value {
-            Value::Bool(b) => b.to_string(),
-            Value::Float(f) => f.to_string(),
-            _ => String::new(),
-        }
     }
 
     /// A mapping of string labels (a Process's `metadata` beyond `platform` and `version`).
