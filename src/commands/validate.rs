@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::diagnostic::Diagnostic;
+use crate::load::display_path;
 use crate::load::source::FileId;
 use crate::report;
 use crate::{Context, Exit, Outcome};
@@ -34,17 +35,23 @@ pub fn run(context: &Context, args: &ValidateArgs) -> Outcome {
     let warnings = shown.len() - errors;
     let valid = errors == 0 && (!args.strict || warnings == 0);
     let mut outcome = Outcome::new(if valid { Exit::Success } else { Exit::No });
+    let notes = if context.quiet {
+        String::new()
+    } else {
+        outside_tree(context, &only)
+    };
     let summary = (!context.quiet)
         .then(|| report::summary_line(checked.files, checked.manifests, errors, warnings));
     let sources = &checked.sources;
     match args.format {
         ValidateFormat::Human => {
-            outcome.stderr = report::human(
-                sources,
-                &shown,
-                summary.as_deref(),
-                &super::human_options(context),
-            );
+            outcome.stderr = notes
+                + &report::human(
+                    sources,
+                    &shown,
+                    summary.as_deref(),
+                    &super::human_options(context),
+                );
             return outcome;
         }
         ValidateFormat::Json => outcome.stdout = report::json(sources, &shown, valid),
@@ -59,10 +66,28 @@ pub fn run(context: &Context, args: &ValidateArgs) -> Outcome {
             outcome.stdout = report::junit(sources, &files, &shown, args.strict);
         }
     }
+    outcome.stderr = notes;
     if let Some(summary) = summary {
-        outcome.stderr = format!("{summary}\n");
+        outcome.stderr.push_str(&format!("{summary}\n"));
     }
     outcome
+}
+
+/// Notes for paths that lie outside the tree: nothing in them was checked.
+fn outside_tree(context: &Context, only: &[PathBuf]) -> String {
+    let Ok(root) = std::fs::canonicalize(&context.root) else {
+        return String::new();
+    };
+    only.iter()
+        .filter(|p| !p.starts_with(&root))
+        .map(|p| {
+            format!(
+                "note: `{}` is outside the manifest directory `{}`; not checked\n",
+                display_path(p),
+                display_path(&context.root)
+            )
+        })
+        .collect()
 }
 
 /// The paths given on the command line, canonicalised; a missing one is a usage error.
