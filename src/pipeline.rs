@@ -37,6 +37,14 @@ pub fn check_tree(root: &Path, follow_links: bool) -> Result<Checked, LoadError>
     let mut sources = loaded.sources;
     let mut diagnostics = loaded.diagnostics;
     let manifests = model::read_documents(&loaded.documents, &mut diagnostics);
+    // Secret values must never reach a snippet: hide what the text shows under a
+    // secret-looking key (even where parsing failed), and every value the reader found there.
+    for id in 0..sources.len() {
+        let file = sources.get_mut(FileId(id));
+        for range in model::names::secret_value_ranges(&file.text) {
+            file.mask(range);
+        }
+    }
     for span in &manifests.secret_spans {
         sources.get_mut(span.file).mask(span.range());
     }

@@ -141,7 +141,12 @@ pub fn load_tree(root: &Path, follow_links: bool, limits: &Limits) -> Result<Loa
 fn report_walk_error(error: &walkdir::Error, loaded: &mut Loaded) {
     let Some(path) = error.path() else { return };
     if let Some(ancestor) = error.loop_ancestor() {
-        let file = add_unread(loaded, path);
+        // A link, not a manifest file: not counted among the files checked.
+        let file = loaded.sources.add(SourceFile::new(
+            path.to_path_buf(),
+            display_path(path),
+            String::new(),
+        ));
         loaded.diagnostics.push(
             Diagnostic::in_file(
                 Code::SymlinkLoop,

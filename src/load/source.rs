@@ -65,10 +65,14 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self
+        let mut column = self
             .text
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count());
+        // A byte-order mark is not something an editor shows as a column.
+        if line == 0 && offset >= 3 && self.text.starts_with('\u{feff}') {
+            column -= 1;
+        }
         (line + 1, column + 1)
     }
 
@@ -138,6 +142,13 @@ mod tests {
         // 'ç' is two bytes but one column.
         assert_eq!(f.line_col(6), (2, 2));
         assert_eq!(f.line_col(999), (3, 1));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let f = SourceFile::new("a".into(), "a".into(), "\u{feff}kind: x\n".into());
+        assert_eq!(f.line_col(3), (1, 1));
+        assert_eq!(f.line_col(9), (1, 7));
     }
 
     #[test]

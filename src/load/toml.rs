@@ -25,21 +25,28 @@ pub fn parse(
         // toml recovers to find further syntax errors, but what it builds around them is a
         // guess: report every syntax error and no manifests from the file.
         for error in errors {
-            let range = error.span().unwrap_or(0..0);
-            let span = Span::new(file, base + range.start..base + range.end);
             let message = error.message().trim().to_string();
             // The parser bounds nesting itself; say so as a limit, like the YAML loader.
-            let diagnostic = if message.contains("recursion depth") {
-                Diagnostic::at(
+            let (code, text) = if message.contains("recursion") {
+                (
                     Code::LimitExceeded,
-                    span,
-                    "the document is nested too deeply",
+                    "the document is nested too deeply".to_string(),
                 )
-                .with_help("manifests are shallow; flatten this structure")
             } else {
-                Diagnostic::at(Code::Syntax, span, format!("TOML syntax error: {message}"))
-                    .with_label("here")
+                (Code::Syntax, format!("TOML syntax error: {message}"))
             };
+            // Some errors (deeply nested table headers) come without a position: they are
+            // about the whole file rather than its first character.
+            let mut diagnostic = match error.span() {
+                Some(range) => {
+                    let span = Span::new(file, base + range.start..base + range.end);
+                    Diagnostic::at(code, span, text).with_label("here")
+                }
+                None => Diagnostic::in_file(code, file, text),
+            };
+            if code == Code::LimitExceeded {
+                diagnostic = diagnostic.with_help("manifests are shallow; flatten this structure");
+            }
             diagnostics.push(diagnostic);
         }
         return Vec::new();

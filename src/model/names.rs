@@ -1,5 +1,10 @@
 //! Name rules: id and capability syntax, secret-looking variable names, and did-you-mean.
 
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 /// Ids: letters, digits, `-`, `_`, `.`; they start with a letter or digit.
 pub fn check_id(id: &str) -> Result<(), String> {
     let Some(first) = id.chars().next() else {
@@ -51,6 +56,62 @@ pub fn looks_secret(name: &str) -> bool {
         .any(|suffix| upper.ends_with(suffix))
         || upper.contains("PASSWORD")
         || upper.contains("PASSWD")
+}
+
+/// A key and what follows it on its line, in YAML (`KEY: value`, `- KEY: value`,
+/// `{A: 1, KEY: value}`) or TOML (`KEY = "value"`, `{ KEY = "value" }`), keys optionally
+/// quoted. The value stops at `,` or `}` so that every key of a flow mapping is seen.
+static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)(?:^[ \t]*(?:-[ \t]+)?|[{,][ \t]*)["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*([^\n,}]*)"#)
+        .expect("a valid regex")
+});
+
+/// Byte ranges of values written under secret-looking keys, found in the raw text, so that
+/// snippets can hide them even in a file that does not parse (or under a duplicate key the
+/// parser dropped). Conservative: the rest of the line is hidden, and for a block scalar
+/// (`KEY: |`) the more-indented lines that follow.
+pub fn secret_value_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    for captures in KEY_VALUE.captures_iter(text) {
+        let (Some(key), Some(value)) = (captures.get(1), captures.get(2)) else {
+            continue;
+        };
+        if !looks_secret(key.as_str()) || value.as_str().trim().is_empty() {
+            continue;
+        }
+        let line_end = text[value.start()..]
+            .find(['\r', '\n'])
+            .map_or(text.len(), |i| value.start() + i);
+        let mut end = line_end;
+        if value.as_str().starts_with(['|', '>']) {
+            let line_start = text[..key.start()].rfind('\n').map_or(0, |i| i + 1);
+            let indent = key.start() - line_start;
+            end = block_end(text, line_end, indent);
+        }
+        ranges.push(value.start()..end);
+    }
+    ranges
+}
+
+/// Where a YAML block scalar that starts after `from` ends: after the lines indented more
+/// than `indent` (blank lines included).
+fn block_end(text: &str, from: usize, indent: usize) -> usize {
+    let mut end = from;
+    let mut at = from;
+    while at < text.len() {
+        let next = text[at + 1..].find('\n').map_or(text.len(), |i| at + 1 + i);
+        let line = &text[(at + 1).min(text.len())..next];
+        let blank = line.trim().is_empty();
+        let deeper = line.len() - line.trim_start().len() > indent;
+        if !(blank || deeper) {
+            break;
+        }
+        if deeper {
+            end = next;
+        }
+        at = next;
+    }
+    end
 }
 
 /// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
@@ -111,6 +172,32 @@ mod tests {
         for name in ["NODE_ENV", "LOG_LEVEL", "TOKENIZER_MODE", "KEY_ID"] {
             assert!(!looks_secret(name), "{name}");
         }
+    }
+
+    #[test]
+    fn secret_values_are_found_in_raw_text() {
+        let hidden = |text: &str| -> Vec<String> {
+            secret_value_ranges(text)
+                .into_iter()
+                .map(|r| text[r].to_string())
+                .collect()
+        };
+        assert_eq!(hidden("  OPENAI_API_KEY: sk-1\n  NODE_ENV: x\n"), ["sk-1"]);
+        assert_eq!(hidden("GH_TOKEN = \"t#1\" # note\n"), ["\"t#1\" # note"]);
+        assert_eq!(
+            hidden("env: {NODE_ENV: x, DB_PASSWORD: p, B: c}\n"),
+            ["p, B: c}"]
+        );
+        assert_eq!(
+            hidden("env = { A = \"1\", X_SECRET = \"s\" }\n"),
+            ["\"s\" }"]
+        );
+        assert_eq!(hidden("- \"MY_TOKEN\": v\r\n"), ["v"]);
+        assert_eq!(
+            hidden("  A_TOKEN: |\n    line1\n\n    line2\n  NEXT: 1\n"),
+            ["|\n    line1\n\n    line2"]
+        );
+        assert!(hidden("OPENAI_API_KEY:\n  nested: 1\nNODE_ENV: prod\n").is_empty());
     }
 
     #[test]

@@ -1,41 +1,73 @@
-//! `plan --format table`: one block per process, then the routes; fits 80 columns.
+//! `plan --format table`: one block per process, then the routes, wrapped to 80 columns.
+//! Lists wrap between items and `NAME=value` pairs after the `=`; a single item longer than
+//! a line (a long secret reference, say) is never cut.
 
 use crate::plan::{Plan, PlannedBinding, PlannedProcess};
 
+const WIDTH: usize = 80;
 const INDENT: &str = "  ";
 const KEY_WIDTH: usize = 13;
 
-/// Writes `key` and its value.
-fn field(out: &mut String, key: &str, value: &str) {
-    out.push_str(&format!("{INDENT}{key:<KEY_WIDTH$}{value}\n"));
+/// Packs `items` into lines of at most `width` columns (a trailing comma included), joined
+/// by `, `.
+fn pack(items: &[String], width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for item in items {
+        match lines.last_mut() {
+            // One column is kept for the comma that ends a line when the next item wraps.
+            Some(line) if line.len() + 2 + item.len() < width => {
+                line.push_str(", ");
+                line.push_str(item);
+            }
+            Some(line) => {
+                line.push(',');
+                lines.push(item.clone());
+            }
+            None => lines.push(item.clone()),
+        }
+    }
+    lines
 }
 
-/// Writes `key` and the first of `values`, and the rest aligned below it; `-` for none.
-fn fields(out: &mut String, key: &str, values: &[String]) {
-    let pad = " ".repeat(KEY_WIDTH);
-    for (i, value) in values.iter().enumerate() {
-        let label = if i == 0 {
-            format!("{key:<KEY_WIDTH$}")
-        } else {
-            pad.clone()
-        };
-        out.push_str(&format!("{INDENT}{label}{value}\n"));
+/// `NAME=value`, or `NAME=` with the value on the next line (indented) when too long.
+fn pair(name: &str, value: &str, width: usize) -> Vec<String> {
+    if name.len() + 1 + value.len() <= width {
+        vec![format!("{name}={value}")]
+    } else {
+        vec![format!("{name}="), format!("  {value}")]
     }
-    if values.is_empty() {
+}
+
+/// Writes `key` beside the first line and the rest aligned below it; `-` for none.
+fn field(out: &mut String, key: &str, lines: &[String]) {
+    if lines.is_empty() {
         out.push_str(&format!("{INDENT}{key:<KEY_WIDTH$}-\n"));
     }
+    for (i, line) in lines.iter().enumerate() {
+        let label = if i == 0 { key } else { "" };
+        out.push_str(&format!("{INDENT}{label:<KEY_WIDTH$}{line}\n"));
+    }
 }
 
-/// What a binding provides, one line per item (each mount; ingress and egress).
-fn binding_details(b: &PlannedBinding) -> Vec<String> {
+/// What a binding provides: the secret names, each mount, ingress and egress.
+fn binding_details(b: &PlannedBinding, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(secrets) = &b.secrets {
-        let names: Vec<&str> = secrets.keys().map(String::as_str).collect();
-        lines.push(format!(
-            "{}: {}",
-            b.store.as_deref().unwrap_or_default(),
-            names.join(", ")
-        ));
+        let names: Vec<String> = secrets.keys().cloned().collect();
+        let store = b.store.as_deref().unwrap_or_default();
+        lines.extend(
+            pack(&names, width - store.len() - 2)
+                .into_iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    let lead = if i == 0 {
+                        format!("{store}: ")
+                    } else {
+                        " ".repeat(store.len() + 2)
+                    };
+                    format!("{lead}{line}")
+                }),
+        );
     }
     for m in b.mounts.iter().flatten() {
         let mode = if m.read_only { "ro" } else { "rw" };
@@ -47,54 +79,44 @@ fn binding_details(b: &PlannedBinding) -> Vec<String> {
         .flatten()
         .map(|i| format!("{}/{}", i.port, i.protocol))
         .collect();
-    if !ingress.is_empty() {
-        lines.push(format!("in {}", ingress.join(", ")));
-    }
-    let egress = b.egress.as_deref().unwrap_or_default();
-    if !egress.is_empty() {
-        lines.push(format!("out {}", egress.join(", ")));
-    }
-    if lines.is_empty() {
-        lines.push("-".to_string());
-    }
-    lines
-}
-
-/// Binding rows: id and type in aligned columns, details below each other.
-fn binding_lines(bindings: &[PlannedBinding]) -> Vec<String> {
-    let id_width = bindings.iter().map(|b| b.id.len()).max().unwrap_or(0);
-    let mut lines = Vec::new();
-    for b in bindings {
-        for (i, detail) in binding_details(b).into_iter().enumerate() {
-            lines.push(if i == 0 {
-                format!("{:<id_width$}  {:<7}  {detail}", b.id, b.binding_type)
-            } else {
-                format!("{:<id_width$}  {:<7}  {detail}", "", "")
-            });
+    let egress = b.egress.clone().unwrap_or_default();
+    for (direction, items) in [("in ", ingress), ("out", egress)] {
+        for (i, line) in pack(&items, width - 4).into_iter().enumerate() {
+            let lead = if i == 0 { direction } else { "   " };
+            lines.push(format!("{lead} {line}"));
         }
     }
     lines
 }
 
+fn binding_lines(bindings: &[PlannedBinding], width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for b in bindings {
+        lines.push(format!("{} ({})", b.id, b.binding_type));
+        lines.extend(
+            binding_details(b, width - 2)
+                .into_iter()
+                .map(|d| format!("  {d}")),
+        );
+    }
+    lines
+}
+
 fn process_block(out: &mut String, p: &PlannedProcess) {
+    let width = WIDTH - INDENT.len() - KEY_WIDTH;
     out.push_str(&format!("{}  {}\n", p.id, p.name));
-    field(out, "status", &p.status);
-    field(out, "type", &p.process_type);
+    field(out, "status", &[p.status.clone()]);
+    field(out, "type", &[p.process_type.clone()]);
     let platform = match &p.runtime_version {
         Some(version) => format!("{} ({version})", p.platform),
         None => p.platform.clone(),
     };
-    field(out, "platform", &platform);
-    field(out, "environment", &p.environment);
-    let env: Vec<String> = p.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    fields(out, "env", &env);
-    fields(out, "bindings", &binding_lines(&p.bindings));
-    let provides = if p.provides.is_empty() {
-        Vec::new()
-    } else {
-        vec![p.provides.join(", ")]
-    };
-    fields(out, "provides", &provides);
+    field(out, "platform", &[platform]);
+    field(out, "environment", &[p.environment.clone()]);
+    let env: Vec<String> = p.env.iter().flat_map(|(k, v)| pair(k, v, width)).collect();
+    field(out, "env", &env);
+    field(out, "bindings", &binding_lines(&p.bindings, width));
+    field(out, "provides", &pack(&p.provides, width));
     let links: Vec<String> = p
         .links
         .iter()
@@ -106,7 +128,7 @@ fn process_block(out: &mut String, p: &PlannedProcess) {
             )
         })
         .collect();
-    fields(out, "links", &links);
+    field(out, "links", &links);
 }
 
 pub fn table(plan: &Plan) -> String {
@@ -120,16 +142,42 @@ pub fn table(plan: &Plan) -> String {
     }
     out.push_str("routes\n");
     let key_width = plan.routes.keys().map(String::len).max().unwrap_or(0);
+    let width = WIDTH.saturating_sub(INDENT.len() + key_width + 2).max(20);
     for (capability, providers) in &plan.routes {
-        let shown = if providers.is_empty() {
-            "(none eligible)".to_string()
+        let lines = if providers.is_empty() {
+            vec!["(none eligible)".to_string()]
         } else {
-            providers.join(", ")
+            pack(providers, width)
         };
-        out.push_str(&format!("{INDENT}{capability:<key_width$}  {shown}\n"));
+        for (i, line) in lines.iter().enumerate() {
+            let label = if i == 0 { capability.as_str() } else { "" };
+            out.push_str(&format!("{INDENT}{label:<key_width$}  {line}\n"));
+        }
     }
     if plan.routes.is_empty() {
         out.push_str(&format!("{INDENT}(no capability map)\n"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pack_wraps_between_items() {
+        let items: Vec<String> = ["alpha", "beta", "gamma"].map(String::from).into();
+        assert_eq!(pack(&items, 12), ["alpha, beta,", "gamma"]);
+        assert_eq!(pack(&items, 80), ["alpha, beta, gamma"]);
+        assert_eq!(pack(&["much-too-long".to_string()], 4), ["much-too-long"]);
+    }
+
+    #[test]
+    fn pairs_break_after_the_equals_sign() {
+        assert_eq!(pair("A", "b", 10), ["A=b"]);
+        assert_eq!(
+            pair("LONG_NAME", "long-value", 10),
+            ["LONG_NAME=", "  long-value"]
+        );
+    }
 }
