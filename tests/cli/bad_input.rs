@@ -1,0 +1,551 @@
+//! Files oslinker must survive (issue section 5, "Bad input never panics and never hangs"),
+//! and the file-level diagnostics E0001-E0006. Every run goes through `support::Run::run`,
+//! which also fails the test if stderr mentions a panic or the process died by a signal.
+
+use std::io::Read;
+use std::process::Stdio;
+
+use crate::support::{Tree, at, process_yaml};
+
+const VALID_ENV: &str = "kind: Environment\nid: e\nname: e\n";
+
+// ---------------------------------------------------------------------------------------------
+// E0001 syntax.
+
+#[test]
+fn e0001_yaml_syntax_error_and_the_rest_is_still_checked() {
+    let tree = Tree::new(&[
+        ("a.yaml", "kind: Process\nname: a: b\n"),
+        ("b.yaml", "kind: Proces\n"),
+        ("c.yml", "kind: Environment\nid: f\nname: [\n"),
+    ]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(
+        out.positions(),
+        [
+            at("E0001", "tree/a.yaml", 2, 8),
+            at("E0102", "tree/b.yaml", 1, 7),
+            at("E0001", "tree/c.yml", 4, 1),
+        ]
+    );
+}
+
+#[test]
+fn e0001_toml_syntax_errors_are_all_reported() {
+    let tree = Tree::new(&[
+        ("a.toml", "kind = \"Environment\"\nid = \nname = [1,\n"),
+        (
+            "b.toml",
+            "kind = \"Environment\"\nid = \"b\"\nname = \"b\"\nstatus = running\n",
+        ),
+    ]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(
+        out.positions(),
+        [
+            at("E0001", "tree/a.toml", 2, 6),
+            at("E0001", "tree/a.toml", 3, 11),
+            at("E0001", "tree/b.toml", 4, 10),
+        ]
+    );
+    let json = out.json();
+    assert!(
+        json["diagnostics"][2]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("TOML syntax error: string values must be quoted"),
+        "{json}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// E0002 unreadable files.
+
+#[test]
+fn e0002_broken_symlink_is_reported_and_the_rest_still_checked() {
+    let tree = Tree::new(&[("a.yaml", &process_yaml("a")), ("c.yaml", "kind: Proces\n")]);
+    tree.symlink("nowhere.yaml", "b.yaml");
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(
+        out.positions(),
+        [
+            at("E0002", "tree/b.yaml", 0, 0),
+            at("E0102", "tree/c.yaml", 1, 7)
+        ]
+    );
+    let d = out.diagnostic("E0002");
+    assert_eq!(d["line"], serde_json::Value::Null);
+    assert!(
+        d["message"].as_str().unwrap().starts_with("cannot read"),
+        "{d}"
+    );
+    assert!(
+        d["message"].as_str().unwrap().contains("does not exist"),
+        "{d}"
+    );
+    let human = tree.run(["validate"]);
+    assert!(
+        human
+            .stderr
+            .ends_with("checked 3 files, 2 manifests: 2 errors, 0 warnings\n"),
+        "{}",
+        human.stderr
+    );
+}
+
+#[test]
+fn broken_symlink_not_named_like_a_manifest_is_ignored() {
+    let tree = Tree::new(&[("a.yaml", &process_yaml("a"))]);
+    tree.symlink("nowhere", "notes.txt");
+    tree.symlink("nowhere", "folder");
+    tree.validate().assert_code(0);
+}
+
+#[test]
+fn e0002_unreadable_file_when_permissions_apply() {
+    use std::os::unix::fs::PermissionsExt;
+    let tree = Tree::new(&[("a.yaml", &process_yaml("a")), ("b.yaml", VALID_ENV)]);
+    let path = tree.root().join("b.yaml");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&path).is_ok() {
+        // Running as root: permissions do not stop reading (the broken-link test covers E0002).
+        return;
+    }
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.positions(), [at("E0002", "tree/b.yaml", 0, 0)]);
+    assert!(
+        out.diagnostic("E0002")["message"]
+            .as_str()
+            .unwrap()
+            .contains("permission denied")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// E0003 not text.
+
+#[test]
+fn e0003_non_utf8_points_at_the_first_bad_byte() {
+    let tree = Tree::new(&[("a.yaml", VALID_ENV)]);
+    tree.write("b.yaml", b"kind: Process\nname: caf\xe9\n");
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.positions(), [at("E0003", "tree/b.yaml", 2, 10)]);
+    assert_eq!(
+        out.diagnostic("E0003")["message"],
+        "file is not UTF-8 text (a binary file?)"
+    );
+}
+
+#[test]
+fn e0003_nul_byte() {
+    let tree = Tree::new(&[(
+        "a.toml",
+        "kind = \"Environment\"\nid = \"a\u{0}b\"\nname = \"x\"\n",
+    )]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.positions(), [at("E0003", "tree/a.toml", 2, 8)]);
+    assert_eq!(
+        out.diagnostic("E0003")["message"],
+        "file contains a NUL byte (a binary file?)"
+    );
+}
+
+#[test]
+fn binary_file_named_like_a_manifest() {
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 256) as u8).collect();
+    let tree = Tree::new(&[("a.yaml", VALID_ENV)]);
+    tree.write("x.yaml", &bytes);
+    tree.write("y.toml", &bytes);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.codes(), ["E0003", "E0003"]);
+    // The human report survives the binary prefix too.
+    tree.run(["validate"]).assert_code(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// E0004 limits.
+
+#[test]
+fn e0004_file_over_16_mib() {
+    let tree = Tree::new(&[("a.yaml", VALID_ENV)]);
+    let file = std::fs::File::create(tree.root().join("huge.yaml")).unwrap();
+    file.set_len(16 * 1024 * 1024 + 1).unwrap();
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.positions(), [at("E0004", "tree/huge.yaml", 0, 0)]);
+    assert_eq!(
+        out.diagnostic("E0004")["message"],
+        "file is 16777217 bytes, more than the limit of 16777216 bytes"
+    );
+}
+
+#[test]
+fn e0004_yaml_alias_bomb() {
+    let mut bomb = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10u8 {
+        let (prev, name) = ((b'a' + i - 1) as char, (b'a' + i) as char);
+        let refs = vec![format!("*{prev}"); 9].join(", ");
+        bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    let tree = Tree::new(&[("bomb.yaml", &bomb), ("a.yaml", VALID_ENV)]);
+    let out = tree.validate();
+    out.assert_code(1);
+    // Each level is nine copies of the one before: the third copy of `e` in `f` passes the
+    // budget of 250000 values.
+    assert_eq!(out.positions(), [at("E0004", "tree/bomb.yaml", 6, 16)]);
+    assert_eq!(
+        out.diagnostic("E0004")["message"],
+        "the document expands to more than 250000 values"
+    );
+}
+
+#[test]
+fn e0004_yaml_nested_past_the_depth_limit() {
+    let tree = Tree::new(&[
+        (
+            "flow.yaml",
+            &format!("a: {}{}\n", "[".repeat(100), "]".repeat(100)),
+        ),
+        (
+            "block.yaml",
+            &(0..100)
+                .map(|i| format!("{}k:\n", " ".repeat(i)))
+                .collect::<String>(),
+        ),
+    ]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(
+        out.positions(),
+        [
+            at("E0004", "tree/block.yaml", 65, 65),
+            at("E0004", "tree/flow.yaml", 1, 67)
+        ]
+    );
+}
+
+/// 10,000 levels: no crash, no hang, one clear limit error per file and the rest still checked.
+#[test]
+fn ten_thousand_levels_of_nesting_in_yaml_and_toml() {
+    let tree = Tree::new(&[
+        (
+            "a.yaml",
+            &format!("a: {}{}\n", "[".repeat(10_000), "]".repeat(10_000)),
+        ),
+        (
+            "b.toml",
+            &format!("a = {}{}\n", "[".repeat(10_000), "]".repeat(10_000)),
+        ),
+        (
+            "c.toml",
+            &format!("a = {}1{}\n", "{b = ".repeat(10_000), "}".repeat(10_000)),
+        ),
+        ("d.yaml", &"[".repeat(10_000)),
+        ("e.yaml", &format!("{}x\n", "- ".repeat(10_000))),
+        ("f.yaml", "kind: Proces\n"),
+    ]);
+    let out = tree.validate();
+    out.assert_code(1);
+    let found: Vec<(String, String)> = out
+        .positions()
+        .into_iter()
+        .map(|(code, file, ..)| (code, file))
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("E0004", "tree/a.yaml"),
+        ("E0004", "tree/b.toml"),
+        ("E0004", "tree/c.toml"),
+        ("E0004", "tree/d.yaml"),
+        ("E0004", "tree/e.yaml"),
+        ("E0102", "tree/f.yaml"),
+    ]
+    .iter()
+    .map(|(c, f)| (c.to_string(), f.to_string()))
+    .collect();
+    assert_eq!(found, expected);
+    tree.run(["validate"]).assert_code(1);
+}
+
+#[test]
+fn deep_toml_table_headers_are_a_limit_error() {
+    let headers: String = (1..100)
+        .map(|i| format!("[{}]\n", vec!["k"; i].join(".")))
+        .collect();
+    let tree = Tree::new(&[
+        ("a.toml", &format!("[{}]\n", vec!["k"; 10_000].join("."))),
+        ("b.toml", &headers),
+    ]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.codes(), ["E0004", "E0004"], "{}", out.stdout);
+    // The TOML parser reports this limit without a position: the whole file is named
+    // (line null), never a misleading 1:1.
+    let positions = out.positions();
+    assert!(positions.iter().all(|p| p.2 == 0), "{positions:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// E0005, E0006 and the walk.
+
+#[test]
+fn e0005_empty_tree() {
+    let tree = Tree::empty();
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.positions(), [at("E0005", "tree", 0, 0)]);
+    let message = out.diagnostic("E0005")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.starts_with("no manifests found under `tree` (0 "),
+        "{message}"
+    );
+    let human = tree.run(["validate"]);
+    human.assert_code(1);
+    assert!(
+        human
+            .stderr
+            .ends_with("checked 0 files, 0 manifests: 1 error, 0 warnings\n"),
+        "{}",
+        human.stderr
+    );
+}
+
+#[test]
+fn e0005_tree_of_only_empty_or_ignored_files() {
+    let tree = Tree::new(&[
+        ("a.yaml", ""),
+        ("b.toml", ""),
+        ("c.yaml", "# nothing\n---\n...\n"),
+        ("notes.txt", "kind: Proces\n"),
+        ("data.json", "{\"kind\": \"Proces\"}"),
+        (".hidden.yaml", "kind: Proces\n"),
+        (".git/config.yaml", "kind: Proces\n"),
+    ]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.positions(), [at("E0005", "tree", 0, 0)]);
+    // Three files are named like manifests; none holds one.
+    let message = out.diagnostic("E0005")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.starts_with("no manifests found under `tree` (3 "),
+        "{message}"
+    );
+}
+
+#[test]
+fn empty_files_are_not_errors_by_themselves() {
+    let tree = Tree::new(&[
+        ("a.yaml", &process_yaml("a")),
+        ("empty.yaml", ""),
+        ("empty.yml", "\n"),
+        ("empty.toml", ""),
+        ("comment.toml", "# just a comment\n"),
+        ("null.yaml", "~\n"),
+    ]);
+    let out = tree.validate();
+    out.assert_code(0);
+    assert_eq!(out.codes(), Vec::<String>::new());
+    let human = tree.run(["validate"]);
+    assert!(
+        human
+            .stderr
+            .ends_with("checked 6 files, 1 manifest: no problems\n"),
+        "{}",
+        human.stderr
+    );
+}
+
+#[test]
+fn hidden_and_foreign_files_are_skipped_and_yml_is_read() {
+    let tree = Tree::new(&[
+        ("a.yml", "kind: Proces\n"),
+        (".b.yaml", "kind: Proces\n"),
+        (".hidden/c.yaml", "kind: Proces\n"),
+        ("d.json", "kind: Proces\n"),
+        ("README.md", "kind: Proces\n"),
+    ]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.positions(), [at("E0102", "tree/a.yml", 1, 7)]);
+}
+
+#[test]
+fn symlinked_folders_are_followed_only_with_follow_links() {
+    let tree = Tree::new(&[("a.yaml", &process_yaml("a"))]);
+    let outside = tree.parent().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("bad.yaml"), "kind: Proces\n").unwrap();
+    tree.symlink("../outside", "linked");
+
+    let out = tree.validate();
+    out.assert_code(0);
+    assert_eq!(out.codes(), Vec::<String>::new());
+
+    let out = tree.run(["--follow-links", "validate", "--format", "json"]);
+    out.assert_code(1);
+    assert_eq!(out.positions(), [at("E0102", "tree/linked/bad.yaml", 1, 7)]);
+}
+
+#[test]
+fn symlinked_file_is_read() {
+    let tree = Tree::new(&[("a.yaml", &process_yaml("a"))]);
+    std::fs::write(tree.parent().join("elsewhere.yaml"), "kind: Proces\n").unwrap();
+    tree.symlink("../elsewhere.yaml", "b.yaml");
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.positions(), [at("E0102", "tree/b.yaml", 1, 7)]);
+}
+
+#[test]
+fn e0006_symlink_loop_is_detected_with_follow_links() {
+    let tree = Tree::new(&[
+        ("a.yaml", &process_yaml("a")),
+        ("sub/b.yaml", "kind: Proces\n"),
+    ]);
+    tree.symlink("..", "sub/loop");
+
+    // Not followed: no loop, and `sub/b.yaml` is still checked once.
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.positions(), [at("E0102", "tree/sub/b.yaml", 1, 7)]);
+
+    let out = tree.run(["--follow-links", "validate", "--format", "json"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.positions(),
+        [
+            at("E0102", "tree/sub/b.yaml", 1, 7),
+            at("E0006", "tree/sub/loop", 0, 0)
+        ]
+    );
+    assert_eq!(
+        out.diagnostic("E0006")["message"],
+        "symbolic link loops back to `tree`; not followed"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text encodings.
+
+#[test]
+fn utf8_bom_files_are_valid() {
+    let tree = Tree::empty();
+    tree.write("a.yaml", format!("\u{feff}{}", process_yaml("a")));
+    tree.write(
+        "b.toml",
+        "\u{feff}kind = \"Environment\"\nid = \"e\"\nname = \"e\"\n",
+    );
+    let out = tree.validate();
+    out.assert_code(0);
+    assert_eq!(out.codes(), Vec::<String>::new());
+    let plan = tree.run(["plan", "--format", "json"]).json();
+    assert_eq!(plan["processes"][0]["id"], "a");
+}
+
+#[test]
+fn utf8_bom_keeps_line_numbers() {
+    let tree = Tree::empty();
+    tree.write(
+        "a.yaml",
+        "\u{feff}kind: Environment\nid: e\nname: e\ncolour: x\n",
+    );
+    tree.write(
+        "b.toml",
+        "\u{feff}kind = \"Environment\"\nid = \"f\"\nname = \"f\"\ncolour = \"x\"\n",
+    );
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(
+        out.positions(),
+        [
+            at("E0104", "tree/a.yaml", 4, 1),
+            at("E0104", "tree/b.toml", 4, 1)
+        ]
+    );
+}
+
+#[test]
+fn utf8_bom_is_not_a_column() {
+    let tree = Tree::empty();
+    tree.write("a.yaml", "\u{feff}kind: Proces\n");
+    tree.write("b.toml", "\u{feff}kind = \"Proces\"\n");
+    let out = tree.validate();
+    assert_eq!(
+        out.positions(),
+        [
+            at("E0102", "tree/a.yaml", 1, 7),
+            at("E0102", "tree/b.toml", 1, 8)
+        ]
+    );
+}
+
+#[test]
+fn crlf_line_endings_are_valid_and_keep_positions() {
+    let tree = Tree::empty();
+    tree.write("a.yaml", process_yaml("a").replace('\n', "\r\n"));
+    tree.write(
+        "b.toml",
+        "kind = \"Environment\"\r\nid = \"e\"\r\nname = \"e\"\r\n",
+    );
+    tree.validate().assert_code(0);
+
+    tree.write(
+        "c.yaml",
+        "kind: Environment\r\nid: f\r\nname: f\r\ncolour: x\r\nenv:\r\n  A_TOKEN: t\r\n",
+    );
+    tree.write(
+        "d.toml",
+        "kind = \"Environment\"\r\nid = \"g\"\r\nname = \"g\"\r\n\r\n[env]\r\nA_TOKEN = \"t\"\r\n",
+    );
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(
+        out.positions(),
+        [
+            at("E0104", "tree/c.yaml", 4, 1),
+            at("W0303", "tree/c.yaml", 6, 12),
+            at("W0303", "tree/d.toml", 6, 11),
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output to a closed pipe.
+
+#[test]
+fn plan_to_a_closed_pipe_exits_quietly() {
+    // Enough processes that the plan is far larger than a pipe buffer.
+    let docs: String = (0..1500)
+        .map(|i| format!("{}---\n", process_yaml(&format!("p{i:04}"))))
+        .collect();
+    let tree = Tree::new(&[("a.yaml", &docs)]);
+    let mut child = tree
+        .cmd(["plan"])
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut byte = [0u8; 1];
+    stdout.read_exact(&mut byte).unwrap();
+    assert_eq!(&byte, b"p");
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "");
+}

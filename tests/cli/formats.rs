@@ -1,0 +1,548 @@
+//! The five `validate` report formats, colour and `--quiet` (issue section 2).
+
+use serde_json::Value;
+
+use crate::support::{Output, Tree, diagnostics, examples, oslinker, process_yaml};
+
+fn broken(format: &str) -> Output {
+    oslinker(examples())
+        .args(["-d", "broken", "validate", "--format", format])
+        .run()
+}
+
+/// The JSON report of `examples/broken`, the reference the other formats are checked against.
+fn broken_json() -> Value {
+    let out = broken("json");
+    out.assert_code(1);
+    out.json()
+}
+
+// ---------------------------------------------------------------------------------------------
+// human
+
+#[test]
+fn human_report_of_the_broken_example() {
+    let out = oslinker(examples())
+        .args(["-d", "broken", "validate"])
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.stdout, "", "the human report goes to stderr");
+    assert!(!out.stderr.contains('\u{1b}'), "no colour off a terminal");
+    insta::assert_snapshot!("validate_broken_human", out.stderr);
+}
+
+#[test]
+fn human_report_shows_related_places_and_help() {
+    let tree = Tree::new(&[
+        ("a.yaml", &process_yaml("dup")),
+        ("b.yaml", &process_yaml("dup")),
+    ]);
+    let out = tree.run(["validate"]);
+    out.assert_code(1);
+    assert_eq!(out.stdout, "");
+    insta::assert_snapshot!("validate_duplicate_human", out.stderr);
+}
+
+#[test]
+fn human_summary_counts_files_manifests_errors_and_warnings() {
+    let tree = Tree::new(&[
+        (
+            "a.yaml",
+            &format!("{}---\n{}", process_yaml("a"), process_yaml("b")),
+        ),
+        (
+            "b.toml",
+            "kind = \"Environment\"\nid = \"e\"\nname = \"e\"\n\n[env]\nX_TOKEN = \"t\"\n",
+        ),
+        ("c.yaml", "kind: Proces\n"),
+    ]);
+    let out = tree.run(["validate"]);
+    out.assert_code(1);
+    assert!(
+        out.stderr
+            .ends_with("\nchecked 3 files, 4 manifests: 1 error, 1 warning\n"),
+        "{}",
+        out.stderr
+    );
+    let one = Tree::new(&[("a.yaml", &process_yaml("a"))]).run(["validate"]);
+    one.assert_code(0);
+    assert_eq!(one.stderr, "checked 1 file, 1 manifest: no problems\n");
+    assert_eq!(one.stdout, "");
+}
+
+#[test]
+fn quiet_drops_the_summary() {
+    let clean = Tree::new(&[("a.yaml", &process_yaml("a"))]);
+    for format in ["human", "json", "github", "sarif", "junit"] {
+        let out = clean.run(["-q", "validate", "--format", format]);
+        out.assert_code(0);
+        assert_eq!(out.stderr, "", "{format}");
+    }
+    let out = oslinker(examples())
+        .args(["-d", "broken", "validate", "--quiet"])
+        .run();
+    out.assert_code(1);
+    assert!(out.stderr.contains("E0201"), "diagnostics stay");
+    assert!(!out.stderr.contains("checked "), "{}", out.stderr);
+}
+
+#[test]
+fn colour_always_auto_and_never() {
+    let always = oslinker(examples())
+        .args(["-d", "broken", "validate", "--color", "always"])
+        .env_remove("NO_COLOR")
+        .run();
+    always.assert_code(1);
+    assert!(always.stderr.contains("\u{1b}["), "--color always colours");
+
+    // Auto: stderr is a pipe here, and NO_COLOR is set: no colour.
+    let auto = oslinker(examples())
+        .args(["-d", "broken", "validate", "--color", "auto"])
+        .run();
+    assert!(!auto.stderr.contains('\u{1b}'));
+    let auto_no_color = oslinker(examples())
+        .args(["-d", "broken", "validate"])
+        .env("NO_COLOR", "1")
+        .run();
+    assert!(!auto_no_color.stderr.contains('\u{1b}'));
+
+    let never = oslinker(examples())
+        .args(["-d", "broken", "validate", "--color", "never"])
+        .env_remove("NO_COLOR")
+        .run();
+    assert!(!never.stderr.contains('\u{1b}'));
+
+    // Colour is only ever on stderr, never in data.
+    let json = oslinker(examples())
+        .args([
+            "-d", "broken", "validate", "--color", "always", "--format", "json",
+        ])
+        .env_remove("NO_COLOR")
+        .run();
+    assert!(!json.stdout.contains('\u{1b}'));
+}
+
+/// Runs oslinker with stdout and stderr on a pseudo-terminal (through `script`), returning
+/// what the terminal showed; `None` when `script` is not installed.
+fn on_a_terminal(args: &str, no_color: Option<&str>) -> Option<String> {
+    use std::process::{Command, Stdio};
+    Command::new("script").arg("--version").output().ok()?;
+    let command = format!("'{}' {args}", env!("CARGO_BIN_EXE_oslinker"));
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(examples())
+        .env_remove("OSLINKER_DIR")
+        .env("COLUMNS", "100")
+        .stdin(Stdio::null());
+    match no_color {
+        Some(value) => script.env("NO_COLOR", value),
+        None => script.env_remove("NO_COLOR"),
+    };
+    let output = script.output().ok()?;
+    let shown = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(!shown.contains("panicked"), "{shown}");
+    Some(shown)
+}
+
+#[test]
+fn colour_on_a_terminal_unless_no_color_or_never() {
+    let Some(auto) = on_a_terminal("-d broken validate", None) else {
+        return; // no `script` to make a terminal with
+    };
+    assert!(auto.contains("E0201"), "{auto}");
+    assert!(auto.contains("\u{1b}["), "a terminal gets colour:\n{auto}");
+
+    let no_color = on_a_terminal("-d broken validate", Some("1")).unwrap();
+    assert!(no_color.contains("E0201"), "{no_color}");
+    assert!(
+        !no_color.contains("\u{1b}["),
+        "NO_COLOR turns colour off:\n{no_color}"
+    );
+
+    // An empty NO_COLOR does not count (no-color.org).
+    let empty = on_a_terminal("-d broken validate", Some("")).unwrap();
+    assert!(empty.contains("\u{1b}["));
+
+    let never = on_a_terminal("-d broken validate --color never", None).unwrap();
+    assert!(never.contains("E0201"), "{never}");
+    assert!(!never.contains("\u{1b}["), "{never}");
+}
+
+#[test]
+fn an_unknown_colour_choice_is_a_usage_error() {
+    let out = oslinker(examples())
+        .args(["-d", "minimal", "validate", "--color", "sometimes"])
+        .run();
+    out.assert_code(2);
+    assert_eq!(out.stdout, "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// json
+
+#[test]
+fn json_report_shape() {
+    let out = broken("json");
+    out.assert_code(1);
+    assert_eq!(
+        out.stderr,
+        "checked 18 files, 24 manifests: 19 errors, 3 warnings\n"
+    );
+    let json = out.json();
+    let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 5, "{keys:?}");
+    assert_eq!(json["formatVersion"], 1);
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["errors"], 19);
+    assert_eq!(json["warnings"], 3);
+    for d in diagnostics(&json) {
+        for key in [
+            "code", "severity", "message", "file", "line", "column", "help", "related",
+        ] {
+            assert!(d.get(key).is_some(), "`{key}` missing in {d}");
+        }
+        let code = d["code"].as_str().unwrap();
+        let severity = if code.starts_with('W') {
+            "warning"
+        } else {
+            "error"
+        };
+        assert_eq!(d["severity"], severity, "{d}");
+        assert!(d["line"].as_u64().unwrap() >= 1, "{d}");
+        assert!(d["column"].as_u64().unwrap() >= 1, "{d}");
+        assert!(d["file"].as_str().unwrap().starts_with("broken/"), "{d}");
+        assert!(!d["message"].as_str().unwrap().is_empty());
+        assert!(d["help"].is_null() || d["help"].is_string());
+        for r in d["related"].as_array().unwrap() {
+            assert!(r["line"].as_u64().unwrap() >= 1);
+            assert!(r["column"].as_u64().unwrap() >= 1);
+            assert!(r["file"].is_string() && r["message"].is_string(), "{r}");
+        }
+    }
+    let first = &diagnostics(&json)[0];
+    assert_eq!(first["code"], "E0110");
+    assert_eq!(first["file"], "broken/bindings/bad-port.yaml");
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(9), Some(20))
+    );
+}
+
+#[test]
+fn json_report_of_a_clean_tree() {
+    let out = Tree::new(&[("a.yaml", &process_yaml("a"))]).run(["validate", "--format", "json"]);
+    out.assert_code(0);
+    assert_eq!(
+        out.json(),
+        serde_json::json!({"formatVersion": 1, "valid": true, "errors": 0, "warnings": 0, "diagnostics": []})
+    );
+}
+
+#[test]
+fn messages_name_the_id_or_field_they_are_about() {
+    let json = broken_json();
+    let by_code = |code: &str| {
+        diagnostics(&json)
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(by_code("E0202").contains("`ghost-process`"));
+    assert!(by_code("E0201").contains("`dup-agent`"));
+    assert!(by_code("E0104").contains("`capabilites`"));
+    assert!(by_code("E0105").contains("`processId`"));
+    assert!(by_code("W0303").contains("`OPENAI_API_KEY`"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// github
+
+#[test]
+fn github_annotations_match_the_json_report() {
+    let out = broken("github");
+    out.assert_code(1);
+    let json = broken_json();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        diagnostics(&json).len(),
+        "one annotation per diagnostic"
+    );
+    for (line, d) in lines.iter().zip(diagnostics(&json)) {
+        let command = if d["severity"] == "warning" {
+            "warning"
+        } else {
+            "error"
+        };
+        let prefix = format!(
+            "::{command} file={},line={},col={},",
+            d["file"].as_str().unwrap(),
+            d["line"],
+            d["column"]
+        );
+        assert!(
+            line.starts_with(&prefix),
+            "{line}\nexpected prefix {prefix}"
+        );
+        let code = d["code"].as_str().unwrap();
+        assert!(line.contains(&format!(",title={code} ")), "{line}");
+        let message = line.split_once("::").unwrap().1.split_once("::").unwrap().1;
+        assert!(
+            message.starts_with(d["message"].as_str().unwrap()),
+            "{line}"
+        );
+    }
+    assert!(
+        out.stdout.contains(
+            "::error file=broken/bindings/bad-port.yaml,line=9,col=20,endLine=9,endColumn=25,\
+             title=E0110 invalid-value::port 70000 is out of range 1-65535%0Ahelp: use a port from 1 to 65535\n"
+        ),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn github_escapes_properties_and_data() {
+    let tree = Tree::new(&[("a,b:c.yaml", "kind: Proces\n")]);
+    tree.symlink("nowhere.yaml", "z.yaml");
+    let out = tree.run(["validate", "--format", "github"]);
+    out.assert_code(1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert!(
+        lines[0].starts_with("::error file=tree/a%2Cb%3Ac.yaml,line=1,col=7,"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].ends_with("::unknown kind `Proces`%0Ahelp: did you mean `Process`?"),
+        "{}",
+        lines[0]
+    );
+    // A whole-file problem has no position.
+    assert!(
+        lines[1].starts_with("::error file=tree/z.yaml,title=E0002 unreadable-file::"),
+        "{}",
+        lines[1]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// sarif
+
+#[test]
+fn sarif_log_matches_the_json_report() {
+    let out = broken("sarif");
+    out.assert_code(1);
+    let sarif = out.json();
+    let json = broken_json();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(sarif["$schema"].as_str().unwrap().contains("sarif"));
+    let runs = sarif["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run["tool"]["driver"]["name"], "oslinker");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let rule_ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for code in [
+        "E0001", "E0006", "E0101", "E0111", "E0201", "E0209", "W0301", "W0303",
+    ] {
+        assert!(rule_ids.contains(&code), "rule {code} missing");
+    }
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), diagnostics(&json).len());
+    for (result, d) in results.iter().zip(diagnostics(&json)) {
+        assert_eq!(result["ruleId"], d["code"]);
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            rules[index]["id"], d["code"],
+            "ruleIndex points at the rule"
+        );
+        assert_eq!(result["level"], d["severity"]);
+        let location = &result["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], d["file"]);
+        assert_eq!(location["region"]["startLine"], d["line"], "{result}");
+        assert_eq!(location["region"]["startColumn"], d["column"], "{result}");
+        let (start, end) = (
+            &location["region"]["startLine"],
+            &location["region"]["endLine"],
+        );
+        assert!(end.as_u64() >= start.as_u64());
+        assert!(
+            result["message"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with(d["message"].as_str().unwrap())
+        );
+        let related = d["related"].as_array().unwrap();
+        if related.is_empty() {
+            assert!(result.get("relatedLocations").is_none());
+        } else {
+            let r = &result["relatedLocations"][0];
+            assert_eq!(
+                r["physicalLocation"]["artifactLocation"]["uri"],
+                related[0]["file"]
+            );
+            assert_eq!(
+                r["physicalLocation"]["region"]["startLine"],
+                related[0]["line"]
+            );
+            assert_eq!(
+                r["physicalLocation"]["region"]["startColumn"],
+                related[0]["column"]
+            );
+        }
+    }
+}
+
+#[test]
+fn sarif_whole_file_results_have_no_region_and_uris_are_escaped() {
+    let tree = Tree::new(&[("my agents/a.yaml", "kind: Proces\n")]);
+    tree.symlink("nowhere.yaml", "z.yaml");
+    let out = tree.run(["validate", "--format", "sarif"]);
+    out.assert_code(1);
+    let sarif = out.json();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    let first = &results[0]["locations"][0]["physicalLocation"];
+    assert_eq!(first["artifactLocation"]["uri"], "tree/my%20agents/a.yaml");
+    assert_eq!(first["region"]["startLine"], 1);
+    assert_eq!(first["region"]["startColumn"], 7);
+    let second = &results[1]["locations"][0]["physicalLocation"];
+    assert_eq!(second["artifactLocation"]["uri"], "tree/z.yaml");
+    assert!(second.get("region").is_none(), "{second}");
+}
+
+#[test]
+fn sarif_of_a_clean_tree_has_no_results() {
+    let out = Tree::new(&[("a.yaml", &process_yaml("a"))]).run(["validate", "--format", "sarif"]);
+    out.assert_code(0);
+    assert_eq!(out.json()["runs"][0]["results"], Value::Array(vec![]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// junit
+
+fn attribute(xml: &str, element: &str, name: &str) -> String {
+    let start = xml
+        .find(&format!("<{element} "))
+        .unwrap_or_else(|| panic!("no <{element}>"));
+    let tag = &xml[start..start + xml[start..].find('>').unwrap()];
+    let value = tag
+        .split(&format!(" {name}=\""))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {name} in {tag}"));
+    value[..value.find('"').unwrap()].to_string()
+}
+
+/// Balanced `<x>`...`</x>` elements and no stray `<`, `>` or `&` in text: well-formed enough
+/// for a CI system to read.
+fn assert_well_formed_xml(xml: &str) {
+    assert!(
+        xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
+        "{xml}"
+    );
+    let body = &xml[xml.find("?>").unwrap() + 2..];
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        let text = &rest[..open];
+        assert!(!text.contains('>'), "stray `>` in {text:?}");
+        for (i, _) in text.match_indices('&') {
+            let entity = &text[i..];
+            assert!(
+                ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+                    .iter()
+                    .any(|e| entity.starts_with(e)),
+                "bad entity in {text:?}"
+            );
+        }
+        let close = open + rest[open..].find('>').expect("unclosed tag");
+        let tag = &rest[open + 1..close];
+        assert!(!tag.contains('<'), "`<` inside a tag: {tag:?}");
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name), "mismatched </{name}>");
+        } else if !tag.ends_with('/') {
+            stack.push(tag.split_whitespace().next().unwrap().to_string());
+        }
+        rest = &rest[close + 1..];
+    }
+    assert!(stack.is_empty(), "unclosed elements: {stack:?}");
+}
+
+#[test]
+fn junit_has_a_test_case_per_file_and_a_failure_per_error() {
+    let out = broken("junit");
+    out.assert_code(1);
+    let xml = &out.stdout;
+    assert_well_formed_xml(xml);
+    assert_eq!(xml.matches("<testcase ").count(), 18, "one case per file");
+    assert_eq!(attribute(xml, "testsuites", "tests"), "18");
+    assert_eq!(attribute(xml, "testsuite", "failures"), "19");
+    assert_eq!(
+        xml.matches("<failure ").count(),
+        19,
+        "errors only, without --strict"
+    );
+    assert!(xml.contains("<testcase name=\"broken/processes/base.yaml\" classname=\"oslinker.validate\">\n    </testcase>"));
+    assert!(xml.contains("type=\"E0201 duplicate-id\""));
+    assert!(
+        xml.contains(">broken/bindings/bad-port.yaml:9:20: port 70000 is out of range 1-65535\n")
+    );
+
+    let strict = oslinker(examples())
+        .args(["-d", "broken", "validate", "--format", "junit", "--strict"])
+        .run();
+    strict.assert_code(1);
+    assert_eq!(attribute(&strict.stdout, "testsuite", "failures"), "22");
+    assert_eq!(strict.stdout.matches("<failure ").count(), 22);
+}
+
+#[test]
+fn junit_escapes_text() {
+    let tree = Tree::new(&[(
+        "a&b.yaml",
+        "kind: Environment\nid: e\nname: e\n\"<x & 'y'>\": 1\n",
+    )]);
+    let out = tree.run(["validate", "--format", "junit"]);
+    out.assert_code(1);
+    assert_well_formed_xml(&out.stdout);
+    assert!(
+        out.stdout.contains("<testcase name=\"tree/a&amp;b.yaml\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("unknown field `&lt;x &amp; &apos;y&apos;&gt;`"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn junit_of_a_clean_tree_passes_every_file() {
+    let tree = Tree::new(&[
+        ("a.yaml", &process_yaml("a")),
+        ("b.yaml", &process_yaml("b")),
+    ]);
+    let out = tree.run(["validate", "--format", "junit"]);
+    out.assert_code(0);
+    assert_well_formed_xml(&out.stdout);
+    assert_eq!(out.stdout.matches("<testcase ").count(), 2);
+    assert_eq!(attribute(&out.stdout, "testsuite", "failures"), "0");
+}
+
+#[test]
+fn junit_with_paths_lists_only_those_files() {
+    let tree = Tree::new(&[("a.yaml", &process_yaml("a")), ("b.yaml", "kind: Proces\n")]);
+    let out = tree.run(["validate", "--format", "junit", "tree/a.yaml"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout.matches("<testcase ").count(), 1);
+    assert!(out.stdout.contains("name=\"tree/a.yaml\""));
+}
