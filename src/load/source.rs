@@ -81,7 +81,14 @@ impl SourceFile {
     pub fn mask(&mut self, range: Range<usize>) {
         let masked = self.masked.get_or_insert_with(|| self.text.clone());
         if masked.is_char_boundary(range.start) && masked.is_char_boundary(range.end) {
-            let stars = "*".repeat(range.len());
+            // One `*` per byte keeps offsets; line breaks stay so line numbers do too.
+            let stars: String = masked[range.clone()]
+                .chars()
+                .map(|c| match c {
+                    '\n' | '\r' => c.to_string(),
+                    _ => "*".repeat(c.len_utf8()),
+                })
+                .collect();
             masked.replace_range(range, &stars);
         }
     }
@@ -156,6 +163,9 @@ mod tests {
         let mut f = SourceFile::new("a".into(), "a".into(), "K: sécret\n".into());
         f.mask(3..10);
         assert_eq!(f.snippet_text(), "K: *******\n");
+        let mut g = SourceFile::new("a".into(), "a".into(), "K: |\r\n  a\n  b\n".into());
+        g.mask(3..13);
+        assert_eq!(g.snippet_text(), "K: *\r\n***\n***\n");
         assert_eq!(f.text, "K: sécret\n");
     }
 }

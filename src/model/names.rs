@@ -47,54 +47,57 @@ pub fn check_capability(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Variable names that usually hold secrets: `*API_KEY`, `*TOKEN`, `*SECRET`,
-/// `*PRIVATE_KEY`, `*PASSWORD*` (any case).
+/// Variable names that usually hold secrets (any case): containing `SECRET`, `PASSWORD`,
+/// `PASSWD` or `PRIVATE_KEY`, or ending in `API_KEY`, `APIKEY`, `TOKEN`, `ACCESS_KEY` or
+/// `AUTH_KEY`.
 pub fn looks_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    ["API_KEY", "APIKEY", "TOKEN", "SECRET", "PRIVATE_KEY"]
+    ["SECRET", "PASSWORD", "PASSWD", "PRIVATE_KEY"]
         .iter()
-        .any(|suffix| upper.ends_with(suffix))
-        || upper.contains("PASSWORD")
-        || upper.contains("PASSWD")
+        .any(|part| upper.contains(part))
+        || ["API_KEY", "APIKEY", "TOKEN", "ACCESS_KEY", "AUTH_KEY"]
+            .iter()
+            .any(|suffix| upper.ends_with(suffix))
 }
 
-/// A key and what follows it on its line, in YAML (`KEY: value`, `- KEY: value`,
-/// `{A: 1, KEY: value}`) or TOML (`KEY = "value"`, `{ KEY = "value" }`), keys optionally
-/// quoted. The value stops at `,` or `}` so that every key of a flow mapping is seen.
+/// A key and its separator in YAML (`KEY: value`, `- KEY: value`, `{A: 1, KEY: value}`) or
+/// TOML (`KEY = "value"`, `{ KEY = "value" }`), keys optionally quoted. The match stops at
+/// `,`, `{`, `[` or `}` so that the keys of a flow mapping later on the line are seen too.
 static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)(?:^[ \t]*(?:-[ \t]+)?|[{,][ \t]*)["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*([^\n,}]*)"#)
+    Regex::new(r#"(?m)(?:^[ \t]*(?:-[ \t]+)?|[{,][ \t]*)["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*([^\n,{}\[]*)"#)
         .expect("a valid regex")
 });
 
 /// Byte ranges of values written under secret-looking keys, found in the raw text, so that
 /// snippets can hide them even in a file that does not parse (or under a duplicate key the
-/// parser dropped). Conservative: the rest of the line is hidden, and for a block scalar
-/// (`KEY: |`) the more-indented lines that follow.
+/// parser dropped). Conservative: everything after the key on its line, and the lines
+/// indented deeper that follow (a block scalar, a nested value, a continued plain scalar).
 pub fn secret_value_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     for captures in KEY_VALUE.captures_iter(text) {
         let (Some(key), Some(value)) = (captures.get(1), captures.get(2)) else {
             continue;
         };
-        if !looks_secret(key.as_str()) || value.as_str().trim().is_empty() {
+        if !looks_secret(key.as_str()) {
             continue;
         }
-        let line_end = text[value.start()..]
+        let start = value.start();
+        let line_end = text[start..]
             .find(['\r', '\n'])
-            .map_or(text.len(), |i| value.start() + i);
-        let mut end = line_end;
-        if value.as_str().starts_with(['|', '>']) {
-            let line_start = text[..key.start()].rfind('\n').map_or(0, |i| i + 1);
-            let indent = key.start() - line_start;
-            end = block_end(text, line_end, indent);
+            .map_or(text.len(), |i| start + i);
+        let line_start = text[..key.start()].rfind('\n').map_or(0, |i| i + 1);
+        let indent =
+            text[line_start..key.start()].len() - text[line_start..key.start()].trim_start().len();
+        let end = block_end(text, line_end, indent).max(line_end);
+        if end > start {
+            ranges.push(start..end);
         }
-        ranges.push(value.start()..end);
     }
     ranges
 }
 
-/// Where a YAML block scalar that starts after `from` ends: after the lines indented more
-/// than `indent` (blank lines included).
+/// Where the lines after `from` that are indented deeper than `indent` end (blank lines
+/// between them included).
 fn block_end(text: &str, from: usize, indent: usize) -> usize {
     let mut end = from;
     let mut at = from;
@@ -169,7 +172,14 @@ mod tests {
         ] {
             assert!(looks_secret(name), "{name}");
         }
-        for name in ["NODE_ENV", "LOG_LEVEL", "TOKENIZER_MODE", "KEY_ID"] {
+        for name in [
+            "NODE_ENV",
+            "LOG_LEVEL",
+            "TOKENIZER_MODE",
+            "KEY_ID",
+            "AWS_ACCESS_KEY_ID",
+            "SECRETARY",
+        ] {
             assert!(!looks_secret(name), "{name}");
         }
     }
@@ -197,7 +207,11 @@ mod tests {
             hidden("  A_TOKEN: |\n    line1\n\n    line2\n  NEXT: 1\n"),
             ["|\n    line1\n\n    line2"]
         );
-        assert!(hidden("OPENAI_API_KEY:\n  nested: 1\nNODE_ENV: prod\n").is_empty());
+        assert_eq!(
+            hidden("OPENAI_API_KEY:\n  nested: 1\nNODE_ENV: prod\n"),
+            ["\n  nested: 1"]
+        );
+        assert!(hidden("OPENAI_API_KEY:\nNODE_ENV: prod\n").is_empty());
     }
 
     #[test]
