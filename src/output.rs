@@ -45,14 +45,15 @@ impl Outcome {
     }
 }
 
-/// Writes the outcome. A closed stdout (`oslinker plan | head`) ends quietly: the reader
-/// has what it wanted.
+/// Writes the outcome. A closed stdout (`oslinker plan | head`) ends quietly with the
+/// command's own exit code: the reader has what it wanted.
 pub fn emit(outcome: Outcome) -> Exit {
     // Diagnostics first: they explain the data (or its absence) that follows.
     let _ = write_all(io::stderr().lock(), &outcome.stderr);
     match write_all(io::stdout().lock(), &outcome.stdout) {
         Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Exit::Success,
+        // The reader left: stop quietly, but keep the answer (an invalid tree stays 1).
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return outcome.exit,
         Err(e) => {
             let _ = writeln!(io::stderr(), "error: cannot write output: {e}");
             return Exit::Trouble;

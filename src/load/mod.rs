@@ -39,6 +39,7 @@ impl Default for Limits {
 pub enum LoadError {
     RootMissing(PathBuf),
     RootNotADirectory(PathBuf),
+    RootUnreadable(PathBuf, io::Error),
 }
 
 impl std::fmt::Display for LoadError {
@@ -46,6 +47,9 @@ impl std::fmt::Display for LoadError {
         match self {
             LoadError::RootMissing(p) => {
                 write!(f, "manifest directory `{}` does not exist", p.display())
+            }
+            LoadError::RootUnreadable(p, e) => {
+                write!(f, "cannot read manifest directory `{}`: {e}", p.display())
             }
             LoadError::RootNotADirectory(p) => {
                 write!(f, "manifest directory `{}` is not a directory", p.display())
@@ -104,6 +108,9 @@ pub fn load_tree(root: &Path, follow_links: bool, limits: &Limits) -> Result<Loa
         Err(_) => return Err(LoadError::RootMissing(root.to_path_buf())),
         Ok(meta) if !meta.is_dir() => return Err(LoadError::RootNotADirectory(root.to_path_buf())),
         Ok(_) => {}
+    }
+    if let Err(error) = std::fs::read_dir(root) {
+        return Err(LoadError::RootUnreadable(root.to_path_buf(), error));
     }
     let mut sources = Sources::default();
     let root_id = sources.add(SourceFile::new(

@@ -5,7 +5,7 @@
 //! the work: nesting depth and the number of values a document may expand to through aliases
 //! (a "billion laughs" document stops at the budget with a clear error).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
 
@@ -76,18 +76,40 @@ impl Offsets {
     }
 }
 
-enum Frame {
-    Seq {
-        start: usize,
-        anchor: usize,
-        items: Vec<Node>,
-    },
+/// A collection being built, with its size in values and its height (for the limits).
+struct Frame {
+    start: usize,
+    anchor: usize,
+    size: usize,
+    height: usize,
+    kind: FrameKind,
+}
+
+enum FrameKind {
+    Seq(Vec<Node>),
     Map {
-        start: usize,
-        anchor: usize,
         entries: Vec<Entry>,
-        key: Option<(String, Span)>,
+        /// Where each key was written, to report a duplicate with both places in O(1).
+        seen: HashMap<String, Span>,
+        /// Keys that came from a merge (`<<: *defaults`): an explicit key replaces them.
+        merged: HashSet<String>,
+        /// The key waiting for its value.
+        key: Option<PendingKey>,
     },
+}
+
+enum PendingKey {
+    Name(String, Span),
+    /// A key that is not a plain value (reported): its value is dropped.
+    Invalid,
+}
+
+/// A finished node with what the limits need to know about it.
+#[derive(Clone)]
+struct Built {
+    node: Node,
+    size: usize,
+    height: usize,
 }
 
 struct Builder<'a> {
@@ -95,8 +117,8 @@ struct Builder<'a> {
     file: FileId,
     limits: &'a Limits,
     stack: Vec<Frame>,
-    /// Anchored nodes with their size in values, for aliases to copy.
-    anchors: HashMap<usize, (Node, usize)>,
+    /// Anchored nodes, for aliases to copy.
+    anchors: HashMap<usize, Built>,
     nodes_in_document: usize,
     documents: Vec<Node>,
     diagnostics: &'a mut Vec<Diagnostic>,
@@ -143,7 +165,12 @@ impl Builder<'_> {
                     resolve_plain(&text)
                 };
                 self.count(1, span)?;
-                self.complete(Node { value, span }, anchor, 1)?;
+                let built = Built {
+                    node: Node { value, span },
+                    size: 1,
+                    height: 1,
+                };
+                self.complete(built, anchor)?;
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 let at = self.offsets.byte(start);
@@ -161,64 +188,69 @@ impl Builder<'_> {
                     ));
                 }
                 self.count(1, Span::new(self.file, at..at))?;
-                self.stack
-                    .push(if matches!(event, Event::SequenceStart(..)) {
-                        Frame::Seq {
-                            start: at,
-                            anchor,
-                            items: Vec::new(),
-                        }
-                    } else {
-                        Frame::Map {
-                            start: at,
-                            anchor,
-                            entries: Vec::new(),
-                            key: None,
-                        }
-                    });
+                let kind = if matches!(event, Event::SequenceStart(..)) {
+                    FrameKind::Seq(Vec::new())
+                } else {
+                    FrameKind::Map {
+                        entries: Vec::new(),
+                        seen: HashMap::new(),
+                        merged: HashSet::new(),
+                        key: None,
+                    }
+                };
+                self.stack.push(Frame {
+                    start: at,
+                    anchor,
+                    size: 1,
+                    height: 1,
+                    kind,
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let end = self.offsets.byte(end);
-                let (node, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq {
-                        start,
-                        anchor,
-                        items,
-                    }) => (
-                        Node {
-                            span: Span::new(self.file, start..end.max(start)),
-                            value: Value::Seq(items),
-                        },
-                        anchor,
-                    ),
-                    Some(Frame::Map {
-                        start,
-                        anchor,
-                        entries,
-                        ..
-                    }) => (
-                        Node {
-                            span: Span::new(self.file, start..end.max(start)),
-                            value: Value::Map(entries),
-                        },
-                        anchor,
-                    ),
-                    None => return Ok(()),
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
                 };
-                let size = count_values(&node);
-                self.complete(node, anchor, size)?;
+                let value = match frame.kind {
+                    FrameKind::Seq(items) => Value::Seq(items),
+                    FrameKind::Map { entries, .. } => Value::Map(entries),
+                };
+                let node = Node {
+                    span: Span::new(self.file, frame.start..end.max(frame.start)),
+                    value,
+                };
+                let built = Built {
+                    node,
+                    size: frame.size,
+                    height: frame.height,
+                };
+                self.complete(built, frame.anchor)?;
             }
             Event::Alias(id) => {
                 let span = self.span(start, end);
-                let Some((node, size)) = self.anchors.get(&id).cloned() else {
+                let Some(built) = self.anchors.get(&id).cloned() else {
                     return Err(Box::new(Diagnostic::at(
                         Code::Syntax,
                         span,
                         "alias to an unknown anchor",
                     )));
                 };
-                self.count(size, span)?;
-                self.complete(node, 0, size)?;
+                // An alias copies its anchor here: the copy counts towards both limits.
+                if self.stack.len() + built.height > self.limits.max_depth {
+                    return Err(Box::new(
+                        Diagnostic::at(
+                            Code::LimitExceeded,
+                            span,
+                            format!(
+                                "the document is nested more than {} levels deep (through aliases)",
+                                self.limits.max_depth
+                            ),
+                        )
+                        .with_help("manifests are shallow; flatten this structure"),
+                    ));
+                }
+                self.count(built.size, span)?;
+                self.complete(built, 0)?;
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
@@ -245,43 +277,121 @@ impl Builder<'_> {
     }
 
     /// A node is finished: remember it if anchored, then attach it to its parent.
-    fn complete(&mut self, node: Node, anchor: usize, size: usize) -> Result<(), Box<Diagnostic>> {
+    fn complete(&mut self, built: Built, anchor: usize) -> Result<(), Box<Diagnostic>> {
         if anchor != 0 {
-            self.anchors.insert(anchor, (node.clone(), size));
+            self.anchors.insert(anchor, built.clone());
         }
-        match self.stack.last_mut() {
-            None => {
-                // A document that is empty (or a bare `null`) holds no manifest.
-                if node.value != Value::Null {
-                    self.documents.push(node);
-                }
+        let Some(parent) = self.stack.last_mut() else {
+            // A document that is empty (or a bare `null`) holds no manifest.
+            if built.node.value != Value::Null {
+                self.documents.push(built.node);
             }
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
-                None => *key = Some(key_text(node)?),
-                Some((name, key_span)) => {
-                    if let Some(first) = entries.iter().find(|e| e.key == name) {
-                        self.diagnostics.push(
-                            Diagnostic::at(
-                                Code::DuplicateKey,
-                                key_span,
-                                format!("duplicate key `{name}`"),
-                            )
-                            .with_label("second definition")
-                            .with_related(first.key_span, "first defined here")
-                            .with_help("remove one of the two"),
-                        );
-                    } else {
-                        entries.push(Entry {
-                            key: name,
-                            key_span,
-                            value: node,
-                        });
+            return Ok(());
+        };
+        parent.size += built.size;
+        parent.height = parent.height.max(built.height + 1);
+        match &mut parent.kind {
+            FrameKind::Seq(items) => items.push(built.node),
+            FrameKind::Map {
+                entries,
+                seen,
+                merged,
+                key,
+            } => match key.take() {
+                None => {
+                    *key = Some(match key_text(built.node) {
+                        Ok((name, span)) => PendingKey::Name(name, span),
+                        Err(diagnostic) => {
+                            self.diagnostics.push(*diagnostic);
+                            PendingKey::Invalid
+                        }
+                    });
+                }
+                Some(PendingKey::Invalid) => {}
+                Some(PendingKey::Name(name, key_span)) if name == "<<" => {
+                    merge(entries, seen, merged, built.node, key_span);
+                }
+                Some(PendingKey::Name(name, key_span)) => {
+                    let entry = Entry {
+                        key: name,
+                        key_span,
+                        value: built.node,
+                    };
+                    if let Some(diagnostic) = insert(entries, seen, merged, entry) {
+                        self.diagnostics.push(diagnostic);
                     }
                 }
             },
         }
         Ok(())
+    }
+}
+
+/// Adds an explicit entry to a mapping: a duplicate is reported (and dropped), a key that a
+/// merge brought in is replaced.
+fn insert(
+    entries: &mut Vec<Entry>,
+    seen: &mut HashMap<String, Span>,
+    merged: &mut HashSet<String>,
+    entry: Entry,
+) -> Option<Diagnostic> {
+    if merged.remove(&entry.key) {
+        seen.insert(entry.key.clone(), entry.key_span);
+        if let Some(old) = entries.iter_mut().find(|e| e.key == entry.key) {
+            *old = entry;
+        }
+        return None;
+    }
+    if let Some(&first) = seen.get(&entry.key) {
+        return Some(
+            Diagnostic::at(
+                Code::DuplicateKey,
+                entry.key_span,
+                format!("duplicate key `{}`", entry.key),
+            )
+            .with_label("second definition")
+            .with_related(first, "first defined here")
+            .with_help("remove one of the two"),
+        );
+    }
+    seen.insert(entry.key.clone(), entry.key_span);
+    entries.push(entry);
+    None
+}
+
+/// A merge key (`<<: *defaults` or `<<: [*a, *b]`) brings in the entries of the merged
+/// mappings that the mapping does not have yet; explicit keys always win. Anything else under
+/// `<<` stays an ordinary (unknown) field.
+fn merge(
+    entries: &mut Vec<Entry>,
+    seen: &mut HashMap<String, Span>,
+    merged: &mut HashSet<String>,
+    value: Node,
+    key_span: Span,
+) {
+    let sources: Vec<Node> = match value.value {
+        Value::Map(_) => vec![value],
+        Value::Seq(items) if items.iter().all(|i| i.as_map().is_some()) => items,
+        _ => {
+            entries.push(Entry {
+                key: "<<".to_string(),
+                key_span,
+                value,
+            });
+            return;
+        }
+    };
+    for source in sources {
+        let Value::Map(source_entries) = source.value else {
+            continue;
+        };
+        for entry in source_entries {
+            if !seen.contains_key(&entry.key) {
+                seen.insert(entry.key.clone(), entry.key_span);
+                merged.insert(entry.key.clone());
+                entries.push(entry);
+            }
+        }
     }
 }
 
@@ -302,14 +412,6 @@ fn key_text(node: Node) -> Result<(String, Span), Box<Diagnostic>> {
         }
     };
     Ok((text, node.span))
-}
-
-fn count_values(node: &Node) -> usize {
-    1 + match &node.value {
-        Value::Seq(items) => items.iter().map(count_values).sum(),
-        Value::Map(entries) => entries.iter().map(|e| 1 + count_values(&e.value)).sum(),
-        _ => 0,
-    }
 }
 
 /// Resolves a plain (unquoted) scalar by the YAML 1.2 core schema.
@@ -431,6 +533,49 @@ mod tests {
             assert_eq!(diags.len(), 1, "{depth}");
             assert_eq!(diags[0].code, Code::LimitExceeded, "{depth}");
         }
+    }
+
+    #[test]
+    fn merge_keys_bring_in_entries_and_explicit_keys_win() {
+        let text = "base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n  c: 4\n";
+        let (docs, diags) = parse_one(text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let x = &docs[0].get("x").unwrap().value;
+        let pairs: Vec<_> = x
+            .as_map()
+            .unwrap()
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.value.clone()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("a", Value::Int(1)),
+                ("b", Value::Int(3)),
+                ("c", Value::Int(4))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_complex_key_drops_its_entry_not_the_file() {
+        let (docs, diags) = parse_one("? [a, b]\n: 1\nkind: Process\n---\nz: 1\n");
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::WrongType);
+        assert_eq!(docs.len(), 2);
+        assert!(docs[0].get("kind").is_some());
+    }
+
+    #[test]
+    fn aliases_cannot_get_past_the_depth_limit() {
+        // Each anchor nests the previous one a level deeper: 70 levels through aliases.
+        let mut text = String::from("a0: &a0 [x]\n");
+        for i in 1..70 {
+            text.push_str(&format!("a{i}: &a{i} [*a{}]\n", i - 1));
+        }
+        let (_, diags) = parse_one(&text);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::LimitExceeded);
     }
 
     #[test]

@@ -120,15 +120,19 @@ fn block_end(text: &str, from: usize, indent: usize) -> usize {
 /// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
+    let threshold = |c: &str| (c.len() / 3).max(1);
     candidates
         .into_iter()
+        // Lengths further apart than the threshold cannot be close: skip them before the
+        // quadratic distance, so a megabyte-long typo costs nothing.
+        .filter(|c| c.len().abs_diff(word.len()) <= threshold(c))
         .map(|c| {
             (
                 strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()),
                 c,
             )
         })
-        .filter(|&(distance, c)| distance <= (c.len() / 3).max(1))
+        .filter(|&(distance, c)| distance <= threshold(c))
         .min_by_key(|&(distance, _)| distance)
         .map(|(_, c)| c)
 }
