@@ -124,7 +124,22 @@ fn check_process(linked: &Linked, process: &Process, diagnostics: &mut Vec<Diagn
     };
     for required in &process.requires {
         let resolution = routing::resolve(linked, &required.value, Some(environment));
-        if resolution.candidates.is_empty() {
+        // The map names ids that do not exist (E0205 says so there): what they would have
+        // served is unknown, so say nothing more here.
+        let mapped_to_unknown = resolution.matched.as_ref().is_some_and(|key| {
+            linked.routes[key]
+                .providers
+                .iter()
+                .any(|id| !linked.is_provider(&id.value))
+        });
+        // A candidate whose process could not be read has no trustworthy status.
+        let unsure = resolution.candidates.iter().any(|c| {
+            c.process
+                .as_ref()
+                .and_then(|p| linked.processes.get(p))
+                .is_some_and(|p| !p.complete)
+        });
+        if resolution.candidates.is_empty() && !mapped_to_unknown {
             diagnostics.push(
                 Diagnostic::at(
                     Code::UnservedRequirement,
@@ -137,7 +152,7 @@ fn check_process(linked: &Linked, process: &Process, diagnostics: &mut Vec<Diagn
                 .with_label("no provider")
                 .with_help("map the capability in a CapabilityMap, or list it in a provider's `capabilities`"),
             );
-        } else if resolution.eligible().next().is_none() {
+        } else if resolution.eligible().next().is_none() && !unsure && !mapped_to_unknown {
             let reasons: Vec<String> = resolution
                 .candidates
                 .iter()

@@ -2,6 +2,7 @@
 //! [`Node`] documents. Problems with one file become diagnostics and never stop the others.
 
 pub mod node;
+pub mod scope;
 pub mod source;
 mod toml;
 mod yaml;

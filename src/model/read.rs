@@ -63,7 +63,7 @@ impl<'d> Reader<'d> {
             return None;
         };
         for entry in entries {
-            if !allowed.contains(&entry.key.as_str()) {
+            if !allowed.contains(&entry.key.as_str()) && !is_extension(&entry.key) {
                 self.unknown_field(entry, what, allowed);
             }
         }
@@ -362,4 +362,10 @@ impl<'d> Reader<'d> {
                 .with_help(help.to_string()),
         );
     }
+}
+
+/// Fields named `x-...` are extensions: ignored, so that YAML anchors (`x-defaults: &d`) and
+/// other tools' data can live in a manifest.
+fn is_extension(key: &str) -> bool {
+    key.starts_with("x-")
 }
