@@ -549,3 +549,101 @@ fn plan_to_a_closed_pipe_exits_quietly() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert_eq!(stderr, "");
 }
+
+#[test]
+fn a_closed_pipe_keeps_the_exit_code_of_an_invalid_tree() {
+    // Many diagnostics, so the JSON report is far larger than a pipe buffer.
+    let docs: String = (0..1500)
+        .map(|i| format!("kind: Process\nid: p{i}\n---\n"))
+        .collect();
+    let tree = Tree::new(&[("a.yaml", &docs)]);
+    let mut child = tree
+        .cmd(["-q", "validate", "--format", "json"])
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut byte = [0u8; 1];
+    stdout.read_exact(&mut byte).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+}
+
+#[test]
+fn a_megabyte_long_unknown_field_gets_no_suggestion_and_no_stall() {
+    // YAML caps implicit keys at 1024 characters; TOML has no such cap.
+    let long = "k".repeat(1 << 20);
+    let text = format!("kind = \"Environment\"\nid = \"e\"\nname = \"e\"\n{long} = 1\n");
+    let tree = Tree::new(&[("a.toml", &text)]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.codes(), ["E0104"]);
+    let help = out.diagnostic("E0104")["help"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(help.starts_with("allowed fields:"), "{help}");
+}
+
+#[test]
+fn a_large_mapping_is_checked_for_duplicate_keys() {
+    let mut env: String = (0..20_000).map(|i| format!("    V{i}: x\n")).collect();
+    env.push_str("    V7: again\n");
+    let text = format!("{}  env:\n{env}", process_yaml("a"));
+    let tree = Tree::new(&[("a.yaml", &text)]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.positions(), [at("E0111", "tree/a.yaml", 20_010, 5)]);
+}
+
+#[test]
+fn yaml_merge_keys_bring_in_defaults() {
+    let text = "\
+x-defaults: &defaults
+  environment: production
+  env: {LOG_LEVEL: info, REGION: eu}
+kind: Process
+id: a
+name: A
+status: running
+metadata: {platform: custom}
+runtimeContext:
+  <<: *defaults
+  env: {LOG_LEVEL: debug}
+";
+    let tree = Tree::new(&[("a.yaml", text)]);
+    tree.validate().assert_code(0);
+    let plan = tree.run(["plan", "--format", "json"]);
+    plan.assert_code(0);
+    let process = &plan.json()["processes"][0];
+    assert_eq!(process["environment"], "env-production");
+    // An explicit key wins over the merged one, whole.
+    assert_eq!(process["env"]["LOG_LEVEL"], "debug");
+    assert!(process["env"].get("REGION").is_none(), "{process}");
+}
+
+#[test]
+fn a_complex_key_does_not_hide_the_rest_of_the_file() {
+    let text = format!("{}? [a, b]\n: 1\nnmae: x\n", process_yaml("a"));
+    let tree = Tree::new(&[("a.yaml", &text)]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.codes(), ["E0106", "E0104"]);
+}
+
+#[test]
+fn aliases_cannot_nest_past_the_depth_limit() {
+    let mut text = String::from("x-a0: &a0 [x]\n");
+    for i in 1..70 {
+        text.push_str(&format!("x-a{i}: &a{i} [*a{}]\n", i - 1));
+    }
+    let tree = Tree::new(&[("a.yaml", &text)]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.codes(), ["E0004"]);
+}

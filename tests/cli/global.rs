@@ -518,3 +518,26 @@ fn file_creation_order_does_not_change_the_output() {
         );
     }
 }
+
+#[test]
+fn a_secret_in_a_flow_map_after_another_key_is_hidden() {
+    let text = "kind: Enviroment\nenv: {OPENAI_API_KEY: sk-live-SECRETVALUE123}\n";
+    let tree = Tree::new(&[("a.yaml", text)]);
+    let out = tree.run(["validate"]);
+    out.assert_code(1);
+    assert!(!out.all().contains("SECRETVALUE"), "{}", out.all());
+}
+
+#[test]
+fn a_multi_line_secret_keeps_snippet_line_numbers() {
+    let text = format!(
+        "{}  env:\n    DB_PASSWORD: |\n      SECRETVALUE1\n      SECRETVALUE2\nnmae: x\n",
+        process_yaml("a")
+    );
+    let tree = Tree::new(&[("a.yaml", &text)]);
+    let out = tree.run(["validate"]);
+    out.assert_code(1);
+    assert!(!out.all().contains("SECRETVALUE"), "{}", out.all());
+    assert!(out.stderr.contains("a.yaml:13:1]"), "{}", out.stderr);
+    assert!(out.stderr.contains(" 13 │ nmae: x"), "{}", out.stderr);
+}

@@ -1487,3 +1487,68 @@ fn strict_turns_warnings_into_failure() {
     tree.run(["validate", "--strict"]).assert_code(1);
     tree.run(["validate"]).assert_code(0);
 }
+
+#[test]
+fn a_bad_status_does_not_cascade_into_requirement_warnings() {
+    let text = "\
+kind: Process
+id: a
+name: A
+status: runing
+metadata: {platform: custom}
+capabilities: [x.y]
+runtimeContext: {environment: production}
+---
+kind: Process
+id: b
+name: B
+status: running
+metadata: {platform: custom}
+requires: [x.y]
+runtimeContext: {environment: production}
+";
+    let out = Tree::new(&[("a.yaml", text)]).validate();
+    out.assert_code(1);
+    assert_eq!(out.codes(), ["E0107"]);
+}
+
+#[test]
+fn a_map_to_unknown_ids_is_one_error_not_two() {
+    let text = format!(
+        "{}requires: [z]\n---\nkind: CapabilityMap\nmappings:\n  z: [ghost]\n",
+        process_yaml("a")
+    );
+    let out = Tree::new(&[("a.yaml", &text)]).validate();
+    out.assert_code(1);
+    assert_eq!(out.codes(), ["E0205"]);
+}
+
+#[test]
+fn extension_fields_are_ignored() {
+    let text = format!("x-owner: team-a\n{}", process_yaml("a"));
+    Tree::new(&[("a.yaml", &text)]).validate().assert_code(0);
+}
+
+#[test]
+fn more_secret_looking_names_are_warned_about() {
+    let text = format!(
+        "{}  env:\n    AWS_SECRET_ACCESS_KEY: a\n    STRIPE_SECRET_KEY: b\n    SECRET_KEY_BASE: c\n    AWS_ACCESS_KEY_ID: not-a-secret\n",
+        process_yaml("a")
+    );
+    let out = Tree::new(&[("a.yaml", &text)]).validate();
+    out.assert_code(0);
+    assert_eq!(out.codes(), ["W0303", "W0303", "W0303"]);
+}
+
+#[test]
+fn paths_name_folders_and_broken_links() {
+    let tree = Tree::new(&[("a.yaml", &process_yaml("a"))]);
+    tree.symlink("/nonexistent/oslinker-target", "sub/broken.yaml");
+    for path in ["tree/sub", "tree/sub/broken.yaml"] {
+        let out = tree.run(["validate", "--format", "json", path]);
+        out.assert_code(1);
+        assert_eq!(out.codes(), ["E0002"], "{path}");
+    }
+    let out = tree.run(["validate", "--format", "json", "tree/a.yaml"]);
+    out.assert_code(0);
+}
