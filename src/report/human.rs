@@ -2,11 +2,14 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use super::plural;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::source::{Sources, Span};
+use crate::load::source::{SourceFile, Sources, Span};
 
 pub struct HumanOptions {
     pub color: bool,
@@ -16,31 +19,57 @@ pub struct HumanOptions {
 
 /// One diagnostic in miette's terms. Related locations in the same file become extra labels;
 /// those in another file become related reports with their own snippet.
-struct Report {
+struct Report<'a> {
     message: String,
     code: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<Snippet<'a>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
+    related: Vec<Report<'a>>,
 }
 
-impl fmt::Debug for Report {
+/// A file as miette reads it: the masked text, named by its path, with columns counted in
+/// characters as in every other format (miette's own count is in bytes).
+struct Snippet<'a> {
+    file: &'a SourceFile,
+}
+
+impl SourceCode for Snippet<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let contents = self.file.snippet_text().read_span(span, before, after)?;
+        let (line, column) = self.file.line_col(contents.span().offset());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.file.display.clone(),
+            contents.data(),
+            *contents.span(),
+            line - 1,
+            column - 1,
+            contents.line_count(),
+        )))
+    }
+}
+
+impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for Report {
+impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Report {}
+impl std::error::Error for Report<'_> {}
 
-impl miette::Diagnostic for Report {
+impl miette::Diagnostic for Report<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
     }
@@ -94,12 +123,13 @@ fn without_snippet(sources: &Sources, span: Span) -> bool {
     end - start > MAX_SNIPPET_LINE
 }
 
-fn named_source(sources: &Sources, span: Span) -> NamedSource<String> {
-    let file = sources.get(span.file);
-    NamedSource::new(&file.display, file.snippet_text().to_string())
+fn snippet(sources: &Sources, span: Span) -> Snippet<'_> {
+    Snippet {
+        file: sources.get(span.file),
+    }
 }
 
-fn report(sources: &Sources, d: &Diagnostic) -> Report {
+fn report<'a>(sources: &'a Sources, d: &Diagnostic) -> Report<'a> {
     let mut labels = Vec::new();
     let mut related = Vec::new();
     let mut message = d.message.clone();
@@ -109,7 +139,7 @@ fn report(sources: &Sources, d: &Diagnostic) -> Report {
                 d.label.clone(),
                 source_span(span),
             ));
-            Some(named_source(sources, span))
+            Some(snippet(sources, span))
         }
         None => {
             // No snippet to show: say where in the message itself.
@@ -133,7 +163,7 @@ fn report(sources: &Sources, d: &Diagnostic) -> Report {
                 code: String::new(),
                 severity: miette::Severity::Advice,
                 help: None,
-                source: Some(named_source(sources, r.span)),
+                source: Some(snippet(sources, r.span)),
                 labels: vec![LabeledSpan::new_primary_with_span(
                     Some(r.message.clone()),
                     source_span(r.span),

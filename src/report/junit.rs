@@ -1,4 +1,5 @@
-//! `--format junit`: one test case per checked file, one failure per problem in it.
+//! `--format junit`: one test case per checked file; a file with problems fails with one
+//! `<failure>` that lists them all (JUnit readers expect at most one failure per case).
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,43 @@ fn escape(text: &str) -> String {
         .replace('\'', "&apos;")
 }
 
+/// One problem, as a line of the failure's text.
+struct Problem {
+    line: String,
+    code: String,
+}
+
+fn problem(sources: &Sources, d: &Diagnostic) -> (String, Problem) {
+    let p = position(sources, d);
+    let at = match p.line_col {
+        Some((line, column)) => format!("{}:{line}:{column}", p.file),
+        None => p.file.clone(),
+    };
+    let mut line = format!("{at}: {} [{}]", d.message, d.code.id());
+    if let Some(help) = &d.help {
+        line.push_str(&format!("\n  help: {help}"));
+    }
+    let code = format!("{} {}", d.code.id(), d.code.name());
+    (p.file, Problem { line, code })
+}
+
+fn failure(problems: &[Problem]) -> String {
+    let first = problems[0].line.lines().next().unwrap_or_default();
+    let message = match problems.len() {
+        1 => first.to_string(),
+        n => format!("{first} (and {} more)", n - 1),
+    };
+    let mut codes: Vec<&str> = problems.iter().map(|p| p.code.as_str()).collect();
+    codes.dedup();
+    let body: Vec<&str> = problems.iter().map(|p| p.line.as_str()).collect();
+    format!(
+        "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
+        escape(&message),
+        escape(&codes.join(", ")),
+        escape(&body.join("\n"))
+    )
+}
+
 /// `files` are the display paths of every file checked, so clean files show as passing
 /// cases. Warnings count as failures only when `strict`.
 pub fn junit(
@@ -22,47 +60,28 @@ pub fn junit(
     diagnostics: &[Diagnostic],
     strict: bool,
 ) -> String {
-    let mut by_file: BTreeMap<&str, Vec<String>> =
-        files.iter().map(|f| (f.as_str(), Vec::new())).collect();
-    let mut positions = Vec::new();
+    let mut by_file: BTreeMap<String, Vec<Problem>> =
+        files.iter().map(|f| (f.clone(), Vec::new())).collect();
     for d in diagnostics.iter().filter(|d| strict || d.is_error()) {
-        positions.push((position(sources, d), d));
+        let (file, problem) = problem(sources, d);
+        by_file.entry(file).or_default().push(problem);
     }
-    for (p, d) in &positions {
-        let at = match p.line_col {
-            Some((line, column)) => format!("{}:{line}:{column}", p.file),
-            None => p.file.clone(),
-        };
-        let mut body = format!("{at}: {}", d.message);
-        if let Some(help) = &d.help {
-            body.push_str(&format!("\nhelp: {help}"));
-        }
-        let failure = format!(
-            "      <failure message=\"{}\" type=\"{} {}\">{}</failure>\n",
-            escape(&d.message),
-            d.code.id(),
-            d.code.name(),
-            escape(&body)
-        );
-        by_file.entry(p.file.as_str()).or_default().push(failure);
-    }
-    let failures: usize = by_file.values().map(Vec::len).sum();
+    let failures = by_file.values().filter(|p| !p.is_empty()).count();
+    let tests = by_file.len();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
-        "<testsuites name=\"oslinker validate\" tests=\"{}\" failures=\"{failures}\">\n",
-        by_file.len()
+        "<testsuites name=\"oslinker validate\" tests=\"{tests}\" failures=\"{failures}\">\n"
     ));
     out.push_str(&format!(
-        "  <testsuite name=\"oslinker validate\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n",
-        by_file.len()
+        "  <testsuite name=\"oslinker validate\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n"
     ));
-    for (file, failures) in &by_file {
+    for (file, problems) in &by_file {
         out.push_str(&format!(
             "    <testcase name=\"{}\" classname=\"oslinker.validate\">\n",
             escape(file)
         ));
-        for failure in failures {
-            out.push_str(failure);
+        if !problems.is_empty() {
+            out.push_str(&failure(problems));
         }
         out.push_str("    </testcase>\n");
     }

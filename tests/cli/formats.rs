@@ -476,31 +476,35 @@ fn assert_well_formed_xml(xml: &str) {
 }
 
 #[test]
-fn junit_has_a_test_case_per_file_and_a_failure_per_error() {
+fn junit_has_a_test_case_per_file_and_a_failure_per_failing_file() {
     let out = broken("junit");
     out.assert_code(1);
     let xml = &out.stdout;
     assert_well_formed_xml(xml);
     assert_eq!(xml.matches("<testcase ").count(), 18, "one case per file");
     assert_eq!(attribute(xml, "testsuites", "tests"), "18");
-    assert_eq!(attribute(xml, "testsuite", "failures"), "19");
+    // 19 errors in 15 files: one failure per failing file, never more failures than tests.
+    assert_eq!(attribute(xml, "testsuite", "failures"), "15");
     assert_eq!(
         xml.matches("<failure ").count(),
-        19,
+        15,
         "errors only, without --strict"
     );
     assert!(xml.contains("<testcase name=\"broken/processes/base.yaml\" classname=\"oslinker.validate\">\n    </testcase>"));
     assert!(xml.contains("type=\"E0201 duplicate-id\""));
-    assert!(
-        xml.contains(">broken/bindings/bad-port.yaml:9:20: port 70000 is out of range 1-65535\n")
-    );
+    assert!(xml.contains(
+        ">broken/bindings/bad-port.yaml:9:20: port 70000 is out of range 1-65535 [E0110]\n"
+    ));
+    // Two problems in one file: one failure that names both.
+    assert!(xml.contains("type=\"E0107 invalid-enum-value, E0104 unknown-field\""));
+    assert!(xml.contains("(and 1 more)"));
 
     let strict = oslinker(examples())
         .args(["-d", "broken", "validate", "--format", "junit", "--strict"])
         .run();
     strict.assert_code(1);
-    assert_eq!(attribute(&strict.stdout, "testsuite", "failures"), "22");
-    assert_eq!(strict.stdout.matches("<failure ").count(), 22);
+    assert_eq!(attribute(&strict.stdout, "testsuite", "failures"), "16");
+    assert_eq!(strict.stdout.matches("<failure ").count(), 16);
 }
 
 #[test]
@@ -545,4 +549,22 @@ fn junit_with_paths_lists_only_those_files() {
     out.assert_code(0);
     assert_eq!(out.stdout.matches("<testcase ").count(), 1);
     assert!(out.stdout.contains("name=\"tree/a.yaml\""));
+}
+
+#[test]
+fn human_and_json_count_columns_alike() {
+    // A byte-order mark and multi-byte characters before the problem on its line.
+    let tree = Tree::new(&[(
+        "b.toml",
+        "\u{feff}kind = \"Environment\"\nid = \"e1\"\nname = \"é€😀\"; bogus = 1\n",
+    )]);
+    let json = tree.validate();
+    let (_, _, line, column) = json.positions()[0].clone();
+    assert_eq!((line, column), (3, 13));
+    let human = tree.run(["validate"]);
+    assert!(
+        human.stderr.contains("tree/b.toml:3:13]"),
+        "{}",
+        human.stderr
+    );
 }
