@@ -303,6 +303,15 @@ mod tests {
     }
 
     #[test]
+    fn all_lists_every_code_in_declaration_order() {
+        // `Code::LiteralSecret` is declared last: ALL must reach it, in order, with no gap.
+        for (index, code) in Code::ALL.iter().enumerate() {
+            assert_eq!(*code as usize, index, "{code:?}");
+        }
+        assert_eq!(Code::ALL.len(), Code::LiteralSecret as usize + 1);
+    }
+
+    #[test]
     fn warnings_are_the_w_codes() {
         assert_eq!(Code::LiteralSecret.severity(), Severity::Warning);
         assert_eq!(Code::DuplicateId.severity(), Severity::Error);

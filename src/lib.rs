@@ -15,7 +15,7 @@ pub mod model;
 mod output;
 pub mod pipeline;
 pub mod plan;
-mod render;
+pub(crate) mod render;
 pub mod report;
 
 use std::ffi::OsString;

@@ -16,8 +16,8 @@ use crate::model::Status;
 /// Why a candidate is on the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    /// Listed under `key` in the capability map, at `position` (1-based).
-    Mapped { key: String, position: usize },
+    /// Listed under the matched map key, at `position` (1-based).
+    Mapped { position: usize },
     /// Lists the capability (or the matched key) in its own `capabilities`.
     Advertised,
 }
@@ -25,6 +25,10 @@ pub enum Source {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub id: String,
+    /// A Provider's `name`, if it has one.
+    pub name: Option<String>,
+    /// A Provider's `endpoint`, if it has one.
+    pub endpoint: Option<String>,
     pub platform: String,
     /// The process that backs it; `None` for a hosted provider.
     pub process: Option<String>,
@@ -72,7 +76,6 @@ pub fn resolve(linked: &Linked, capability: &str, environment: Option<&str>) -> 
         .flat_map(|key| linked.routes[key].providers.iter().enumerate())
         .map(|(index, id)| {
             let source = Source::Mapped {
-                key: matched.unwrap_or_default().to_string(),
                 position: index + 1,
             };
             (id.value.as_str(), source)
@@ -112,13 +115,16 @@ fn candidate(
     source: Source,
     environment: Option<&str>,
 ) -> Option<Candidate> {
-    let platform = match (linked.providers.get(id), linked.processes.get(id)) {
+    let provider = linked.providers.get(id);
+    let platform = match (provider, linked.processes.get(id)) {
         (Some(provider), _) => provider.platform.value.clone(),
         (None, Some(process)) => process.platform.value.clone(),
         (None, None) => return None,
     };
     let mut candidate = Candidate {
         id: id.to_string(),
+        name: provider.and_then(|p| p.name.clone()),
+        endpoint: provider.and_then(|p| p.endpoint.clone()),
         platform,
         process: None,
         status: None,
@@ -159,7 +165,7 @@ impl Candidate {
     /// `advertised`.
     pub fn via(&self) -> String {
         match &self.source {
-            Source::Mapped { position, .. } => format!("map #{position}"),
+            Source::Mapped { position } => format!("map #{position}"),
             Source::Advertised => "advertised".to_string(),
         }
     }

@@ -1,7 +1,7 @@
 //! `kind: Environment`: where processes run, with default variables for all of them.
 
-use super::Located;
 use super::read::Reader;
+use super::{EnvVar, Located};
 use crate::load::node::Node;
 use crate::load::source::Span;
 
@@ -10,7 +10,7 @@ pub struct Environment {
     pub id: Located<String>,
     pub name: Located<String>,
     /// Default variables for every process in this environment.
-    pub env: Vec<(Located<String>, Located<String>)>,
+    pub env: Vec<EnvVar>,
     /// Defined by oslinker itself rather than by a manifest.
     pub builtin: bool,
 }

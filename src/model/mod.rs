@@ -34,6 +34,15 @@ impl<T> Located<T> {
     }
 }
 
+/// One variable of an `env` map.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvVar {
+    pub name: Located<String>,
+    pub value: Located<String>,
+    /// A literal value under a secret-looking name (reported as W0303; never shown).
+    pub literal_secret: bool,
+}
+
 /// A closed set of names, such as a process status.
 pub trait Choice: Sized + Copy + 'static {
     const NAMES: &'static [&'static str];

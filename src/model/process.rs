@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::read::{Obj, Reader};
-use super::{Located, choice};
+use super::{EnvVar, Located, choice};
 use crate::load::node::Node;
 use crate::load::source::Span;
 
@@ -33,7 +33,7 @@ pub struct Process {
     pub environment: Located<String>,
     /// `runtimeContext.version`, e.g. `nodejs-20.x`.
     pub runtime_version: Option<Located<String>>,
-    pub env: Vec<(Located<String>, Located<String>)>,
+    pub env: Vec<EnvVar>,
     /// False when a required field could not be read: checks that need it are skipped.
     pub complete: bool,
 }
@@ -118,7 +118,7 @@ fn read_metadata(r: &mut Reader, obj: Obj) -> Metadata {
 struct Runtime {
     environment: Option<Located<String>>,
     version: Option<Located<String>>,
-    env: Vec<(Located<String>, Located<String>)>,
+    env: Vec<EnvVar>,
 }
 
 /// `runtimeContext`: `environment` (required), `version`, `env`, `metadata`.

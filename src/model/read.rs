@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::names;
-use super::{Choice, Located};
+use super::{Choice, EnvVar, Located};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::node::{Entry, Node, Value};
 use crate::load::source::Span;
@@ -280,7 +280,7 @@ impl<'d> Reader<'d> {
 
     /// An `env` map of variable names to literal values. A literal under a secret-looking
     /// name is reported, and masked in every snippet.
-    pub fn env_map(&mut self, obj: Obj, key: &str) -> Vec<(Located<String>, Located<String>)> {
+    pub fn env_map(&mut self, obj: Obj, key: &str) -> Vec<EnvVar> {
         let Some(node) = self.optional(obj, key) else {
             return Vec::new();
         };
@@ -308,7 +308,8 @@ impl<'d> Reader<'d> {
                     continue;
                 }
             };
-            if secret_looking && !value.is_empty() {
+            let literal_secret = secret_looking && !value.is_empty();
+            if literal_secret {
                 self.secret_spans.push(entry.value.span);
                 self.report(
                     Diagnostic::at(
@@ -325,7 +326,11 @@ impl<'d> Reader<'d> {
                     ),
                 );
             }
-            vars.push((name, Located::new(value, entry.value.span)));
+            vars.push(EnvVar {
+                name,
+                value: Located::new(value, entry.value.span),
+                literal_secret,
+            });
         }
         vars
     }

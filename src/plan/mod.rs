@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::link::{Linked, routing};
 use crate::model::binding::{Ingress, Mount};
-use crate::model::{Binding, BindingConfig, Process, names};
+use crate::model::{Binding, BindingConfig, Process};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -26,6 +26,10 @@ pub struct PlannedProcess {
     #[serde(rename = "type")]
     pub process_type: String,
     pub status: String,
+    /// The agent's own version (`metadata.version`).
+    pub version: Option<String>,
+    /// The other `metadata` labels.
+    pub labels: BTreeMap<String, String>,
     pub platform: String,
     pub runtime_version: Option<String>,
     /// The environment's id.
@@ -138,6 +142,8 @@ fn plan_process(linked: &Linked, process: &Process) -> PlannedProcess {
         name: process.name.clone(),
         process_type: process.process_type.to_string(),
         status: process.status.value.to_string(),
+        version: process.version.clone(),
+        labels: process.labels.clone(),
         platform: process.platform.value.clone(),
         runtime_version: process.runtime_version.as_ref().map(|v| v.value.clone()),
         environment: environment.to_string(),
@@ -168,13 +174,13 @@ fn effective_env(
     let mut env: BTreeMap<String, String> = defaults
         .iter()
         .chain(&process.env)
-        .map(|(name, value)| {
-            let shown = if names::looks_secret(&name.value) && !value.value.is_empty() {
+        .map(|var| {
+            let shown = if var.literal_secret {
                 "<redacted>".to_string()
             } else {
-                value.value.clone()
+                var.value.value.clone()
             };
-            (name.value.clone(), shown)
+            (var.name.value.clone(), shown)
         })
         .collect();
     for binding in bindings {

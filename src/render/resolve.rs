@@ -64,6 +64,8 @@ struct JsonResolution<'a> {
 #[derive(Serialize)]
 struct JsonProvider<'a> {
     id: &'a str,
+    name: Option<&'a str>,
+    endpoint: Option<&'a str>,
     platform: &'a str,
     process: Option<&'a str>,
     status: Option<String>,
@@ -77,6 +79,8 @@ pub fn json(resolution: &Resolution, all: bool) -> String {
     let providers = shown(resolution, all)
         .map(|c| JsonProvider {
             id: &c.id,
+            name: c.name.as_deref(),
+            endpoint: c.endpoint.as_deref(),
             platform: &c.platform,
             process: c.process.as_deref(),
             status: c.status.map(|s| s.to_string()),

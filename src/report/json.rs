@@ -84,7 +84,5 @@ pub fn json(sources: &Sources, diagnostics: &[Diagnostic], valid: bool) -> Strin
         warnings: diagnostics.len() - errors,
         diagnostics: entries,
     };
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::render::json(&report)
 }

@@ -110,9 +110,7 @@ pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
             "results": results,
         }],
     });
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::render::json(&log)
 }
 
 #[cfg(test)]
