@@ -105,14 +105,14 @@ fn binding_lines(bindings: &[PlannedBinding], width: usize) -> Vec<String> {
 fn process_block(out: &mut String, p: &PlannedProcess) {
     let width = WIDTH - INDENT.len() - KEY_WIDTH;
     out.push_str(&format!("{}  {}\n", p.id, p.name));
-    field(out, "status", &[p.status.clone()]);
-    field(out, "type", &[p.process_type.clone()]);
+    field(out, "status", std::slice::from_ref(&p.status));
+    field(out, "type", std::slice::from_ref(&p.process_type));
     let platform = match &p.runtime_version {
         Some(version) => format!("{} ({version})", p.platform),
         None => p.platform.clone(),
     };
     field(out, "platform", &[platform]);
-    field(out, "environment", &[p.environment.clone()]);
+    field(out, "environment", std::slice::from_ref(&p.environment));
     let env: Vec<String> = p.env.iter().flat_map(|(k, v)| pair(k, v, width)).collect();
     field(out, "env", &env);
     field(out, "bindings", &binding_lines(&p.bindings, width));
