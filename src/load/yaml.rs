@@ -89,8 +89,8 @@ enum FrameKind {
     Seq(Vec<Node>),
     Map {
         entries: Vec<Entry>,
-        /// Where each key was written, to report a duplicate with both places in O(1).
-        seen: HashMap<String, Span>,
+        /// Finds entries by key, to report a duplicate with both places.
+        keys: Keys,
         /// Keys that came from a merge (`<<: *defaults`): an explicit key replaces them.
         merged: HashSet<String>,
         /// The key waiting for its value.
@@ -193,7 +193,7 @@ impl Builder<'_> {
                 } else {
                     FrameKind::Map {
                         entries: Vec::new(),
-                        seen: HashMap::new(),
+                        keys: Keys::default(),
                         merged: HashSet::new(),
                         key: None,
                     }
@@ -294,7 +294,7 @@ impl Builder<'_> {
             FrameKind::Seq(items) => items.push(built.node),
             FrameKind::Map {
                 entries,
-                seen,
+                keys,
                 merged,
                 key,
             } => match key.take() {
@@ -309,7 +309,7 @@ impl Builder<'_> {
                 }
                 Some(PendingKey::Invalid) => {}
                 Some(PendingKey::Name(name, key_span)) if name == "<<" => {
-                    merge(entries, seen, merged, built.node, key_span);
+                    merge(entries, keys, merged, built.node, key_span);
                 }
                 Some(PendingKey::Name(name, key_span)) => {
                     let entry = Entry {
@@ -317,7 +317,7 @@ impl Builder<'_> {
                         key_span,
                         value: built.node,
                     };
-                    if let Some(diagnostic) = insert(entries, seen, merged, entry) {
+                    if let Some(diagnostic) = insert(entries, keys, merged, entry) {
                         self.diagnostics.push(diagnostic);
                     }
                 }
@@ -327,36 +327,61 @@ impl Builder<'_> {
     }
 }
 
+/// Finds a mapping's entries by key: a scan while the mapping is small (most are), a hash
+/// index once it grows, so a mapping of a hundred thousand keys stays linear.
+#[derive(Default)]
+struct Keys {
+    index: Option<HashMap<String, usize>>,
+}
+
+impl Keys {
+    const SCAN_UP_TO: usize = 16;
+
+    fn find(&self, entries: &[Entry], key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => entries.iter().position(|e| e.key == key),
+        }
+    }
+
+    fn push(&mut self, entries: &mut Vec<Entry>, entry: Entry) {
+        if let Some(index) = &mut self.index {
+            index.insert(entry.key.clone(), entries.len());
+        }
+        entries.push(entry);
+        if self.index.is_none() && entries.len() > Self::SCAN_UP_TO {
+            let index = entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i));
+            self.index = Some(index.collect());
+        }
+    }
+}
+
 /// Adds an explicit entry to a mapping: a duplicate is reported (and dropped), a key that a
 /// merge brought in is replaced.
 fn insert(
     entries: &mut Vec<Entry>,
-    seen: &mut HashMap<String, Span>,
+    keys: &mut Keys,
     merged: &mut HashSet<String>,
     entry: Entry,
 ) -> Option<Diagnostic> {
+    let Some(position) = keys.find(entries, &entry.key) else {
+        keys.push(entries, entry);
+        return None;
+    };
     if merged.remove(&entry.key) {
-        seen.insert(entry.key.clone(), entry.key_span);
-        if let Some(old) = entries.iter_mut().find(|e| e.key == entry.key) {
-            *old = entry;
-        }
+        entries[position] = entry;
         return None;
     }
-    if let Some(&first) = seen.get(&entry.key) {
-        return Some(
-            Diagnostic::at(
-                Code::DuplicateKey,
-                entry.key_span,
-                format!("duplicate key `{}`", entry.key),
-            )
-            .with_label("second definition")
-            .with_related(first, "first defined here")
-            .with_help("remove one of the two"),
-        );
-    }
-    seen.insert(entry.key.clone(), entry.key_span);
-    entries.push(entry);
-    None
+    Some(
+        Diagnostic::at(
+            Code::DuplicateKey,
+            entry.key_span,
+            format!("duplicate key `{}`", entry.key),
+        )
+        .with_label("second definition")
+        .with_related(entries[position].key_span, "first defined here")
+        .with_help("remove one of the two"),
+    )
 }
 
 /// A merge key (`<<: *defaults` or `<<: [*a, *b]`) brings in the entries of the merged
@@ -364,7 +389,7 @@ fn insert(
 /// `<<` stays an ordinary (unknown) field.
 fn merge(
     entries: &mut Vec<Entry>,
-    seen: &mut HashMap<String, Span>,
+    keys: &mut Keys,
     merged: &mut HashSet<String>,
     value: Node,
     key_span: Span,
@@ -373,11 +398,12 @@ fn merge(
         Value::Map(_) => vec![value],
         Value::Seq(items) if items.iter().all(|i| i.as_map().is_some()) => items,
         _ => {
-            entries.push(Entry {
+            let entry = Entry {
                 key: "<<".to_string(),
                 key_span,
                 value,
-            });
+            };
+            keys.push(entries, entry);
             return;
         }
     };
@@ -386,10 +412,9 @@ fn merge(
             continue;
         };
         for entry in source_entries {
-            if !seen.contains_key(&entry.key) {
-                seen.insert(entry.key.clone(), entry.key_span);
+            if keys.find(entries, &entry.key).is_none() {
                 merged.insert(entry.key.clone());
-                entries.push(entry);
+                keys.push(entries, entry);
             }
         }
     }

@@ -60,6 +60,12 @@ pub fn looks_secret(name: &str) -> bool {
             .any(|suffix| upper.ends_with(suffix))
 }
 
+/// Words that every secret-looking name contains (see `looks_secret`).
+static SECRET_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)secret|passw|private_key|api_?key|token|access_key|auth_key")
+        .expect("a valid regex")
+});
+
 /// A key and its separator in YAML (`KEY: value`, `- KEY: value`, `{A: 1, KEY: value}`) or
 /// TOML (`KEY = "value"`, `{ KEY = "value" }`), keys optionally quoted. The match stops at
 /// `,`, `{`, `[` or `}` so that the keys of a flow mapping later on the line are seen too.
@@ -74,23 +80,35 @@ static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
 /// indented deeper that follow (a block scalar, a nested value, a continued plain scalar).
 pub fn secret_value_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
-    for captures in KEY_VALUE.captures_iter(text) {
-        let (Some(key), Some(value)) = (captures.get(1), captures.get(2)) else {
-            continue;
-        };
-        if !looks_secret(key.as_str()) {
+    let mut scanned_to = 0;
+    // Only lines that mention a secret-looking word can hold such a key: find those fast,
+    // then read each of them (once) with the full pattern.
+    for hint in SECRET_HINT.find_iter(text) {
+        if hint.start() < scanned_to {
             continue;
         }
-        let start = value.start();
-        let line_end = text[start..]
-            .find(['\r', '\n'])
-            .map_or(text.len(), |i| start + i);
-        let line_start = text[..key.start()].rfind('\n').map_or(0, |i| i + 1);
-        let indent =
-            text[line_start..key.start()].len() - text[line_start..key.start()].trim_start().len();
-        let end = block_end(text, line_end, indent).max(line_end);
-        if end > start {
-            ranges.push(start..end);
+        let line_start = text[..hint.start()].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[hint.end()..]
+            .find('\n')
+            .map_or(text.len(), |i| hint.end() + i);
+        scanned_to = line_end;
+        for captures in KEY_VALUE.captures_iter(&text[line_start..line_end]) {
+            let (Some(key), Some(value)) = (captures.get(1), captures.get(2)) else {
+                continue;
+            };
+            if !looks_secret(key.as_str()) {
+                continue;
+            }
+            let start = line_start + value.start();
+            let value_end = text[start..line_end]
+                .find('\r')
+                .map_or(line_end, |i| start + i);
+            let prefix = &text[line_start..line_start + key.start()];
+            let indent = prefix.len() - prefix.trim_start().len();
+            let end = block_end(text, value_end, indent).max(value_end);
+            if end > start {
+                ranges.push(start..end);
+            }
         }
     }
     ranges
