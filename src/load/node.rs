@@ -16,6 +16,9 @@ pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
+    /// An integer too large for 64 bits, as written (digits and sign only): what to make of
+    /// it is the reader's call (an env value takes it as text, a port is out of range).
+    BigInt(String),
     Float(f64),
     String(String),
     Seq(Vec<Node>),
@@ -36,7 +39,7 @@ impl Value {
         match self {
             Value::Null => "null",
             Value::Bool(_) => "a boolean",
-            Value::Int(_) => "an integer",
+            Value::Int(_) | Value::BigInt(_) => "an integer",
             Value::Float(_) => "a float",
             Value::String(_) => "a string",
             Value::Seq(_) => "a list",

@@ -158,15 +158,10 @@ impl Converter<'_> {
         let value = match value.get_ref() {
             DeValue::String(s) => Value::String(s.to_string()),
             DeValue::Integer(i) => {
-                match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                let digits = i.as_str().replace('_', "");
+                match i64::from_str_radix(&digits, i.radix()) {
                     Ok(n) => Value::Int(n),
-                    Err(_) => {
-                        return Err(Box::new(Diagnostic::at(
-                            Code::InvalidValue,
-                            span,
-                            "integer does not fit in 64 bits",
-                        )));
-                    }
+                    Err(_) => Value::BigInt(i.as_str().to_string()),
                 }
             }
             DeValue::Float(f) => {

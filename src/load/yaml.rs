@@ -427,6 +427,7 @@ fn key_text(node: Node) -> Result<(String, Span), Box<Diagnostic>> {
         Value::Null => "null".to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
+        Value::BigInt(digits) => digits,
         Value::Float(f) => f.to_string(),
         Value::Seq(_) | Value::Map(_) => {
             return Err(Box::new(Diagnostic::at(
@@ -453,7 +454,7 @@ fn resolve_plain(text: &str) -> Value {
         _ => {}
     }
     if let Some(int) = resolve_int(text) {
-        return Value::Int(int);
+        return int;
     }
     let unsigned = text.trim_start_matches(['-', '+']);
     let float_chars = unsigned
@@ -468,18 +469,21 @@ fn resolve_plain(text: &str) -> Value {
     Value::String(text.to_string())
 }
 
-fn resolve_int(text: &str) -> Option<i64> {
+fn resolve_int(text: &str) -> Option<Value> {
     if let Some(octal) = text.strip_prefix("0o") {
-        return i64::from_str_radix(octal, 8).ok();
+        return i64::from_str_radix(octal, 8).ok().map(Value::Int);
     }
     if let Some(hex) = text.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).ok();
+        return i64::from_str_radix(hex, 16).ok().map(Value::Int);
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    text.parse().ok()
+    Some(match text.parse() {
+        Ok(int) => Value::Int(int),
+        Err(_) => Value::BigInt(text.to_string()),
+    })
 }
 
 #[cfg(test)]
@@ -499,6 +503,10 @@ mod tests {
         assert_eq!(resolve_plain("true"), Value::Bool(true));
         assert_eq!(resolve_plain("8080"), Value::Int(8080));
         assert_eq!(resolve_plain("0x1F"), Value::Int(31));
+        assert_eq!(
+            resolve_plain("99999999999999999999"),
+            Value::BigInt("99999999999999999999".into())
+        );
         assert_eq!(resolve_plain("1.0"), Value::Float(1.0));
         assert_eq!(resolve_plain("1.0.0"), Value::String("1.0.0".into()));
         assert_eq!(resolve_plain("inf"), Value::String("inf".into()));

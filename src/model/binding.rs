@@ -241,9 +241,17 @@ fn read_network(r: &mut Reader, config: Obj) -> BindingConfig {
 }
 
 fn read_port(r: &mut Reader, node: &Node) -> Option<u16> {
-    let Value::Int(port) = node.value else {
-        r.wrong_type(node, "`port`", "an integer from 1 to 65535");
-        return None;
+    let port = match &node.value {
+        Value::Int(port) => *port,
+        Value::BigInt(digits) => {
+            let message = format!("port {digits} is out of range 1-65535");
+            r.invalid_value(node.span, message, "use a port from 1 to 65535");
+            return None;
+        }
+        _ => {
+            r.wrong_type(node, "`port`", "an integer from 1 to 65535");
+            return None;
+        }
     };
     match u16::try_from(port) {
         Ok(port) if port > 0 => Some(port),

@@ -300,6 +300,7 @@ impl<'d> Reader<'d> {
                 Value::String(s) => s.clone(),
                 // Numbers and booleans are fine in an env map; they are the text they read as.
                 Value::Int(i) => i.to_string(),
+                Value::BigInt(digits) => digits.clone(),
                 Value::Float(f) => f.to_string(),
                 Value::Bool(b) => b.to_string(),
                 _ => {

@@ -647,3 +647,37 @@ fn aliases_cannot_nest_past_the_depth_limit() {
     out.assert_code(1);
     assert_eq!(out.codes(), ["E0004"]);
 }
+
+#[test]
+fn integers_past_64_bits_are_values_not_file_errors() {
+    let toml = "\
+[[manifest]]
+kind = \"Binding\"
+id = \"b\"
+processId = \"a\"
+environmentId = \"production\"
+type = \"network\"
+config = { ingress = [{ port = 99999999999999999999 }] }
+";
+    let yaml = format!(
+        "{}  env:\n    BIG: 123456789012345678901234567890\n",
+        process_yaml("a")
+    );
+    let tree = Tree::new(&[("a.yaml", &yaml), ("b.toml", toml)]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(out.positions(), [at("E0110", "tree/b.toml", 7, 32)]);
+    let message = out.diagnostic("E0110")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(message, "port 99999999999999999999 is out of range 1-65535");
+    // In an env map it is just text.
+    tree.write("b.toml", "");
+    let plan = tree.run(["plan", "--format", "json"]);
+    plan.assert_code(0);
+    assert_eq!(
+        plan.json()["processes"][0]["env"]["BIG"],
+        "123456789012345678901234567890"
+    );
+}
