@@ -126,14 +126,6 @@ impl Sources {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
-
-    /// The source text a span points at.
-    pub fn text(&self, span: Span) -> &str {
-        self.get(span.file)
-            .text
-            .get(span.range())
-            .unwrap_or_default()
-    }
 }
 
 #[cfg(test)]
