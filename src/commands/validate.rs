@@ -9,16 +9,13 @@ use crate::report;
 use crate::{Context, Exit, Outcome};
 
 pub fn run(context: &Context, args: &ValidateArgs) -> Outcome {
-    let scope = match Scope::new(&args.paths) {
-        Ok(scope) => scope,
-        Err((path, e)) => {
-            return Outcome::trouble(format!("cannot read `{}`: {e}", path.display()));
-        }
-    };
-    let checked = match super::check(context) {
-        Ok(checked) => checked,
-        Err(outcome) => return outcome,
-    };
+    validate(context, args).unwrap_or_else(|stop| stop)
+}
+
+fn validate(context: &Context, args: &ValidateArgs) -> Result<Outcome, Outcome> {
+    let scope = Scope::new(&args.paths)
+        .map_err(|(path, e)| Outcome::trouble(format!("cannot read `{}`: {e}", path.display())))?;
+    let checked = super::check(context)?;
     // Tree-level problems (pointing at the root) are always in scope.
     let in_scope =
         |file: FileId| file == checked.root || scope.contains(&checked.sources.get(file).path);
@@ -48,7 +45,7 @@ pub fn run(context: &Context, args: &ValidateArgs) -> Outcome {
         ValidateFormat::Human => {
             let human = super::human_options(context);
             outcome.stderr += &report::human(sources, &shown, summary.as_deref(), &human);
-            return outcome;
+            return Ok(outcome);
         }
         ValidateFormat::Json => outcome.stdout = report::json(sources, &shown, valid),
         ValidateFormat::Github => outcome.stdout = report::github(sources, &shown),
@@ -65,5 +62,5 @@ pub fn run(context: &Context, args: &ValidateArgs) -> Outcome {
     if let Some(summary) = summary {
         outcome.stderr.push_str(&format!("{summary}\n"));
     }
-    outcome
+    Ok(outcome)
 }

@@ -123,54 +123,71 @@ fn check_process(linked: &Linked, process: &Process, diagnostics: &mut Vec<Diagn
         return;
     };
     for required in &process.requires {
-        let resolution = routing::resolve(linked, &required.value, Some(environment));
-        // The map names ids that do not exist (E0205 says so there): what they would have
-        // served is unknown, so say nothing more here.
-        let mapped_to_unknown = resolution.matched.as_ref().is_some_and(|key| {
-            linked.routes[key]
-                .providers
-                .iter()
-                .any(|id| !linked.is_provider(&id.value))
-        });
-        // A candidate whose process could not be read has no trustworthy status.
-        let unsure = resolution.candidates.iter().any(|c| {
-            c.process
-                .as_ref()
-                .and_then(|p| linked.processes.get(p))
-                .is_some_and(|p| !p.complete)
-        });
-        if resolution.candidates.is_empty() && !mapped_to_unknown {
-            diagnostics.push(
-                Diagnostic::at(
-                    Code::UnservedRequirement,
-                    required.span,
-                    format!(
-                        "process `{}` requires `{}`, which no provider serves",
-                        process.id.value, required.value
-                    ),
-                )
-                .with_label("no provider")
-                .with_help("map the capability in a CapabilityMap, or list it in a provider's `capabilities`"),
-            );
-        } else if resolution.eligible().next().is_none() && !unsure && !mapped_to_unknown {
-            let reasons: Vec<String> = resolution
-                .candidates
-                .iter()
-                .map(|c| format!("`{}`: {}", c.id, c.reason))
-                .collect();
-            diagnostics.push(
-                Diagnostic::at(
-                    Code::RequirementNotRunning,
-                    required.span,
-                    format!(
-                        "process `{}` requires `{}`, but no provider of it is running in {environment}",
-                        process.id.value, required.value
-                    ),
-                )
-                .with_label("no running provider")
-                .with_help(format!("candidates: {}", reasons.join("; "))),
-            );
-        }
+        check_requirement(linked, process, required, environment, diagnostics);
+    }
+}
+
+/// A `requires` capability must have a provider (E0209), and one running in the process's
+/// environment (W0301) — unless another diagnostic already explains why it may not.
+fn check_requirement(
+    linked: &Linked,
+    process: &Process,
+    required: &Located<String>,
+    environment: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let resolution = routing::resolve(linked, &required.value, Some(environment));
+    // The map names ids that do not exist (E0205 says so there): what they would have
+    // served is unknown, so say nothing more here.
+    let mapped_to_unknown = resolution.matched.as_ref().is_some_and(|key| {
+        linked.routes[key]
+            .providers
+            .iter()
+            .any(|id| !linked.is_provider(&id.value))
+    });
+    // A candidate whose process could not be read has no trustworthy status.
+    let unsure = resolution.candidates.iter().any(|c| {
+        c.process
+            .as_ref()
+            .and_then(|p| linked.processes.get(p))
+            .is_some_and(|p| !p.complete)
+    });
+    if mapped_to_unknown || unsure {
+        return;
+    }
+    if resolution.candidates.is_empty() {
+        diagnostics.push(
+            Diagnostic::at(
+                Code::UnservedRequirement,
+                required.span,
+                format!(
+                    "process `{}` requires `{}`, which no provider serves",
+                    process.id.value, required.value
+                ),
+            )
+            .with_label("no provider")
+            .with_help(
+                "map the capability in a CapabilityMap, or list it in a provider's `capabilities`",
+            ),
+        );
+    } else if resolution.eligible().next().is_none() {
+        let reasons: Vec<String> = resolution
+            .candidates
+            .iter()
+            .map(|c| format!("`{}`: {}", c.id, c.reason))
+            .collect();
+        diagnostics.push(
+            Diagnostic::at(
+                Code::RequirementNotRunning,
+                required.span,
+                format!(
+                    "process `{}` requires `{}`, but no provider of it is running in {environment}",
+                    process.id.value, required.value
+                ),
+            )
+            .with_label("no running provider")
+            .with_help(format!("candidates: {}", reasons.join("; "))),
+        );
     }
 }
 

@@ -114,11 +114,7 @@ pub fn load_tree(root: &Path, follow_links: bool, limits: &Limits) -> Result<Loa
         return Err(LoadError::RootUnreadable(root.to_path_buf(), error));
     }
     let mut sources = Sources::default();
-    let root_id = sources.add(SourceFile::new(
-        root.to_path_buf(),
-        display_path(root),
-        String::new(),
-    ));
+    let root_id = sources.add(source_at(root, String::new()));
     let mut loaded = Loaded {
         sources,
         root: root_id,
@@ -150,11 +146,7 @@ fn report_walk_error(error: &walkdir::Error, loaded: &mut Loaded) {
     let Some(path) = error.path() else { return };
     if let Some(ancestor) = error.loop_ancestor() {
         // A link, not a manifest file: not counted among the files checked.
-        let file = loaded.sources.add(SourceFile::new(
-            path.to_path_buf(),
-            display_path(path),
-            String::new(),
-        ));
+        let file = loaded.sources.add(source_at(path, String::new()));
         loaded.diagnostics.push(
             Diagnostic::in_file(
                 Code::SymlinkLoop,
@@ -206,13 +198,14 @@ fn report_unreadable(loaded: &mut Loaded, path: &Path, error: &io::Error) {
 }
 
 /// Registers a file that could not be read, so diagnostics can name it.
+/// A source for the file at `path`, shown by its display path.
+fn source_at(path: &Path, text: String) -> SourceFile {
+    SourceFile::new(path.to_path_buf(), display_path(path), text)
+}
+
 fn add_unread(loaded: &mut Loaded, path: &Path) -> FileId {
     loaded.files += 1;
-    loaded.sources.add(SourceFile::new(
-        path.to_path_buf(),
-        display_path(path),
-        String::new(),
-    ))
+    loaded.sources.add(source_at(path, String::new()))
 }
 
 fn read_manifest_file(path: &Path, format: Format, limits: &Limits, loaded: &mut Loaded) {
@@ -249,11 +242,7 @@ fn read_manifest_file(path: &Path, format: Format, limits: &Limits, loaded: &mut
         Err(error) => {
             let valid = error.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]).into_owned();
-            let file = loaded.sources.add(SourceFile::new(
-                path.to_path_buf(),
-                display_path(path),
-                prefix,
-            ));
+            let file = loaded.sources.add(source_at(path, prefix));
             loaded.diagnostics.push(
                 Diagnostic::at(
                     Code::NotText,
@@ -266,11 +255,7 @@ fn read_manifest_file(path: &Path, format: Format, limits: &Limits, loaded: &mut
             return;
         }
     };
-    let file = loaded.sources.add(SourceFile::new(
-        path.to_path_buf(),
-        display_path(path),
-        text,
-    ));
+    let file = loaded.sources.add(source_at(path, text));
     let text = &loaded.sources.get(file).text;
     if let Some(nul) = text.find('\0') {
         loaded.diagnostics.push(

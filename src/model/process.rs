@@ -102,7 +102,6 @@ fn read_metadata(r: &mut Reader, obj: Obj) -> Metadata {
         return Metadata::default();
     };
     let meta = Obj {
-        node,
         entries,
         anchor,
         what: "`metadata`",

@@ -23,10 +23,9 @@ pub struct Reader<'d> {
 /// introduces the mapping (or the document's `kind`).
 #[derive(Clone, Copy)]
 pub struct Obj<'n> {
-    pub node: &'n Node,
     pub entries: &'n [Entry],
     pub anchor: Span,
-    /// How messages name this mapping, e.g. "Process `process-123`" or "`runtimeContext`".
+    /// How messages name this mapping, e.g. "Process" or "`runtimeContext`".
     pub what: &'n str,
 }
 
@@ -68,7 +67,6 @@ impl<'d> Reader<'d> {
             }
         }
         Some(Obj {
-            node,
             entries,
             anchor,
             what,

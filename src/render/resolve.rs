@@ -105,3 +105,20 @@ pub fn names(resolution: &Resolution) -> String {
         .map(|c| format!("{}\n", c.id))
         .collect()
 }
+
+/// Why nothing was eligible, for stderr.
+pub fn none_eligible(resolution: &Resolution, environment: Option<&str>) -> String {
+    let scope = environment.map(|e| format!(" in {e}")).unwrap_or_default();
+    let why = if resolution.candidates.is_empty() {
+        "no provider serves it (nothing mapped, nothing advertises it)".to_string()
+    } else {
+        format!(
+            "{} known, none eligible (see --all)",
+            crate::report::plural(resolution.candidates.len(), "candidate")
+        )
+    };
+    format!(
+        "no eligible provider for `{}`{scope}: {why}\n",
+        resolution.capability
+    )
+}
