@@ -30,7 +30,8 @@ pub use output::{Exit, Outcome};
 
 /// What every command needs besides its own arguments.
 pub struct Context {
-    pub root: PathBuf,
+    /// `--dir` / `OSLINKER_DIR`; see [`Context::root`].
+    dir: Option<PathBuf>,
     pub follow_links: bool,
     pub quiet: bool,
     /// Colour on stderr.
@@ -55,23 +56,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return exit.into();
         }
     };
-    let outcome = match context(&cli) {
-        Ok(context) => match &cli.command {
-            Command::Validate(args) => commands::validate::run(&context, args),
-            Command::Resolve(args) => commands::resolve::run(&context, args),
-            Command::Plan(args) => commands::plan::run(&context, args),
-        },
-        Err(message) => Outcome::trouble(message),
+    let context = context(&cli);
+    let outcome = match &cli.command {
+        Command::Validate(args) => commands::validate::run(&context, args),
+        Command::Resolve(args) => commands::resolve::run(&context, args),
+        Command::Plan(args) => commands::plan::run(&context, args),
     };
     output::emit(outcome).into()
 }
 
-fn context(cli: &Cli) -> Result<Context, String> {
+fn context(cli: &Cli) -> Context {
     let global = &cli.global;
-    let root = match &global.dir {
-        Some(dir) => dir.clone(),
-        None => find_default_root()?,
-    };
     let color = match global.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -85,13 +80,24 @@ fn context(cli: &Cli) -> Result<Context, String> {
         .and_then(|c| c.parse().ok())
         .filter(|&w: &usize| w >= 40)
         .unwrap_or(100);
-    Ok(Context {
-        root,
+    Context {
+        dir: global.dir.clone(),
         follow_links: global.follow_links,
         quiet: global.quiet,
         color,
         width,
-    })
+    }
+}
+
+impl Context {
+    /// The manifest directory: `--dir`, else the nearest `linker.d`. Only commands that read
+    /// a tree ask, so `schema` or `completions` work anywhere.
+    pub fn root(&self) -> Result<PathBuf, Outcome> {
+        match &self.dir {
+            Some(dir) => Ok(dir.clone()),
+            None => find_default_root().map_err(Outcome::trouble),
+        }
+    }
 }
 
 /// `linker.d` in the current directory or the nearest parent that has one.

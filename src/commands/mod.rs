@@ -4,14 +4,13 @@ pub mod plan;
 pub mod resolve;
 pub mod validate;
 
-use crate::load::display_path;
 use crate::pipeline::{self, Checked};
 use crate::report::{self, HumanOptions};
 use crate::{Context, Exit, Outcome};
 
 /// Loads and links the tree; a root that cannot be loaded is trouble (exit 2).
 fn check(context: &Context) -> Result<Checked, Outcome> {
-    pipeline::check_tree(&context.root, context.follow_links).map_err(|e| {
+    pipeline::check_tree(&context.root()?, context.follow_links).map_err(|e| {
         Outcome::trouble(format!(
             "{e}\nhelp: pass --dir DIR (or set OSLINKER_DIR) to the folder that holds your manifests"
         ))
@@ -40,7 +39,7 @@ fn require_valid(context: &Context, checked: &Checked) -> Result<String, Outcome
         let summary = format!(
             "{} in `{}`; nothing resolved (run `oslinker validate` for details)",
             report::plural(errors, "error"),
-            display_path(&context.root)
+            checked.sources.get(checked.root).display
         );
         outcome.stderr = report::human(
             &checked.sources,

@@ -15,6 +15,7 @@ pub fn run(context: &Context, args: &ValidateArgs) -> Outcome {
 fn validate(context: &Context, args: &ValidateArgs) -> Result<Outcome, Outcome> {
     let scope = Scope::new(&args.paths)
         .map_err(|(path, e)| Outcome::trouble(format!("cannot read `{}`: {e}", path.display())))?;
+    let root = context.root()?;
     let checked = super::check(context)?;
     // Tree-level problems (pointing at the root) are always in scope.
     let in_scope =
@@ -30,11 +31,11 @@ fn validate(context: &Context, args: &ValidateArgs) -> Result<Outcome, Outcome> 
     let valid = errors == 0 && (!args.strict || warnings == 0);
     let mut outcome = Outcome::new(if valid { Exit::Success } else { Exit::No });
     if !context.quiet {
-        for path in scope.outside(&context.root) {
+        for path in scope.outside(&root) {
             outcome.stderr.push_str(&format!(
                 "note: `{}` is outside the manifest directory `{}`; not checked\n",
                 display_path(path),
-                display_path(&context.root)
+                display_path(&root)
             ));
         }
     }
