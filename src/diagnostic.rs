@@ -223,6 +223,18 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Points the diagnostic and all its places at `file` (for problems found in one file
+    /// loaded on its own).
+    pub fn set_file(&mut self, file: FileId) {
+        self.file = file;
+        if let Some(span) = &mut self.span {
+            span.file = file;
+        }
+        for related in &mut self.related {
+            related.span.file = file;
+        }
+    }
+
     /// A diagnostic at a span, with the code's own severity.
     pub fn at(code: Code, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {

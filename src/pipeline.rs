@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::link::{self, Linked};
 use crate::load::source::{FileId, Sources, Span};
-use crate::load::{self, Limits, LoadError};
+use crate::load::{self, Limits, LoadError, Loaded};
 use crate::model;
 
 /// A loaded, linked tree and everything found wrong with it.
@@ -34,8 +34,14 @@ impl Checked {
 
 pub fn check_tree(root: &Path, follow_links: bool) -> Result<Checked, LoadError> {
     let loaded = load::load_tree(root, follow_links, &Limits::default())?;
+    Ok(check_loaded(loaded))
+}
+
+/// Reads and links a loaded tree (from disk, a git revision, or `watch`'s cache).
+pub fn check_loaded(loaded: Loaded) -> Checked {
     let mut sources = loaded.sources;
     let mut diagnostics = loaded.diagnostics;
+    let manifest_count = loaded.documents.len();
     let manifests = model::read_documents(&loaded.documents, &mut diagnostics);
     // Secret values must never reach a snippet: hide what the text shows under a
     // secret-looking key (even where parsing failed), and every value the reader found there.
@@ -66,12 +72,12 @@ pub fn check_tree(root: &Path, follow_links: bool) -> Result<Checked, LoadError>
     let root_span = Span::new(loaded.root, 0..0);
     let linked = link::link(manifests, root_span, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
-    Ok(Checked {
+    Checked {
         sources,
         root: loaded.root,
         linked,
         diagnostics,
         files: loaded.files,
-        manifests: loaded.documents.len(),
-    })
+        manifests: manifest_count,
+    }
 }

@@ -72,6 +72,121 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// One file, read and parsed on its own. Its spans use [`FileId::PENDING`] until
+/// [`assemble`] gives the file its place in the tree's [`Sources`]; `watch` keeps these
+/// between edits and re-reads only the files that changed.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    pub source: SourceFile,
+    pub documents: Vec<Node>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counted among the files checked (a symbolic-link loop is not a file).
+    pub counted: bool,
+}
+
+impl LoadedFile {
+    fn problem(path: &Path, diagnostic: Diagnostic, counted: bool) -> Self {
+        LoadedFile {
+            source: source_at(path, String::new()),
+            documents: Vec::new(),
+            diagnostics: vec![diagnostic],
+            counted,
+        }
+    }
+}
+
+/// What a walk of the tree found: manifest files to read, and entries that could not be
+/// walked (already diagnosed).
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub manifests: Vec<PathBuf>,
+    pub problems: Vec<LoadedFile>,
+}
+
+/// The root folder as a source, after checking that it can be read at all.
+pub fn open_root(root: &Path) -> Result<SourceFile, LoadError> {
+    match std::fs::metadata(root) {
+        Err(_) => return Err(LoadError::RootMissing(root.to_path_buf())),
+        Ok(meta) if !meta.is_dir() => return Err(LoadError::RootNotADirectory(root.to_path_buf())),
+        Ok(_) => {}
+    }
+    if let Err(error) = std::fs::read_dir(root) {
+        return Err(LoadError::RootUnreadable(root.to_path_buf(), error));
+    }
+    Ok(source_at(root, String::new()))
+}
+
+/// Loads every manifest under `root`.
+pub fn load_tree(root: &Path, follow_links: bool, limits: &Limits) -> Result<Loaded, LoadError> {
+    let root_source = open_root(root)?;
+    let walk = walk(root, follow_links);
+    let files = walk
+        .manifests
+        .iter()
+        .map(|path| load_file(path, limits))
+        .chain(walk.problems)
+        .collect();
+    Ok(assemble(root_source, files))
+}
+
+/// Finds every manifest file under `root`, in sorted order, skipping hidden entries.
+pub fn walk(root: &Path, follow_links: bool) -> Walk {
+    let mut found = Walk::default();
+    let walker = WalkDir::new(root)
+        .follow_links(follow_links)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                // A link to a folder named like a manifest is not a manifest (it is not
+                // followed); a broken link is, and gets reported when read.
+                let is_file = entry.file_type().is_file()
+                    || (entry.path_is_symlink()
+                        && !std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()));
+                if is_manifest_name(entry.path()) && is_file {
+                    found.manifests.push(entry.into_path());
+                }
+            }
+            Err(error) => found.problems.extend(walk_problem(&error)),
+        }
+    }
+    found
+}
+
+/// Whether a path is named like a manifest (`*.yaml`, `*.yml`, `*.toml`).
+pub fn is_manifest_name(path: &Path) -> bool {
+    format_of(path).is_some()
+}
+
+/// Puts the files of one tree together: the root is file 0, then each file in the order
+/// given, with its spans pointing at its place.
+pub fn assemble(root: SourceFile, files: Vec<LoadedFile>) -> Loaded {
+    let mut sources = Sources::default();
+    let root = sources.add(root);
+    let mut loaded = Loaded {
+        sources,
+        root,
+        documents: Vec::new(),
+        files: 0,
+        diagnostics: Vec::new(),
+    };
+    for file in files {
+        let id = loaded.sources.add(file.source);
+        loaded.files += usize::from(file.counted);
+        for mut document in file.documents {
+            document.set_file(id);
+            loaded.documents.push(document);
+        }
+        for mut diagnostic in file.diagnostics {
+            diagnostic.set_file(id);
+            loaded.diagnostics.push(diagnostic);
+        }
+    }
+    loaded
+}
+
 enum Format {
     Yaml,
     Toml,
@@ -103,77 +218,35 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
-/// Loads every manifest under `root`.
-pub fn load_tree(root: &Path, follow_links: bool, limits: &Limits) -> Result<Loaded, LoadError> {
-    match std::fs::metadata(root) {
-        Err(_) => return Err(LoadError::RootMissing(root.to_path_buf())),
-        Ok(meta) if !meta.is_dir() => return Err(LoadError::RootNotADirectory(root.to_path_buf())),
-        Ok(_) => {}
-    }
-    if let Err(error) = std::fs::read_dir(root) {
-        return Err(LoadError::RootUnreadable(root.to_path_buf(), error));
-    }
-    let mut sources = Sources::default();
-    let root_id = sources.add(source_at(root, String::new()));
-    let mut loaded = Loaded {
-        sources,
-        root: root_id,
-        documents: Vec::new(),
-        files: 0,
-        diagnostics: Vec::new(),
-    };
-    let walker = WalkDir::new(root)
-        .follow_links(follow_links)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                if let Some(format) = format_of(entry.path()) {
-                    if entry.file_type().is_file() || entry.path_is_symlink() {
-                        read_manifest_file(entry.path(), format, limits, &mut loaded);
-                    }
-                }
-            }
-            Err(error) => report_walk_error(&error, &mut loaded),
-        }
-    }
-    Ok(loaded)
-}
-
-fn report_walk_error(error: &walkdir::Error, loaded: &mut Loaded) {
-    let Some(path) = error.path() else { return };
+fn walk_problem(error: &walkdir::Error) -> Option<LoadedFile> {
+    let path = error.path()?;
     if let Some(ancestor) = error.loop_ancestor() {
         // A link, not a manifest file: not counted among the files checked.
-        let file = loaded.sources.add(source_at(path, String::new()));
-        loaded.diagnostics.push(
-            Diagnostic::in_file(
-                Code::SymlinkLoop,
-                file,
-                format!(
-                    "symbolic link loops back to `{}`; not followed",
-                    display_path(ancestor)
-                ),
-            )
-            .with_help("remove the link, or point it outside the tree"),
-        );
-        return;
+        let diagnostic = Diagnostic::in_file(
+            Code::SymlinkLoop,
+            FileId::PENDING,
+            format!(
+                "symbolic link loops back to `{}`; not followed",
+                display_path(ancestor)
+            ),
+        )
+        .with_help("remove the link, or point it outside the tree");
+        return Some(LoadedFile::problem(path, diagnostic, false));
     }
     // A broken link or unreadable entry: report it if it is a manifest or a folder.
     let is_dir = error.depth() == 0 || format_of(path).is_none();
     if is_dir && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) {
-        return; // a broken link that is not named like a manifest
+        return None; // a broken link that is not named like a manifest
     }
-    let file = add_unread(loaded, path);
     let reason = error
         .io_error()
         .map_or_else(|| error.to_string(), describe_io_error);
-    loaded.diagnostics.push(Diagnostic::in_file(
+    let diagnostic = Diagnostic::in_file(
         Code::UnreadableFile,
-        file,
+        FileId::PENDING,
         format!("cannot read: {reason}"),
-    ));
+    );
+    Some(LoadedFile::problem(path, diagnostic, true))
 }
 
 fn describe_io_error(error: &io::Error) -> String {
@@ -184,96 +257,113 @@ fn describe_io_error(error: &io::Error) -> String {
     }
 }
 
-fn report_unreadable(loaded: &mut Loaded, path: &Path, error: &io::Error) {
-    let file = add_unread(loaded, path);
+fn unreadable(path: &Path, error: &io::Error) -> LoadedFile {
     let mut diagnostic = Diagnostic::in_file(
         Code::UnreadableFile,
-        file,
+        FileId::PENDING,
         format!("cannot read: {}", describe_io_error(error)),
     );
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) {
         diagnostic = diagnostic.with_help("fix or remove the link");
     }
-    loaded.diagnostics.push(diagnostic);
+    LoadedFile::problem(path, diagnostic, true)
 }
 
-/// Registers a file that could not be read, so diagnostics can name it.
 /// A source for the file at `path`, shown by its display path.
 fn source_at(path: &Path, text: String) -> SourceFile {
     SourceFile::new(path.to_path_buf(), display_path(path), text)
 }
 
-fn add_unread(loaded: &mut Loaded, path: &Path) -> FileId {
-    loaded.files += 1;
-    loaded.sources.add(source_at(path, String::new()))
-}
-
-fn read_manifest_file(path: &Path, format: Format, limits: &Limits, loaded: &mut Loaded) {
+/// Reads and parses one manifest file from disk.
+pub fn load_file(path: &Path, limits: &Limits) -> LoadedFile {
     let metadata = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(error) => return report_unreadable(loaded, path, &error),
+        Err(error) => return unreadable(path, &error),
     };
-    if metadata.is_dir() {
-        return; // a folder named like a manifest, reached through a link we do not follow
-    }
     if metadata.len() > limits.max_file_bytes {
-        let file = add_unread(loaded, path);
-        loaded.diagnostics.push(
-            Diagnostic::in_file(
-                Code::LimitExceeded,
-                file,
-                format!(
-                    "file is {} bytes, more than the limit of {} bytes",
-                    metadata.len(),
-                    limits.max_file_bytes
-                ),
-            )
-            .with_help("split it into several files"),
-        );
-        return;
+        return too_large(path, metadata.len(), limits);
     }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => return report_unreadable(loaded, path, &error),
-    };
-    loaded.files += 1;
+    match std::fs::read(path) {
+        Ok(bytes) => parse_file(path, display_path(path), bytes, limits),
+        Err(error) => unreadable(path, &error),
+    }
+}
+
+fn too_large(path: &Path, len: u64, limits: &Limits) -> LoadedFile {
+    let diagnostic = Diagnostic::in_file(
+        Code::LimitExceeded,
+        FileId::PENDING,
+        format!(
+            "file is {len} bytes, more than the limit of {} bytes",
+            limits.max_file_bytes
+        ),
+    )
+    .with_help("split it into several files");
+    LoadedFile::problem(path, diagnostic, true)
+}
+
+/// Parses the bytes of one manifest file, wherever they came from (disk or a git
+/// revision); `display` is how messages name it. The format follows the file name.
+pub fn parse_file(path: &Path, display: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return too_large(path, bytes.len() as u64, limits);
+    }
+    let mut diagnostics = Vec::new();
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
             let valid = error.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]).into_owned();
-            let file = loaded.sources.add(source_at(path, prefix));
-            loaded.diagnostics.push(
+            diagnostics.push(
                 Diagnostic::at(
                     Code::NotText,
-                    Span::new(file, valid..valid),
+                    Span::new(FileId::PENDING, valid..valid),
                     "file is not UTF-8 text (a binary file?)",
                 )
                 .with_label("invalid byte here")
                 .with_help("manifests must be UTF-8; remove the file or rename it"),
             );
-            return;
+            return LoadedFile {
+                source: SourceFile::new(path.to_path_buf(), display, prefix),
+                documents: Vec::new(),
+                diagnostics,
+                counted: true,
+            };
         }
     };
-    let file = loaded.sources.add(source_at(path, text));
-    let text = &loaded.sources.get(file).text;
+    let documents = parse_text(path, &text, limits, &mut diagnostics);
+    LoadedFile {
+        source: SourceFile::new(path.to_path_buf(), display, text),
+        documents,
+        diagnostics,
+        counted: true,
+    }
+}
+
+fn parse_text(
+    path: &Path,
+    text: &str,
+    limits: &Limits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Node> {
     if let Some(nul) = text.find('\0') {
-        loaded.diagnostics.push(
+        diagnostics.push(
             Diagnostic::at(
                 Code::NotText,
-                Span::new(file, nul..nul),
+                Span::new(FileId::PENDING, nul..nul),
                 "file contains a NUL byte (a binary file?)",
             )
             .with_help("manifests are text; remove the file or rename it"),
         );
-        return;
+        return Vec::new();
     }
     // A UTF-8 byte-order mark is allowed and skipped; spans stay relative to the whole file.
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &text[base..];
-    let documents = match format {
-        Format::Yaml => yaml::parse(body, base, file, limits, &mut loaded.diagnostics),
-        Format::Toml => toml::parse(body, base, file, limits, &mut loaded.diagnostics),
-    };
-    loaded.documents.extend(documents);
+    let file = FileId::PENDING;
+    match format_of(path) {
+        Some(Format::Yaml) => yaml::parse(body, base, file, limits, diagnostics),
+        Some(Format::Toml) => toml::parse(body, base, file, limits, diagnostics),
+        None => Vec::new(),
+    }
 }

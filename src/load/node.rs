@@ -3,7 +3,7 @@
 //! Every node and every mapping key keeps its span, so the structural pass in `model::read`
 //! can point each problem at the exact key or value, whichever format it came from.
 
-use super::source::Span;
+use super::source::{FileId, Span};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -49,6 +49,21 @@ impl Value {
 }
 
 impl Node {
+    /// Points every span in this tree at `file`.
+    pub fn set_file(&mut self, file: FileId) {
+        self.span.file = file;
+        match &mut self.value {
+            Value::Seq(items) => items.iter_mut().for_each(|item| item.set_file(file)),
+            Value::Map(entries) => {
+                for entry in entries {
+                    entry.key_span.file = file;
+                    entry.value.set_file(file);
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub fn as_map(&self) -> Option<&[Entry]> {
         match &self.value {
             Value::Map(entries) => Some(entries),

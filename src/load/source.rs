@@ -10,6 +10,12 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub usize);
 
+impl FileId {
+    /// The id a file's spans carry while it is loaded on its own, before the tree is put
+    /// together (see `load::assemble`).
+    pub const PENDING: FileId = FileId(usize::MAX);
+}
+
 /// A byte range in one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
@@ -33,7 +39,7 @@ impl Span {
 }
 
 /// One file (or, for tree-level problems, the root folder) that diagnostics can point into.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Where the file is on disk.
     pub path: PathBuf,
