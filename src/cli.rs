@@ -10,6 +10,12 @@ Exit codes:
   1  the answer is \"no\": validation errors (or warnings with --strict), no eligible provider
   2  oslinker could not do its job: usage error, missing or unreadable root, I/O error";
 
+const DIFF_EXIT_CODES: &str = "\
+Exit codes (as diff(1) and `git diff --exit-code`):
+  0  no differences
+  1  the plans differ
+  2  trouble: a side cannot be read or does not validate (its diagnostics are printed)";
+
 /// Load, validate, link and explain a tree of AI-agent OS Linker manifests.
 #[derive(Debug, Parser)]
 #[command(name = "oslinker", version, about, after_long_help = EXIT_CODES)]
@@ -28,7 +34,7 @@ pub struct Global {
     #[arg(short, long, global = true, env = "OSLINKER_DIR", value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
-    /// When to use colour on stderr
+    /// When to use colour (diagnostics on stderr, diffs on stdout)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
@@ -60,6 +66,9 @@ pub enum Command {
     /// Show the linked plan: each process with its env, bindings and links, and the routes
     #[command(after_long_help = EXIT_CODES)]
     Plan(PlanArgs),
+    /// Show what changed between two plans: processes and routes added, removed or changed
+    #[command(after_long_help = DIFF_EXIT_CODES)]
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -138,4 +147,32 @@ pub enum PlanFormat {
     Table,
     Json,
     Yaml,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old side: a manifest folder, a plan file written by `oslinker plan --format json`,
+    /// or `git:REV` (the manifest folder as committed at REV, e.g. `git:origin/main`)
+    #[arg(value_name = "OLD")]
+    pub old: String,
+
+    /// The new side, in the same forms [default: the current tree]
+    #[arg(value_name = "NEW")]
+    pub new: Option<String>,
+
+    /// Print only the summary line
+    #[arg(long)]
+    pub stat: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Grouped by process and route: `+` added, `-` removed, `~` changed
+    Text,
+    /// `{"formatVersion":1, "changes":[...], "summary":{...}}`
+    Json,
 }

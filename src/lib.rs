@@ -36,6 +36,8 @@ pub struct Context {
     pub quiet: bool,
     /// Colour on stderr.
     pub color: bool,
+    /// Colour on stdout (diffs).
+    pub color_stdout: bool,
     /// Width to wrap human output at.
     pub width: usize,
 }
@@ -61,20 +63,20 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Validate(args) => commands::validate::run(&context, args),
         Command::Resolve(args) => commands::resolve::run(&context, args),
         Command::Plan(args) => commands::plan::run(&context, args),
+        Command::Diff(args) => commands::diff::run(&context, args),
     };
     output::emit(outcome).into()
 }
 
 fn context(cli: &Cli) -> Context {
     let global = &cli.global;
-    let color = match global.color {
+    let color_on = |terminal: bool| match global.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
+    let color = color_on(std::io::stderr().is_terminal());
+    let color_stdout = color_on(std::io::stdout().is_terminal());
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -85,6 +87,7 @@ fn context(cli: &Cli) -> Context {
         follow_links: global.follow_links,
         quiet: global.quiet,
         color,
+        color_stdout,
         width,
     }
 }

@@ -1,12 +1,13 @@
 //! The walk every command shares: load -> read -> link, with every diagnostic collected.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::link::{self, Linked};
 use crate::load::source::{FileId, Sources, Span};
 use crate::load::{self, Limits, LoadError, Loaded};
 use crate::model;
+use crate::plan::{self, Plan, PlanFilter};
 
 /// A loaded, linked tree and everything found wrong with it.
 pub struct Checked {
@@ -80,4 +81,110 @@ pub fn check_loaded(loaded: Loaded) -> Checked {
         files: loaded.files,
         manifests: manifest_count,
     }
+}
+
+/// One side of a `diff`: what the user wrote, and where the plan comes from.
+#[derive(Debug, Clone)]
+pub enum Side {
+    /// A folder of manifests.
+    Tree(PathBuf),
+    /// A plan written by `oslinker plan --format json`.
+    PlanFile(PathBuf),
+    /// The manifest folder as committed at a git revision.
+    Git { root: PathBuf, rev: String },
+}
+
+impl Side {
+    /// `git:REV`, a folder, or a plan file. `root` is the manifest folder that `git:REV`
+    /// reads at that revision.
+    pub fn parse(arg: &str, root: &Path) -> Side {
+        match arg.strip_prefix("git:") {
+            Some(rev) => Side::Git {
+                root: root.to_path_buf(),
+                rev: rev.to_string(),
+            },
+            None if Path::new(arg).is_dir() => Side::Tree(PathBuf::from(arg)),
+            None => Side::PlanFile(PathBuf::from(arg)),
+        }
+    }
+}
+
+/// Why a side has no plan.
+pub enum SideError {
+    /// It loaded but does not validate: its diagnostics explain why.
+    Invalid(Box<Checked>),
+    /// It could not be read at all.
+    Trouble(String),
+}
+
+/// A side's plan, and a note for the user when it needs one (e.g. the folder did not exist
+/// at that revision, so the side is an empty plan).
+pub struct SidePlan {
+    pub plan: Plan,
+    pub note: Option<String>,
+}
+
+/// The whole plan of one side (no filters), from the same loader and linker as every
+/// other command.
+pub fn side_plan(side: &Side, follow_links: bool) -> Result<SidePlan, SideError> {
+    let checked = match side {
+        Side::Tree(dir) => {
+            check_tree(dir, follow_links).map_err(|e| SideError::Trouble(e.to_string()))?
+        }
+        Side::PlanFile(path) => return read_plan_file(path),
+        Side::Git { root, rev } => {
+            match load::git::load_revision(root, rev, &Limits::default())
+                .map_err(SideError::Trouble)?
+            {
+                Some(loaded) => check_loaded(loaded),
+                None => {
+                    return Ok(SidePlan {
+                        plan: Plan::empty(),
+                        note: Some(format!(
+                            "note: `{}` has no manifests at `{rev}`; comparing with an empty plan",
+                            load::display_path(root)
+                        )),
+                    });
+                }
+            }
+        }
+    };
+    if checked.errors() > 0 {
+        return Err(SideError::Invalid(Box::new(checked)));
+    }
+    Ok(SidePlan {
+        plan: plan::build(&checked.linked, &PlanFilter::default()),
+        note: None,
+    })
+}
+
+fn read_plan_file(path: &Path) -> Result<SidePlan, SideError> {
+    let shown = load::display_path(path);
+    let trouble = |message: String| SideError::Trouble(message);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        trouble(format!(
+            "cannot read `{shown}`: {e}\nhelp: a side is a manifest folder, a plan file written by `oslinker plan --format json`, or `git:REV`"
+        ))
+    })?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| trouble(format!("`{shown}` is not a JSON plan: {e}")))?;
+    match value
+        .get("formatVersion")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(1) => {}
+        Some(v) => {
+            return Err(trouble(format!(
+                "`{shown}` is a plan of format version {v}; this oslinker reads version 1"
+            )));
+        }
+        None => {
+            return Err(trouble(format!(
+                "`{shown}` is not a plan (no `formatVersion`)\nhelp: write one with `oslinker plan --format json > plan.json`"
+            )));
+        }
+    }
+    let plan = serde_json::from_value(value)
+        .map_err(|e| trouble(format!("`{shown}` is not a valid plan: {e}")))?;
+    Ok(SidePlan { plan, note: None })
 }

@@ -1,6 +1,7 @@
 //! Load stage: find every manifest file under the root, read it, and parse it into spanned
 //! [`Node`] documents. Problems with one file become diagnostics and never stop the others.
 
+pub mod git;
 pub mod node;
 pub mod scope;
 pub mod source;

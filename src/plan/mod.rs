@@ -1,15 +1,17 @@
 //! Plan stage: the resolved view of a linked tree, per process and per capability. Plain,
 //! serialisable data: the JSON and YAML outputs are this struct.
 
+pub mod diff;
+
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::link::{Linked, routing};
 use crate::model::binding::{Ingress, Mount};
 use crate::model::{Binding, BindingConfig, Process};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     pub format_version: u32,
@@ -18,7 +20,7 @@ pub struct Plan {
     pub routes: BTreeMap<String, Vec<String>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedProcess {
     pub id: String,
@@ -43,7 +45,7 @@ pub struct PlannedProcess {
     pub links: Vec<PlannedLink>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedBinding {
     pub id: String,
@@ -62,7 +64,7 @@ pub struct PlannedBinding {
     pub egress: Option<Vec<String>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedMount {
     pub source: String,
@@ -70,17 +72,28 @@ pub struct PlannedMount {
     pub read_only: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedIngress {
     pub port: u16,
     pub protocol: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedLink {
     pub capability: String,
     /// The first eligible provider, or `None` (null) when unresolved.
     pub provider: Option<String>,
+}
+
+impl Plan {
+    /// The plan of a tree with nothing in it.
+    pub fn empty() -> Plan {
+        Plan {
+            format_version: 1,
+            processes: Vec::new(),
+            routes: BTreeMap::new(),
+        }
+    }
 }
 
 /// What the plan covers.

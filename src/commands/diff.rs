@@ -1,0 +1,81 @@
+//! `oslinker diff OLD [NEW]`
+
+use crate::cli::{DiffArgs, DiffFormat};
+use crate::pipeline::{self, Side, SideError, SidePlan};
+use crate::plan::diff;
+use crate::report;
+use crate::{Context, Exit, Outcome, render};
+
+pub fn run(context: &Context, args: &DiffArgs) -> Outcome {
+    diff(context, args).unwrap_or_else(|stop| stop)
+}
+
+fn diff(context: &Context, args: &DiffArgs) -> Result<Outcome, Outcome> {
+    let root = context.root()?;
+    let old = Side::parse(&args.old, &root);
+    let new = match &args.new {
+        Some(new) => Side::parse(new, &root),
+        None => Side::Tree(root.clone()),
+    };
+    let mut outcome = Outcome::new(Exit::Success);
+    let old = side(context, &old, "OLD", &args.old, &mut outcome)?;
+    let new_arg = args
+        .new
+        .clone()
+        .unwrap_or_else(|| root.display().to_string());
+    let new = side(context, &new, "NEW", &new_arg, &mut outcome)?;
+    let changes = diff::diff(&old.plan, &new.plan);
+    if !changes.is_empty() {
+        outcome.exit = Exit::No;
+    }
+    outcome.stdout = match (args.format, args.stat) {
+        (DiffFormat::Json, _) => render::json(&changes),
+        (DiffFormat::Text, true) => format!("{}\n", render::diff::summary(&changes.summary)),
+        (DiffFormat::Text, false) => render::diff::text(&changes, context.color_stdout),
+    };
+    Ok(outcome)
+}
+
+/// One side's plan; a side that cannot be read or does not validate is trouble (exit 2),
+/// with its diagnostics.
+fn side(
+    context: &Context,
+    side: &Side,
+    which: &str,
+    arg: &str,
+    outcome: &mut Outcome,
+) -> Result<SidePlan, Outcome> {
+    match pipeline::side_plan(side, context.follow_links) {
+        Ok(plan) => {
+            if let Some(note) = &plan.note {
+                if !context.quiet {
+                    outcome.stderr.push_str(&format!("{note}\n"));
+                }
+            }
+            Ok(plan)
+        }
+        Err(SideError::Trouble(message)) => {
+            Err(Outcome::trouble(format!("{which} side `{arg}`: {message}")))
+        }
+        Err(SideError::Invalid(checked)) => {
+            let errors: Vec<_> = checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            let summary = format!(
+                "{which} side `{arg}` is not valid: {}; nothing compared",
+                report::plural(errors.len(), "error")
+            );
+            let mut failed = Outcome::new(Exit::Trouble);
+            failed.stderr = report::human(
+                &checked.sources,
+                &errors,
+                Some(&summary),
+                &super::human_options(context),
+            );
+            Err(failed)
+        }
+    }
+}
