@@ -16,6 +16,12 @@ Exit codes (as diff(1) and `git diff --exit-code`):
   1  the plans differ
   2  trouble: a side cannot be read or does not validate (its diagnostics are printed)";
 
+const WATCH_EXIT_CODES: &str = "\
+Exit codes:
+  0  stopped by Ctrl-C (SIGINT) or SIGTERM, or stdout was closed
+  2  could not start: missing root, or the platform cannot watch files
+Bad manifests never end a watch; neither does the root disappearing.";
+
 /// Load, validate, link and explain a tree of AI-agent OS Linker manifests.
 #[derive(Debug, Parser)]
 #[command(name = "oslinker", version, about, after_long_help = EXIT_CODES)]
@@ -69,6 +75,9 @@ pub enum Command {
     /// Show what changed between two plans: processes and routes added, removed or changed
     #[command(after_long_help = DIFF_EXIT_CODES)]
     Diff(DiffArgs),
+    /// Validate and plan, then follow every change: print the plan diff or the diagnostics
+    #[command(after_long_help = WATCH_EXIT_CODES)]
+    Watch(WatchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -174,5 +183,29 @@ pub enum DiffFormat {
     /// Grouped by process and route: `+` added, `-` removed, `~` changed
     Text,
     /// `{"formatVersion":1, "changes":[...], "summary":{...}}`
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Wait until the tree has been quiet this long before re-linking (milliseconds)
+    #[arg(long, value_name = "MS", default_value_t = 200)]
+    pub debounce: u64,
+
+    /// After each valid re-link that changed the plan, run CMD through the shell with the
+    /// plan's JSON on its stdin (its output goes to stderr)
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = WatchFormat::Text)]
+    pub format: WatchFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchFormat {
+    /// The plan diff after each change, as `diff` prints it
+    Text,
+    /// One JSON object per line: `ready`, then `relinked` per change
     Json,
 }

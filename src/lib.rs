@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod plan;
 pub(crate) mod render;
 pub mod report;
+pub mod watch;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -64,6 +65,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Resolve(args) => commands::resolve::run(&context, args),
         Command::Plan(args) => commands::plan::run(&context, args),
         Command::Diff(args) => commands::diff::run(&context, args),
+        Command::Watch(args) => commands::watch::run(&context, args),
     };
     output::emit(outcome).into()
 }

@@ -4,6 +4,7 @@ pub mod diff;
 pub mod plan;
 pub mod resolve;
 pub mod validate;
+pub mod watch;
 
 use crate::pipeline::{self, Checked};
 use crate::report::{self, HumanOptions};

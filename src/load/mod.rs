@@ -48,13 +48,21 @@ impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LoadError::RootMissing(p) => {
-                write!(f, "manifest directory `{}` does not exist", p.display())
+                write!(f, "manifest directory `{}` does not exist", display_path(p))
             }
             LoadError::RootUnreadable(p, e) => {
-                write!(f, "cannot read manifest directory `{}`: {e}", p.display())
+                write!(
+                    f,
+                    "cannot read manifest directory `{}`: {e}",
+                    display_path(p)
+                )
             }
             LoadError::RootNotADirectory(p) => {
-                write!(f, "manifest directory `{}` is not a directory", p.display())
+                write!(
+                    f,
+                    "manifest directory `{}` is not a directory",
+                    display_path(p)
+                )
             }
         }
     }

@@ -46,7 +46,24 @@ fn split(p: Position) -> (String, Option<usize>, Option<usize>) {
 }
 
 pub fn json(sources: &Sources, diagnostics: &[Diagnostic], valid: bool) -> String {
-    let entries = diagnostics
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let report = Report {
+        format_version: 1,
+        valid,
+        errors,
+        warnings: diagnostics.len() - errors,
+        diagnostics: entries(sources, diagnostics),
+    };
+    crate::render::json(&report)
+}
+
+/// The diagnostics as the JSON report lists them (for `watch`'s events).
+pub fn json_diagnostics(sources: &Sources, diagnostics: &[Diagnostic]) -> serde_json::Value {
+    serde_json::to_value(entries(sources, diagnostics)).unwrap_or_default()
+}
+
+fn entries<'a>(sources: &Sources, diagnostics: &'a [Diagnostic]) -> Vec<Entry<'a>> {
+    diagnostics
         .iter()
         .map(|d| {
             let (file, line, column) = split(position(sources, d));
@@ -75,14 +92,5 @@ pub fn json(sources: &Sources, diagnostics: &[Diagnostic], valid: bool) -> Strin
                     .collect(),
             }
         })
-        .collect();
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let report = Report {
-        format_version: 1,
-        valid,
-        errors,
-        warnings: diagnostics.len() - errors,
-        diagnostics: entries,
-    };
-    crate::render::json(&report)
+        .collect()
 }

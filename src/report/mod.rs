@@ -9,7 +9,7 @@ mod sarif;
 
 pub use github::github;
 pub use human::{HumanOptions, human, summary_line};
-pub use json::json;
+pub use json::{json, json_diagnostics};
 pub use junit::junit;
 pub use sarif::sarif;
 

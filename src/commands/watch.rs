@@ -1,0 +1,281 @@
+//! `oslinker watch`: validate and plan once, then after every change print the plan diff
+//! (or the diagnostics), as text or one JSON object per line.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::cli::{WatchArgs, WatchFormat};
+use crate::load::{LoadError, display_path};
+use crate::report;
+use crate::watch::events::{Batch, Events};
+use crate::watch::{Relinked, Session, Update};
+use crate::{Context, Exit, Outcome, render};
+
+pub fn run(context: &Context, args: &WatchArgs) -> Outcome {
+    watch(context, args).unwrap_or_else(|stop| stop)
+}
+
+fn watch(context: &Context, args: &WatchArgs) -> Result<Outcome, Outcome> {
+    let root = context.root()?;
+    let root = std::path::absolute(&root)
+        .map_err(|e| Outcome::trouble(format!("cannot resolve `{}`: {e}", root.display())))?;
+    let (mut session, ready) = Session::start(&root, context.follow_links).map_err(|e| {
+        Outcome::trouble(format!(
+            "{e}\nhelp: pass --dir DIR (or set OSLINKER_DIR) to the folder that holds your manifests"
+        ))
+    })?;
+    let mut events =
+        Events::new(&root, Duration::from_millis(args.debounce)).map_err(Outcome::trouble)?;
+    let mut printer = Printer {
+        context,
+        args,
+        root: &root,
+    };
+    let mut open = printer.ready(&ready);
+    while open {
+        open = match events.next_batch() {
+            Batch::Stop => false,
+            Batch::Error(message) => printer.watch_error(&message),
+            Batch::Changed(paths) => {
+                if paths.iter().any(|p| p == &root) {
+                    events.watch_root(); // the root itself was re-created or moved back
+                }
+                match session.update(&paths) {
+                    Update::Quiet => true,
+                    Update::RootMissing(error) => printer.root_missing(&error),
+                    Update::Relinked(relinked) => {
+                        if relinked.files.iter().any(|f| f == &root) {
+                            events.watch_root();
+                        }
+                        printer.relinked(&relinked)
+                    }
+                }
+            }
+        };
+    }
+    Ok(Outcome::new(Exit::Success))
+}
+
+/// Writes each event as it happens. Every method returns false once stdout is closed, which
+/// ends the watch quietly.
+struct Printer<'a> {
+    context: &'a Context,
+    args: &'a WatchArgs,
+    root: &'a Path,
+}
+
+impl Printer<'_> {
+    fn json(&self) -> bool {
+        self.args.format == WatchFormat::Json
+    }
+
+    fn ready(&mut self, ready: &Relinked) -> bool {
+        let checked = &ready.checked;
+        if self.json() {
+            return self.event(json!({
+                "event": "ready",
+                "root": display_path(self.root),
+                "files": checked.files,
+                "manifests": checked.manifests,
+                "valid": ready.valid(),
+                "errors": checked.errors(),
+                "warnings": checked.warnings(),
+                "diagnostics": report::json_diagnostics(&checked.sources, &checked.diagnostics),
+            }));
+        }
+        self.diagnostics(ready);
+        let state = match &ready.plan {
+            Some(plan) => format!(
+                "{} {} and {}",
+                plan.processes.len(),
+                if plan.processes.len() == 1 {
+                    "process"
+                } else {
+                    "processes"
+                },
+                report::plural(plan.routes.len(), "route")
+            ),
+            None => "invalid, waiting for a fix".to_string(),
+        };
+        self.note(&format!(
+            "watching `{}` ({}, {}): {state}; Ctrl-C to stop",
+            display_path(self.root),
+            report::plural(checked.files, "file"),
+            report::plural(checked.manifests, "manifest"),
+        ));
+        true
+    }
+
+    fn relinked(&mut self, relinked: &Relinked) -> bool {
+        let checked = &relinked.checked;
+        let files: Vec<String> = relinked.files.iter().map(|f| display_path(f)).collect();
+        let open = if self.json() {
+            let (changes, summary) = match &relinked.diff {
+                Some(diff) => (json!(diff.changes), json!(diff.summary)),
+                None => (json!([]), serde_json::Value::Null),
+            };
+            self.event(json!({
+                "event": "relinked",
+                "files": files,
+                "valid": relinked.valid(),
+                "errors": checked.errors(),
+                "warnings": checked.warnings(),
+                "changes": changes,
+                "summary": summary,
+                "diagnostics": report::json_diagnostics(&checked.sources, &checked.diagnostics),
+            }))
+        } else {
+            let mut text = format!("==> {}\n", files.join(", "));
+            match &relinked.diff {
+                Some(diff) => text += &render::diff::text(diff, self.context.color_stdout),
+                None => {
+                    text += &format!(
+                        "the tree is invalid ({}); the last good plan is kept\n",
+                        report::plural(checked.errors(), "error")
+                    );
+                }
+            }
+            let open = self.stdout(&text);
+            self.diagnostics(relinked);
+            open
+        };
+        match (&relinked.plan, &relinked.diff) {
+            (Some(plan), Some(diff)) if open && !diff.is_empty() => match &self.args.exec {
+                Some(command) => self.exec(command, &render::json(plan)),
+                None => true,
+            },
+            _ => open,
+        }
+    }
+
+    /// Human diagnostics on stderr: errors (and warnings) with snippets, or nothing.
+    fn diagnostics(&self, relinked: &Relinked) {
+        let checked = &relinked.checked;
+        if checked.diagnostics.is_empty() {
+            return;
+        }
+        let summary = report::summary_line(
+            checked.files,
+            checked.manifests,
+            checked.errors(),
+            checked.warnings(),
+        );
+        let text = report::human(
+            &checked.sources,
+            &checked.diagnostics,
+            Some(&summary),
+            &super::human_options(self.context),
+        );
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+
+    fn root_missing(&mut self, error: &LoadError) -> bool {
+        if self.json() {
+            return self.event(json!({
+                "event": "root-missing",
+                "root": display_path(self.root),
+                "message": error.to_string(),
+            }));
+        }
+        self.note(&format!("{error}; waiting for it to come back"));
+        true
+    }
+
+    fn watch_error(&mut self, message: &str) -> bool {
+        if self.json() {
+            return self.event(json!({"event": "error", "message": message}));
+        }
+        self.note(&format!("error: watching: {message}; watching goes on"));
+        true
+    }
+
+    /// Runs the `--exec` command with the plan on its stdin. Its output goes to stderr, so
+    /// stdout stays oslinker's events.
+    fn exec(&mut self, command: &str, plan: &str) -> bool {
+        let result = run_shell(command, plan);
+        let (success, status) = match &result {
+            Ok(status) => (status.success(), status.code()),
+            Err(_) => (false, None),
+        };
+        if self.json() {
+            let mut event = json!({
+                "event": "exec",
+                "command": command,
+                "success": success,
+                "status": status,
+            });
+            if let Err(error) = &result {
+                event["message"] = json!(error);
+            }
+            return self.event(event);
+        }
+        if !success {
+            let why = match &result {
+                Ok(status) => format!("exited with {status}"),
+                Err(error) => error.clone(),
+            };
+            self.note(&format!(
+                "error: --exec `{command}` {why}; watching goes on"
+            ));
+        }
+        true
+    }
+
+    fn note(&self, text: &str) {
+        if !self.context.quiet || text.starts_with("error:") {
+            let _ = writeln!(std::io::stderr(), "{text}");
+        }
+    }
+
+    fn event(&mut self, event: serde_json::Value) -> bool {
+        self.stdout(&format!("{event}\n"))
+    }
+
+    fn stdout(&mut self, text: &str) -> bool {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .is_ok()
+    }
+}
+
+fn run_shell(command: &str, input: &str) -> Result<std::process::ExitStatus, String> {
+    let (shell, flag) = if cfg!(windows) {
+        ("cmd", "/C")
+    } else {
+        ("sh", "-c")
+    };
+    let mut child = Command::new(shell)
+        .args([flag, command])
+        .stdin(Stdio::piped())
+        .stdout(stderr_as_stdio())
+        .spawn()
+        .map_err(|e| format!("cannot run `{command}`: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A command that does not read its input is fine: ignore a closed pipe.
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    child
+        .wait()
+        .map_err(|e| format!("cannot wait for `{command}`: {e}"))
+}
+
+/// Our stderr, for a child's stdout.
+#[cfg(unix)]
+fn stderr_as_stdio() -> Stdio {
+    use std::os::fd::AsFd;
+    std::io::stderr()
+        .as_fd()
+        .try_clone_to_owned()
+        .map_or_else(|_| Stdio::null(), Stdio::from)
+}
+
+#[cfg(not(unix))]
+fn stderr_as_stdio() -> Stdio {
+    Stdio::inherit()
+}
