@@ -140,7 +140,7 @@ pub enum Update {
     Quiet,
     /// The root folder is gone; said once, until it is back.
     RootMissing(LoadError),
-    Relinked(Relinked),
+    Relinked(Box<Relinked>),
 }
 
 /// The tree after a re-link.
@@ -187,7 +187,7 @@ impl Session {
                 if refresh.changed.is_empty() && !was_missing {
                     return Update::Quiet;
                 }
-                Update::Relinked(self.relink(refresh))
+                Update::Relinked(Box::new(self.relink(refresh)))
             }
         }
     }
