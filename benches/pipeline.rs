@@ -3,13 +3,20 @@
 //! `cargo bench` runs it; `cargo bench -- 20000` picks the number of processes. Each process
 //! comes with a binding and a provider, and every tenth capability is mapped, so a tree of N
 //! processes holds about 3N manifests in N/10 files of each format.
+//!
+//! It then times one `watch` re-link after a one-file edit, stage by stage: re-walk and
+//! re-read (only the changed file is parsed again), read + link, plan, and diff.
+//! `cargo bench --bench pipeline -- --write DIR 3334` writes a tree (10,000 manifests) to DIR
+//! and exits, for timing the real `oslinker watch` end to end.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use oslinker::pipeline::check_tree;
+use oslinker::pipeline::{check_loaded, check_tree};
+use oslinker::plan::diff::diff;
 use oslinker::plan::{PlanFilter, build};
+use oslinker::watch::TreeCache;
 
 fn write_tree(root: &Path, processes: usize) {
     let per_file = 10;
@@ -50,7 +57,52 @@ fn write_tree(root: &Path, processes: usize) {
     std::fs::write(root.join("capabilities.yaml"), map).unwrap();
 }
 
+/// One re-link as `watch` does it after an edit of one file, timed per stage.
+fn time_relink(root: &Path) {
+    let mut cache = TreeCache::new(root, false);
+    let first = cache.refresh(&[]).unwrap();
+    let baseline = build(&check_loaded(first.loaded).linked, &PlanFilter::default());
+    let edited = root.join("yaml/p00000.yaml");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(
+        &edited,
+        text.replacen("NODE_ENV: production", "NODE_ENV: staging", 1),
+    )
+    .unwrap();
+    let start = Instant::now();
+    let refresh = cache.refresh(std::slice::from_ref(&edited)).unwrap();
+    let reread = start.elapsed();
+    assert_eq!(refresh.changed, vec![edited]);
+    let checked = check_loaded(refresh.loaded);
+    let linked = start.elapsed();
+    let plan = build(&checked.linked, &PlanFilter::default());
+    let planned = start.elapsed();
+    let changes = diff(&baseline, &plan);
+    let diffed = start.elapsed();
+    assert_eq!(changes.changes.len(), 1);
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "{:>33} watch re-link after one edit: {:>6.1} ms = walk + re-read {:.1} + read + link {:.1} + plan {:.1} + diff {:.1}",
+        "",
+        ms(diffed),
+        ms(reread),
+        ms(linked - reread),
+        ms(planned - linked),
+        ms(diffed - planned)
+    );
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, dir, processes, ..] = args.as_slice() {
+        if flag == "--write" {
+            write_tree(
+                Path::new(dir),
+                processes.parse().expect("a number of processes"),
+            );
+            return;
+        }
+    }
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse().ok())
@@ -79,5 +131,6 @@ fn main() {
             "{processes:>7} processes, {manifests:>7} manifests: validate + plan in {:>8.1} ms (best of {runs})",
             best.as_secs_f64() * 1e3
         );
+        time_relink(dir.path());
     }
 }

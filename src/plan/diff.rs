@@ -85,6 +85,8 @@ pub fn diff(old: &Plan, new: &Plan) -> PlanDiff {
         let path = pointer(&["processes", id]);
         let mut entity = Entity::new(Kind::Process, id, &mut changes);
         match (old_processes.get(id), new_processes.get(id)) {
+            // Most processes are unchanged: compare them whole before field by field.
+            (Some(old), Some(new)) if old == new => {}
             (Some(old), Some(new)) => {
                 if diff_process(&mut entity, &path, old, new) {
                     summary.processes.changed += 1;
