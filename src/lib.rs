@@ -61,6 +61,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Validate(args) => commands::validate::run(&context, args),
         Command::Resolve(args) => commands::resolve::run(&context, args),
         Command::Plan(args) => commands::plan::run(&context, args),
+        Command::Graph(args) => commands::graph::run(&context, args),
+        Command::Explain(args) => commands::explain::run(&context, args),
     };
     output::emit(outcome).into()
 }

@@ -1,6 +1,9 @@
 //! Plan stage: the resolved view of a linked tree, per process and per capability. Plain,
 //! serialisable data: the JSON and YAML outputs are this struct.
 
+pub mod explain;
+pub mod graph;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;

@@ -1,6 +1,8 @@
 //! Rendering of results (plans, resolutions) as tables and data formats. Returns text; the
 //! command decides where it goes.
 
+pub mod explain;
+pub mod graph;
 pub mod plan;
 pub mod resolve;
 
