@@ -10,7 +10,7 @@
 //! - *bound to*: binding -> its process;
 //! - *runs in*: process -> its environment.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::link::{Linked, routing};
 use crate::model::Status;
@@ -59,8 +59,9 @@ impl NodeId {
 pub enum Mark {
     /// Cannot serve (a provider or process) or never applies (a binding), and why.
     Ineligible(String),
-    /// A capability that a shown process requires and that nothing eligible serves there.
-    Unresolved,
+    /// A capability that a shown process requires and that nothing eligible serves where it
+    /// runs: the environments (ids) where it is unresolved.
+    Unresolved(Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,7 +241,7 @@ pub fn build(linked: &Linked, filter: &GraphFilter) -> Graph {
     }
 
     // Requirements: to the chosen provider, or to the capability when unresolved.
-    let mut unresolved = BTreeSet::new();
+    let mut unresolved: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for id in &processes {
         let process = &linked.processes[*id];
         let env = linked.process_environment(process);
@@ -258,7 +259,8 @@ pub fn build(linked: &Linked, filter: &GraphFilter) -> Graph {
                     },
                 ),
                 None => {
-                    unresolved.insert(capability);
+                    let env = env.unwrap_or("an unknown environment");
+                    unresolved.entry(capability).or_default().insert(env);
                     (
                         NodeId::new(NodeKind::Capability, capability),
                         EdgeKind::Unresolved {
@@ -288,7 +290,9 @@ pub fn build(linked: &Linked, filter: &GraphFilter) -> Graph {
             id: NodeId::new(NodeKind::Capability, capability),
             name: None,
             details: Vec::new(),
-            mark: unresolved.contains(capability).then_some(Mark::Unresolved),
+            mark: unresolved
+                .get(capability)
+                .map(|envs| Mark::Unresolved(envs.iter().map(|e| e.to_string()).collect())),
         });
     }
 

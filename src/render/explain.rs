@@ -97,8 +97,14 @@ fn requirement_row(r: &Requirement, show_process: bool) -> Vec<String> {
     ]
 }
 
-fn id_block(out: &mut String, e: &IdExplanation) {
-    out.push_str(&format!("{} {}\n", e.kind, e.id));
+fn id_block(out: &mut String, e: &IdExplanation, query: &str) {
+    // An environment may be asked for by its name.
+    let named = if e.id == query {
+        String::new()
+    } else {
+        format!(" (named `{query}`)")
+    };
+    out.push_str(&format!("{} {}{named}\n", e.kind, e.id));
     let mut at = defined(e.defined_at.as_ref(), e.builtin);
     if e.overrides_builtin {
         at.push_str(" (replaces the built-in one)");
@@ -236,7 +242,7 @@ pub fn table(explanation: &Explanation) -> String {
     let mut blocks = Vec::new();
     for id in &explanation.ids {
         let mut out = String::new();
-        id_block(&mut out, id);
+        id_block(&mut out, id, &explanation.query);
         blocks.push(out);
     }
     if let Some(capability) = &explanation.capability {

@@ -15,7 +15,7 @@ fn label_lines(node: &Node) -> Vec<String> {
     }
     match &node.mark {
         Some(Mark::Ineligible(reason)) => lines.push(format!("ineligible: {reason}")),
-        Some(Mark::Unresolved) => lines.push("unresolved".to_string()),
+        Some(Mark::Unresolved(envs)) => lines.push(format!("unresolved in {}", envs.join(", "))),
         None => {}
     }
     lines
@@ -84,7 +84,7 @@ pub fn dot(graph: &Graph) -> String {
         };
         let style = match node.mark {
             Some(Mark::Ineligible(_)) => ", style=dashed, color=gray50, fontcolor=gray40",
-            Some(Mark::Unresolved) => ", color=red, fontcolor=red, penwidth=2",
+            Some(Mark::Unresolved(_)) => ", color=red, fontcolor=red, penwidth=2",
             None => "",
         };
         let label = dot_string(&label_lines(node).join("\n"));
@@ -181,7 +181,7 @@ pub fn mermaid(graph: &Graph) -> String {
         out.push_str(&format!("  {id}{shaped}\n"));
         match node.mark {
             Some(Mark::Ineligible(_)) => ineligible.push(id.as_str()),
-            Some(Mark::Unresolved) => unresolved.push(id.as_str()),
+            Some(Mark::Unresolved(_)) => unresolved.push(id.as_str()),
             None => {}
         }
     }
