@@ -57,8 +57,10 @@ impl NodeId {
 /// Something wrong with a node, drawn so that it stands out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mark {
-    /// Cannot serve (a provider or process) or never applies (a binding), and why.
+    /// A provider or process that cannot serve, and why.
     Ineligible(String),
+    /// A binding that never applies (its process runs in another environment), and why.
+    NeverApplies(String),
     /// A capability that a shown process requires and that nothing eligible serves where it
     /// runs: the environments (ids) where it is unresolved.
     Unresolved(Vec<String>),
@@ -196,7 +198,7 @@ pub fn build(linked: &Linked, filter: &GraphFilter) -> Graph {
             .get(process)
             .and_then(|p| linked.process_environment(p));
         let mark = match (bound_env, runs_in) {
-            (Some(bound), Some(runs)) if bound != runs => Some(Mark::Ineligible(format!(
+            (Some(bound), Some(runs)) if bound != runs => Some(Mark::NeverApplies(format!(
                 "for {bound}, but its process runs in {runs}"
             ))),
             _ => None,

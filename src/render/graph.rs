@@ -15,6 +15,7 @@ fn label_lines(node: &Node) -> Vec<String> {
     }
     match &node.mark {
         Some(Mark::Ineligible(reason)) => lines.push(format!("ineligible: {reason}")),
+        Some(Mark::NeverApplies(reason)) => lines.push(format!("never applies: {reason}")),
         Some(Mark::Unresolved(envs)) => lines.push(format!("unresolved in {}", envs.join(", "))),
         None => {}
     }
@@ -83,7 +84,9 @@ pub fn dot(graph: &Graph) -> String {
             NodeKind::Capability => "hexagon",
         };
         let style = match node.mark {
-            Some(Mark::Ineligible(_)) => ", style=dashed, color=gray50, fontcolor=gray40",
+            Some(Mark::Ineligible(_) | Mark::NeverApplies(_)) => {
+                ", style=dashed, color=gray50, fontcolor=gray40"
+            }
             Some(Mark::Unresolved(_)) => ", color=red, fontcolor=red, penwidth=2",
             None => "",
         };
@@ -180,7 +183,7 @@ pub fn mermaid(graph: &Graph) -> String {
         };
         out.push_str(&format!("  {id}{shaped}\n"));
         match node.mark {
-            Some(Mark::Ineligible(_)) => ineligible.push(id.as_str()),
+            Some(Mark::Ineligible(_) | Mark::NeverApplies(_)) => ineligible.push(id.as_str()),
             Some(Mark::Unresolved(_)) => unresolved.push(id.as_str()),
             None => {}
         }

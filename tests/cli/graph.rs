@@ -152,7 +152,7 @@ fn every_kind_of_node_and_edge() {
     assert!(line("process:translator").contains("ineligible: not running"));
     assert!(line("capability:data.analysis").contains("unresolved in env-staging"));
     assert!(line("capability:data.analysis").contains("color=red"));
-    assert!(line("binding:stage-bot-prod-secrets").contains("ineligible: for env-production"));
+    assert!(line("binding:stage-bot-prod-secrets").contains("never applies: for env-production"));
     assert!(!line("provider:cloud-translate").contains("dashed"));
 }
 
