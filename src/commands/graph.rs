@@ -1,7 +1,6 @@
 //! `oslinker graph`
 
 use crate::cli::{GraphArgs, GraphFormat};
-use crate::model::names;
 use crate::plan::graph::{self, GraphFilter};
 use crate::render;
 use crate::{Context, Exit, Outcome};
@@ -14,16 +13,13 @@ fn draw(context: &Context, args: &GraphArgs) -> Result<Outcome, Outcome> {
     let checked = super::check(context)?;
     let note = super::require_valid(context, &checked)?;
     let environment = super::environment_arg(&checked, args.env.as_deref())?;
-    let known = checked.linked.capabilities();
-    for wanted in &args.capability {
-        if !known.iter().any(|c| graph::is_under(c, wanted)) {
-            let hint = names::suggest(wanted, known.iter().copied())
-                .map(|best| format!("\nhelp: did you mean `{best}`?"))
-                .unwrap_or_default();
-            return Err(Outcome::trouble(format!(
-                "no capability `{wanted}` in this tree (--capability){hint}"
-            )));
-        }
+    if let Some((wanted, best)) = graph::unknown_focus(&checked.linked, &args.capability) {
+        let hint = best
+            .map(|best| format!("\nhelp: did you mean `{best}`?"))
+            .unwrap_or_default();
+        return Err(Outcome::trouble(format!(
+            "no capability `{wanted}` in this tree (--capability){hint}"
+        )));
     }
     let filter = GraphFilter {
         environment: environment.as_deref(),

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::link::{Linked, routing};
-use crate::model::Status;
+use crate::model::{Status, names};
 
 /// Node kinds, in output order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -129,6 +129,19 @@ pub fn is_under(capability: &str, focus: &str) -> bool {
     capability
         .strip_prefix(focus)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// The first `--capability` that names nothing in the tree (no named capability is it or
+/// under it), with the closest named one for a did-you-mean.
+pub fn unknown_focus<'a>(
+    linked: &'a Linked,
+    capabilities: &'a [String],
+) -> Option<(&'a str, Option<&'a str>)> {
+    let known = linked.capabilities();
+    let wanted = capabilities
+        .iter()
+        .find(|wanted| !known.iter().any(|c| is_under(c, wanted)))?;
+    Some((wanted, names::suggest(wanted, known.iter().copied())))
 }
 
 pub fn build(linked: &Linked, filter: &GraphFilter) -> Graph {
