@@ -78,6 +78,13 @@ pub enum Command {
     /// Validate and plan, then follow every change: print the plan diff or the diagnostics
     #[command(after_long_help = WATCH_EXIT_CODES)]
     Watch(WatchArgs),
+    /// Draw the linked system as a graph (Graphviz DOT or Mermaid)
+    #[command(after_long_help = EXIT_CODES)]
+    Graph(GraphArgs),
+    /// Explain an id (where it is defined, what it references, what references it) or a
+    /// capability (every candidate and why it ranks where it does)
+    #[command(after_long_help = EXIT_CODES)]
+    Explain(ExplainArgs),
 }
 
 #[derive(Debug, Args)]
@@ -207,5 +214,53 @@ pub enum WatchFormat {
     /// The plan diff after each change, as `diff` prints it
     Text,
     /// One JSON object per line: `ready`, then `relinked` per change
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+
+    /// Only processes in this environment (id or name), their bindings, and the providers
+    /// they back or that are hosted; eligibility counts only processes running there
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+
+    /// Only this capability and those under it (`code` takes in `code.review`), with its
+    /// candidates and the processes behind them or requiring it; may be repeated
+    #[arg(long, value_name = "CAPABILITY")]
+    pub capability: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT (`dot -Tsvg`)
+    Dot,
+    /// A Mermaid flowchart (renders in GitHub Markdown)
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// An id of any kind (an environment also by name), or a capability; when it is both,
+    /// both are explained, the id first
+    #[arg(value_name = "ID|CAPABILITY")]
+    pub name: String,
+
+    /// For a capability: only processes running in this environment (id or name) count as
+    /// eligible
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Table)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Table,
     Json,
 }

@@ -66,6 +66,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Plan(args) => commands::plan::run(&context, args),
         Command::Diff(args) => commands::diff::run(&context, args),
         Command::Watch(args) => commands::watch::run(&context, args),
+        Command::Graph(args) => commands::graph::run(&context, args),
+        Command::Explain(args) => commands::explain::run(&context, args),
     };
     output::emit(outcome).into()
 }

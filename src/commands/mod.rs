@@ -1,11 +1,14 @@
 //! One file per subcommand: arguments -> pipeline -> render. No logic of their own.
 
 pub mod diff;
+pub mod explain;
+pub mod graph;
 pub mod plan;
 pub mod resolve;
 pub mod validate;
 pub mod watch;
 
+use crate::model::names;
 use crate::pipeline::{self, Checked};
 use crate::report::{self, HumanOptions};
 use crate::{Context, Exit, Outcome};
@@ -67,15 +70,15 @@ fn environment_arg(checked: &Checked, env: Option<&str>) -> Result<Option<String
     match checked.linked.environment_id(env) {
         Some(id) => Ok(Some(id.to_string())),
         None => {
-            let known: Vec<&str> = checked
-                .linked
-                .environments
-                .keys()
-                .map(String::as_str)
-                .collect();
+            let environments = checked.linked.environments.values();
+            let known: Vec<&str> = environments.clone().map(|e| e.id.value.as_str()).collect();
+            let names = environments.map(|e| e.name.value.as_str());
+            let help = match names::suggest(env, known.iter().copied().chain(names)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("environments in this tree: {}", known.join(", ")),
+            };
             Err(Outcome::trouble(format!(
-                "unknown environment `{env}` (--env)\nhelp: environments in this tree: {}",
-                known.join(", ")
+                "unknown environment `{env}` (--env)\nhelp: {help}"
             )))
         }
     }

@@ -2,9 +2,10 @@
 //! capabilities to providers.
 
 mod checks;
+pub mod references;
 pub mod routing;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::source::Span;
@@ -69,6 +70,22 @@ impl Linked {
             .into_iter()
             .flatten()
             .filter_map(|id| self.bindings.get(id))
+    }
+
+    /// Every capability the tree names: map keys, and what Providers and Processes list in
+    /// `capabilities` or `requires`. Sorted.
+    pub fn capabilities(&self) -> BTreeSet<&str> {
+        let required = self
+            .processes
+            .values()
+            .flat_map(|p| &p.requires)
+            .map(|c| c.value.as_str());
+        self.routes
+            .keys()
+            .chain(self.advertisers.keys())
+            .map(String::as_str)
+            .chain(required)
+            .collect()
     }
 
     /// Every id known as a Provider or a Process: what a capability map may name.

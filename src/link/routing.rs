@@ -107,9 +107,9 @@ pub fn resolve(linked: &Linked, capability: &str, environment: Option<&str>) -> 
     }
 }
 
-/// Describes one candidate; `None` when the id names nothing (a dangling map entry, which
-/// validation reports).
-fn candidate(
+/// Describes one candidate (a Provider or Process id) and whether it is eligible; `None`
+/// when the id names nothing (a dangling map entry, which validation reports).
+pub fn candidate(
     linked: &Linked,
     id: &str,
     source: Source,

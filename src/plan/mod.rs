@@ -2,6 +2,8 @@
 //! serialisable data: the JSON and YAML outputs are this struct.
 
 pub mod diff;
+pub mod explain;
+pub mod graph;
 
 use std::collections::BTreeMap;
 

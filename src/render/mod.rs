@@ -2,6 +2,8 @@
 //! command decides where it goes.
 
 pub mod diff;
+pub mod explain;
+pub mod graph;
 pub mod plan;
 pub mod resolve;
 

@@ -3,15 +3,18 @@
 //!
 //! One module per area of the issue: `validate` (schema and cross-reference rules),
 //! `bad_input` (files oslinker must survive), `formats` (the five report formats and colour),
-//! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism) and
-//! `fuzz` (property tests on arbitrary file contents).
+//! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism),
+//! `fuzz` (property tests on arbitrary file contents), `graph` (DOT and Mermaid, rendered by
+//! Graphviz) and `explain` (ids of every kind, capabilities).
 
 mod support;
 
 mod bad_input;
+mod explain;
 mod formats;
 mod fuzz;
 mod global;
+mod graph;
 mod plan;
 mod resolve;
 mod validate;
