@@ -3,12 +3,14 @@
 //!
 //! One module per area of the issue: `validate` (schema and cross-reference rules),
 //! `bad_input` (files oslinker must survive), `formats` (the five report formats and colour),
-//! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism) and
-//! `fuzz` (property tests on arbitrary file contents).
+//! `resolve`, `plan`, `diff` (two plans compared: folders, plan files, `git:REV`), `global`
+//! (flags, root discovery, exit codes, secrets, determinism) and `fuzz` (property tests on
+//! arbitrary file contents).
 
 mod support;
 
 mod bad_input;
+mod diff;
 mod formats;
 mod fuzz;
 mod global;
