@@ -3,13 +3,15 @@
 //!
 //! One module per area of the issue: `validate` (schema and cross-reference rules),
 //! `bad_input` (files oslinker must survive), `formats` (the five report formats and colour),
-//! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism),
-//! `fuzz` (property tests on arbitrary file contents), `graph` (DOT and Mermaid, rendered by
-//! Graphviz) and `explain` (ids of every kind, capabilities).
+//! `resolve`, `plan`, `diff` (two plans compared: folders, plan files, `git:REV`), `global`
+//! (flags, root discovery, exit codes, secrets, determinism), `fuzz` (property tests on
+//! arbitrary file contents), `graph` (DOT and Mermaid, rendered by Graphviz) and `explain`
+//! (ids of every kind, capabilities).
 
 mod support;
 
 mod bad_input;
+mod diff;
 mod explain;
 mod formats;
 mod fuzz;
