@@ -60,6 +60,9 @@ pub enum Command {
     /// Show the linked plan: each process with its env, bindings and links, and the routes
     #[command(after_long_help = EXIT_CODES)]
     Plan(PlanArgs),
+    /// Print the JSON Schema (draft-07) of manifests, for editor completion and checks
+    #[command(after_long_help = SCHEMA_HELP)]
+    Schema(SchemaArgs),
 }
 
 #[derive(Debug, Args)]
@@ -138,4 +141,27 @@ pub enum PlanFormat {
     Table,
     Json,
     Yaml,
+}
+
+const SCHEMA_HELP: &str = "\
+The schema describes one YAML document, or one TOML file (a manifest, or several as
+[[manifest]] tables). Point your editor at it, e.g. with a first line
+  # yaml-language-server: $schema=oslinker.schema.json
+Save it with:
+  oslinker schema > oslinker.schema.json
+
+Exit codes:
+  0  the schema was printed
+  2  usage error, output error";
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Only this kind of manifest (any case)
+    #[arg(
+        long,
+        value_name = "KIND",
+        ignore_case = true,
+        value_parser = clap::builder::PossibleValuesParser::new(crate::model::KINDS)
+    )]
+    pub kind: Option<String>,
 }

@@ -4,7 +4,8 @@
 //! The pipeline, one module per stage:
 //! `load` (files -> spanned documents) -> `model` (typed manifests) -> `link` (indexes,
 //! reference checks, routing) -> `plan` (the resolved view) -> `render` / `report` (output).
-//! `commands` holds one thin file per subcommand.
+//! `commands` holds one thin file per subcommand; `model::schema` serves `schema`, which
+//! reads no tree.
 
 pub mod cli;
 mod commands;
@@ -61,6 +62,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Validate(args) => commands::validate::run(&context, args),
         Command::Resolve(args) => commands::resolve::run(&context, args),
         Command::Plan(args) => commands::plan::run(&context, args),
+        Command::Schema(args) => commands::schema::run(&context, args),
     };
     output::emit(outcome).into()
 }

@@ -2,6 +2,7 @@
 
 pub mod plan;
 pub mod resolve;
+pub mod schema;
 pub mod validate;
 
 use crate::pipeline::{self, Checked};

@@ -3,8 +3,9 @@
 //!
 //! One module per area of the issue: `validate` (schema and cross-reference rules),
 //! `bad_input` (files oslinker must survive), `formats` (the five report formats and colour),
-//! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism) and
-//! `fuzz` (property tests on arbitrary file contents).
+//! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism),
+//! `schema` (the JSON Schema, checked with the `jsonschema` crate against the bundled trees and
+//! against `validate`) and `fuzz` (property tests on arbitrary file contents).
 
 mod support;
 
@@ -14,4 +15,5 @@ mod fuzz;
 mod global;
 mod plan;
 mod resolve;
+mod schema;
 mod validate;
