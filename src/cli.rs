@@ -63,6 +63,9 @@ pub enum Command {
     /// Print the JSON Schema (draft-07) of manifests, for editor completion and checks
     #[command(after_long_help = SCHEMA_HELP)]
     Schema(SchemaArgs),
+    /// Create a small, valid, commented manifest tree to start from
+    #[command(after_long_help = INIT_HELP)]
+    Init(InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -164,4 +167,19 @@ pub struct SchemaArgs {
         value_parser = clap::builder::PossibleValuesParser::new(crate::model::KINDS)
     )]
     pub kind: Option<String>,
+}
+
+const INIT_HELP: &str = "\
+Creates the files only if none of them exists: it never overwrites a file. Then run
+`oslinker validate` (with -d DIR unless DIR is ./linker.d).
+
+Exit codes:
+  0  the files were created
+  2  a file already exists (nothing was written), or a file could not be written";
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to create the manifests [default: --dir (or OSLINKER_DIR), else ./linker.d]
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }

@@ -1,5 +1,6 @@
 //! One file per subcommand: arguments -> pipeline -> render. No logic of their own.
 
+pub mod init;
 pub mod plan;
 pub mod resolve;
 pub mod schema;

@@ -1,6 +1,7 @@
 //! Rendering of results (plans, resolutions) as tables and data formats. Returns text; the
 //! command decides where it goes.
 
+pub mod init;
 pub mod plan;
 pub mod resolve;
 

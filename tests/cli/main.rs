@@ -5,7 +5,8 @@
 //! `bad_input` (files oslinker must survive), `formats` (the five report formats and colour),
 //! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism),
 //! `schema` (the JSON Schema, checked with the `jsonschema` crate against the bundled trees and
-//! against `validate`) and `fuzz` (property tests on arbitrary file contents).
+//! against `validate`), `init` (the starter tree) and `fuzz` (property tests on arbitrary file
+//! contents).
 
 mod support;
 
@@ -13,6 +14,7 @@ mod bad_input;
 mod formats;
 mod fuzz;
 mod global;
+mod init;
 mod plan;
 mod resolve;
 mod schema;
