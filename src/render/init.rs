@@ -44,8 +44,8 @@ pub fn error(error: &InitError) -> String {
                 .collect();
             format!(
                 "not creating anything: {count} that init would write already {verb}:\n{list}\
-                 help: init never overwrites a file; run `oslinker init DIR` to start a tree \
-                 in another folder, or move these files away and run it again"
+                 help: init never overwrites a file: run `oslinker init DIR` for a new folder, \
+                 or move these files away first"
             )
         }
         InitError::NotAFolder(dir) => format!(

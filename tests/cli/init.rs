@@ -121,8 +121,8 @@ fn a_second_init_changes_nothing_and_exits_2() {
         expected.push_str(&format!("  linker.d/{file}\n"));
     }
     expected.push_str(
-        "help: init never overwrites a file; run `oslinker init DIR` to start a tree in another \
-         folder, or move these files away and run it again\n",
+        "help: init never overwrites a file: run `oslinker init DIR` for a new folder, or move \
+         these files away first\n",
     );
     assert_eq!(out.stderr, expected);
     assert_eq!(snapshot(tmp.parent()), before);
