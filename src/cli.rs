@@ -85,6 +85,12 @@ pub enum Command {
     /// capability (every candidate and why it ranks where it does)
     #[command(after_long_help = EXIT_CODES)]
     Explain(ExplainArgs),
+    /// Print the JSON Schema (draft-07) of manifests, for editor completion and checks
+    #[command(after_long_help = SCHEMA_HELP)]
+    Schema(SchemaArgs),
+    /// Create a small, valid, commented manifest tree to start from
+    #[command(after_long_help = INIT_HELP)]
+    Init(InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -263,4 +269,42 @@ pub struct ExplainArgs {
 pub enum ExplainFormat {
     Table,
     Json,
+}
+
+const SCHEMA_HELP: &str = "\
+The schema describes one YAML document, or one TOML file (a manifest, or several as
+[[manifest]] tables). Point your editor at it, e.g. with a first line
+  # yaml-language-server: $schema=oslinker.schema.json
+Save it with:
+  oslinker schema > oslinker.schema.json
+
+Exit codes:
+  0  the schema was printed
+  2  usage error, output error";
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Only this kind of manifest (any case)
+    #[arg(
+        long,
+        value_name = "KIND",
+        ignore_case = true,
+        value_parser = clap::builder::PossibleValuesParser::new(crate::model::KINDS)
+    )]
+    pub kind: Option<String>,
+}
+
+const INIT_HELP: &str = "\
+Creates the files only if none of them exists: it never overwrites a file. Then run
+`oslinker validate` (with -d DIR unless DIR is ./linker.d).
+
+Exit codes:
+  0  the files were created
+  2  a file already exists (nothing was written), or a file could not be written";
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to create the manifests [default: --dir (or OSLINKER_DIR), else ./linker.d]
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }

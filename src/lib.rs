@@ -4,11 +4,13 @@
 //! The pipeline, one module per stage:
 //! `load` (files -> spanned documents) -> `model` (typed manifests) -> `link` (indexes,
 //! reference checks, routing) -> `plan` (the resolved view) -> `render` / `report` (output).
-//! `commands` holds one thin file per subcommand.
+//! `commands` holds one thin file per subcommand; `model::schema` and `init` serve the two
+//! commands that read no tree.
 
 pub mod cli;
 mod commands;
 pub mod diagnostic;
+pub mod init;
 pub mod link;
 pub mod load;
 pub mod model;
@@ -68,6 +70,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Watch(args) => commands::watch::run(&context, args),
         Command::Graph(args) => commands::graph::run(&context, args),
         Command::Explain(args) => commands::explain::run(&context, args),
+        Command::Schema(args) => commands::schema::run(&context, args),
+        Command::Init(args) => commands::init::run(&context, args),
     };
     output::emit(outcome).into()
 }
@@ -97,6 +101,12 @@ fn context(cli: &Cli) -> Context {
 }
 
 impl Context {
+    /// `--dir` (or `OSLINKER_DIR`) as given, without looking for a tree: for `init`, which
+    /// creates one.
+    pub fn dir_option(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
     /// The manifest directory: `--dir`, else the nearest `linker.d`. Only commands that read
     /// a tree ask, so `schema` or `completions` work anywhere.
     pub fn root(&self) -> Result<PathBuf, Outcome> {

@@ -3,8 +3,10 @@
 pub mod diff;
 pub mod explain;
 pub mod graph;
+pub mod init;
 pub mod plan;
 pub mod resolve;
+pub mod schema;
 pub mod validate;
 pub mod watch;
 

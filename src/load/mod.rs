@@ -8,6 +8,8 @@ pub mod source;
 mod toml;
 mod yaml;
 
+pub(crate) use toml::MANIFEST_TABLES;
+
 use std::io;
 use std::path::{Path, PathBuf};
 

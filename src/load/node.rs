@@ -82,4 +82,67 @@ impl Node {
     pub fn get(&self, key: &str) -> Option<&Entry> {
         self.as_map()?.iter().find(|e| e.key == key)
     }
+
+    /// The document as JSON, to check it against the JSON Schema (`oslinker schema`) as an
+    /// editor would. Spans are dropped. An integer too large for 64 bits becomes the nearest
+    /// float, and a float that JSON cannot hold (NaN, infinity) the text it reads as.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as Json;
+        match &self.value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(i) => Json::from(*i),
+            Value::BigInt(digits) => float_to_json(digits.parse().unwrap_or(f64::NAN)),
+            Value::Float(f) => float_to_json(*f),
+            Value::String(s) => Json::String(s.clone()),
+            Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => Json::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn float_to_json(f: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(f).map_or_else(
+        || serde_json::Value::String(f.to_string()),
+        serde_json::Value::Number,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::source::{FileId, Span};
+
+    fn node(value: Value) -> Node {
+        Node {
+            value,
+            span: Span::new(FileId(0), 0..0),
+        }
+    }
+
+    #[test]
+    fn to_json_keeps_every_value() {
+        let doc = node(Value::Map(vec![Entry {
+            key: "a".into(),
+            key_span: Span::new(FileId(0), 0..0),
+            value: node(Value::Seq(vec![
+                node(Value::Null),
+                node(Value::Bool(true)),
+                node(Value::Int(-3)),
+                node(Value::BigInt("18446744073709551616".into())),
+                node(Value::Float(1.5)),
+                node(Value::Float(f64::NAN)),
+                node(Value::String("x".into())),
+            ])),
+        }]));
+        assert_eq!(
+            doc.to_json(),
+            serde_json::json!({"a": [null, true, -3, 18446744073709551616.0, 1.5, "NaN", "x"]})
+        );
+    }
 }

@@ -62,6 +62,9 @@ pub fn parse(
     split_manifests(root, diagnostics)
 }
 
+/// The top-level key of a TOML file that holds several manifests: `[[manifest]]`.
+pub(crate) const MANIFEST_TABLES: &str = "manifest";
+
 /// `[[manifest]]` tables become one manifest each; otherwise the file is one manifest.
 fn split_manifests(root: Node, diagnostics: &mut Vec<Diagnostic>) -> Vec<Node> {
     let Value::Map(entries) = root.value else {
@@ -70,13 +73,13 @@ fn split_manifests(root: Node, diagnostics: &mut Vec<Diagnostic>) -> Vec<Node> {
     if entries.is_empty() {
         return Vec::new();
     }
-    let Some(position) = entries.iter().position(|e| e.key == "manifest") else {
+    let Some(position) = entries.iter().position(|e| e.key == MANIFEST_TABLES) else {
         return vec![Node {
             value: Value::Map(entries),
             span: root.span,
         }];
     };
-    for other in entries.iter().filter(|e| e.key != "manifest") {
+    for other in entries.iter().filter(|e| e.key != MANIFEST_TABLES) {
         diagnostics.push(
             Diagnostic::at(
                 Code::UnknownField,

@@ -67,7 +67,8 @@ pub struct Binding {
     pub complete: bool,
 }
 
-const FIELDS: &[&str] = &[
+/// The fields a Binding manifest may have (besides `x-` extensions).
+pub(crate) const FIELDS: &[&str] = &[
     "apiVersion",
     "kind",
     "id",
@@ -77,6 +78,17 @@ const FIELDS: &[&str] = &[
     "config",
     "metadata",
 ];
+
+/// The fields of a secrets binding's `config` (besides `x-` extensions).
+pub(crate) const SECRETS_CONFIG_FIELDS: &[&str] = &["store", "secrets"];
+/// The fields of a files binding's `config` (besides `x-` extensions).
+pub(crate) const FILES_CONFIG_FIELDS: &[&str] = &["mounts"];
+/// The fields of a network binding's `config` (besides `x-` extensions).
+pub(crate) const NETWORK_CONFIG_FIELDS: &[&str] = &["ingress", "egress"];
+/// The fields of one of `mounts` (besides `x-` extensions).
+pub(crate) const MOUNT_FIELDS: &[&str] = &["source", "target", "readOnly"];
+/// The fields of one of `ingress` (besides `x-` extensions).
+pub(crate) const INGRESS_FIELDS: &[&str] = &["port", "protocol"];
 
 pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Binding> {
     let obj = r.object(document, anchor, "Binding", FIELDS)?;
@@ -109,9 +121,9 @@ pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Binding> {
 
 fn read_config(r: &mut Reader, node: &Node, anchor: Span, t: BindingType) -> BindingConfig {
     let (what, fields): (&str, &[&str]) = match t {
-        BindingType::Secrets => ("`config` of a secrets binding", &["store", "secrets"]),
-        BindingType::Files => ("`config` of a files binding", &["mounts"]),
-        BindingType::Network => ("`config` of a network binding", &["ingress", "egress"]),
+        BindingType::Secrets => ("`config` of a secrets binding", SECRETS_CONFIG_FIELDS),
+        BindingType::Files => ("`config` of a files binding", FILES_CONFIG_FIELDS),
+        BindingType::Network => ("`config` of a network binding", NETWORK_CONFIG_FIELDS),
     };
     let Some(config) = r.object(node, anchor, what, fields) else {
         return BindingConfig::Invalid;
@@ -166,7 +178,10 @@ fn read_secrets(r: &mut Reader, config: Obj) -> BindingConfig {
     }
 }
 
-fn is_env_var_name(name: &str) -> bool {
+/// [`is_env_var_name`] as a regular expression, for the JSON Schema (a test checks they agree).
+pub(crate) const ENV_VAR_NAME_PATTERN: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
+
+pub(crate) fn is_env_var_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
@@ -180,7 +195,7 @@ fn read_files(r: &mut Reader, config: Obj) -> BindingConfig {
     };
     let anchor = config.entry("mounts").map_or(config.anchor, |e| e.key_span);
     let mounts = r.list(node, "`mounts`", |r, item| {
-        let mount = r.object(item, anchor, "a mount", &["source", "target", "readOnly"])?;
+        let mount = r.object(item, anchor, "a mount", MOUNT_FIELDS)?;
         let source = r.req_string(mount, "source");
         let target = r.req_string(mount, "target");
         let read_only = r.opt_bool(mount, "readOnly").unwrap_or(true);
@@ -220,7 +235,7 @@ fn read_network(r: &mut Reader, config: Obj) -> BindingConfig {
         .map_or(config.anchor, |e| e.key_span);
     let ingress = match r.optional(config, "ingress") {
         Some(node) => r.list(node, "`ingress`", |r, item| {
-            let rule = r.object(item, anchor, "an ingress rule", &["port", "protocol"])?;
+            let rule = r.object(item, anchor, "an ingress rule", INGRESS_FIELDS)?;
             let port = r.required(rule, "port").and_then(|n| read_port(r, n));
             let protocol = r.opt_choice::<Protocol>(rule, "protocol");
             Some(Ingress {

@@ -17,7 +17,8 @@ pub struct CapabilityMap {
     pub mappings: Vec<Mapping>,
 }
 
-const FIELDS: &[&str] = &["apiVersion", "kind", "mappings", "metadata"];
+/// The fields a CapabilityMap manifest may have (besides `x-` extensions).
+pub(crate) const FIELDS: &[&str] = &["apiVersion", "kind", "mappings", "metadata"];
 
 pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<CapabilityMap> {
     let obj = r.object(document, anchor, "CapabilityMap", FIELDS)?;

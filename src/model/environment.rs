@@ -15,7 +15,8 @@ pub struct Environment {
     pub builtin: bool,
 }
 
-const FIELDS: &[&str] = &["apiVersion", "kind", "id", "name", "env", "metadata"];
+/// The fields a Environment manifest may have (besides `x-` extensions).
+pub(crate) const FIELDS: &[&str] = &["apiVersion", "kind", "id", "name", "env", "metadata"];
 
 pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Environment> {
     let obj = r.object(document, anchor, "Environment", FIELDS)?;

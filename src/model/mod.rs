@@ -9,6 +9,7 @@ pub mod platform;
 pub mod process;
 pub mod provider;
 mod read;
+pub mod schema;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::node::Node;

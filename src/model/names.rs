@@ -5,6 +5,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+/// [`check_id`] as a regular expression, for the JSON Schema (a test checks they agree).
+pub const ID_PATTERN: &str = r"^[A-Za-z0-9][A-Za-z0-9._-]*$";
+
+/// [`check_capability`] as a regular expression, for the JSON Schema (a test checks they agree).
+pub const CAPABILITY_PATTERN: &str = r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$";
+
 /// Ids: letters, digits, `-`, `_`, `.`; they start with a letter or digit.
 pub fn check_id(id: &str) -> Result<(), String> {
     let Some(first) = id.chars().next() else {

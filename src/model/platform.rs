@@ -19,7 +19,8 @@ pub struct Platform {
     pub builtin: bool,
 }
 
-const FIELDS: &[&str] = &[
+/// The fields a Platform manifest may have (besides `x-` extensions).
+pub(crate) const FIELDS: &[&str] = &[
     "apiVersion",
     "kind",
     "id",

@@ -38,7 +38,8 @@ pub struct Process {
     pub complete: bool,
 }
 
-const FIELDS: &[&str] = &[
+/// The fields a Process manifest may have (besides `x-` extensions).
+pub(crate) const FIELDS: &[&str] = &[
     "apiVersion",
     "kind",
     "id",
@@ -50,7 +51,10 @@ const FIELDS: &[&str] = &[
     "requires",
     "runtimeContext",
 ];
-const RUNTIME_FIELDS: &[&str] = &["environment", "version", "env", "metadata"];
+/// The fields of `runtimeContext` (besides `x-` extensions).
+pub(crate) const RUNTIME_FIELDS: &[&str] = &["environment", "version", "env", "metadata"];
+/// The fields of `metadata` that oslinker reads; every other entry is a string label.
+pub(crate) const METADATA_FIELDS: &[&str] = &["platform", "version"];
 
 pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Process> {
     let obj = r.object(document, anchor, "Process", FIELDS)?;
@@ -109,7 +113,7 @@ fn read_metadata(r: &mut Reader, obj: Obj) -> Metadata {
     Metadata {
         platform: r.req_id(meta, "platform"),
         version: r.opt_string(meta, "version").map(|v| v.value),
-        labels: r.string_labels(meta, &["platform", "version"]),
+        labels: r.string_labels(meta, METADATA_FIELDS),
     }
 }
 

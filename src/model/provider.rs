@@ -18,7 +18,8 @@ pub struct Provider {
     pub complete: bool,
 }
 
-const FIELDS: &[&str] = &[
+/// The fields a Provider manifest may have (besides `x-` extensions).
+pub(crate) const FIELDS: &[&str] = &[
     "apiVersion",
     "kind",
     "id",

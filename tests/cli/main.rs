@@ -7,6 +7,10 @@
 //! (flags, root discovery, exit codes, secrets, determinism), `fuzz` (property tests on
 //! arbitrary file contents), `graph` (DOT and Mermaid, rendered by Graphviz) and `explain`
 //! (ids of every kind, capabilities).
+//! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism),
+//! `schema` (the JSON Schema, checked with the `jsonschema` crate against the bundled trees and
+//! against `validate`), `init` (the starter tree) and `fuzz` (property tests on arbitrary file
+//! contents).
 
 mod support;
 
@@ -17,6 +21,8 @@ mod formats;
 mod fuzz;
 mod global;
 mod graph;
+mod init;
 mod plan;
 mod resolve;
+mod schema;
 mod validate;

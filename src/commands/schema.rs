@@ -1,0 +1,17 @@
+//! `oslinker schema [--kind KIND]`
+
+use crate::cli::SchemaArgs;
+use crate::model::schema;
+use crate::render;
+use crate::{Context, Exit, Outcome};
+
+pub fn run(_context: &Context, args: &SchemaArgs) -> Outcome {
+    match schema::generate(args.kind.as_deref()) {
+        Ok(schema) => {
+            let mut outcome = Outcome::new(Exit::Success);
+            outcome.stdout = render::json(&schema);
+            outcome
+        }
+        Err(why) => Outcome::trouble(why),
+    }
+}
