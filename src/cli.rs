@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "\
+/// Shown after `--help` and, as the EXIT STATUS section, in the manual page (`oslinker man`).
+pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
   0  success (the tree is valid, a provider was found, the plan was printed)
   1  the answer is \"no\": validation errors (or warnings with --strict), no eligible provider
@@ -60,6 +61,9 @@ pub enum Command {
     /// Show the linked plan: each process with its env, bindings and links, and the routes
     #[command(after_long_help = EXIT_CODES)]
     Plan(PlanArgs),
+    /// Print the manual page (roff) on stdout
+    #[command(long_about = MAN_ABOUT)]
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -139,3 +143,11 @@ pub enum PlanFormat {
     Json,
     Yaml,
 }
+
+// Paragraphs are single lines (`\` joins them) so that clap wraps them to the terminal.
+const MAN_ABOUT: &str = "\
+Print the manual page as roff on stdout: the global options, every subcommand with its \
+options, the exit codes and the environment variables.
+
+Read it with `oslinker man | man -l -`, or install it with \
+`oslinker man > /usr/local/share/man/man1/oslinker.1`.";

@@ -11,6 +11,7 @@ mod commands;
 pub mod diagnostic;
 pub mod link;
 pub mod load;
+mod manpage;
 pub mod model;
 mod output;
 pub mod pipeline;
@@ -61,6 +62,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Validate(args) => commands::validate::run(&context, args),
         Command::Resolve(args) => commands::resolve::run(&context, args),
         Command::Plan(args) => commands::plan::run(&context, args),
+        Command::Man => commands::man::run(),
     };
     output::emit(outcome).into()
 }

@@ -3,8 +3,8 @@
 //!
 //! One module per area of the issue: `validate` (schema and cross-reference rules),
 //! `bad_input` (files oslinker must survive), `formats` (the five report formats and colour),
-//! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism) and
-//! `fuzz` (property tests on arbitrary file contents).
+//! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism),
+//! `fuzz` (property tests on arbitrary file contents) and `man` (the manual page).
 
 mod support;
 
@@ -12,6 +12,7 @@ mod bad_input;
 mod formats;
 mod fuzz;
 mod global;
+mod man;
 mod plan;
 mod resolve;
 mod validate;
