@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+use clap_complete::engine::ArgValueCandidates;
+
+use crate::completion;
 
 /// Shown after `--help` and, as the EXIT STATUS section, in the manual page (`oslinker man`).
 pub(crate) const EXIT_CODES: &str = "\
@@ -26,7 +29,14 @@ pub struct Cli {
 pub struct Global {
     /// Manifest directory [default: `linker.d` in the current directory or the nearest parent
     /// that has one]
-    #[arg(short, long, global = true, env = "OSLINKER_DIR", value_name = "DIR")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "OSLINKER_DIR",
+        value_name = "DIR",
+        value_hint = ValueHint::DirPath
+    )]
     pub dir: Option<PathBuf>,
 
     /// When to use colour on stderr
@@ -61,6 +71,9 @@ pub enum Command {
     /// Show the linked plan: each process with its env, bindings and links, and the routes
     #[command(after_long_help = EXIT_CODES)]
     Plan(PlanArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(long_about = COMPLETIONS_ABOUT)]
+    Completions(CompletionsArgs),
     /// Print the manual page (roff) on stdout
     #[command(long_about = MAN_ABOUT)]
     Man,
@@ -70,7 +83,7 @@ pub enum Command {
 pub struct ValidateArgs {
     /// Report only diagnostics in these files (the whole tree is still loaded, so references
     /// resolve): what a pre-commit hook passes
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
 
     /// Output format
@@ -99,10 +112,16 @@ pub enum ValidateFormat {
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
     /// The capability to route, e.g. `code.generation`
+    #[arg(value_hint = ValueHint::Other, add = ArgValueCandidates::new(completion::capabilities))]
     pub capability: String,
 
     /// Only processes running in this environment (id or name) count as eligible
-    #[arg(long, value_name = "ENV")]
+    #[arg(
+        long,
+        value_name = "ENV",
+        value_hint = ValueHint::Other,
+        add = ArgValueCandidates::new(completion::environments)
+    )]
     pub env: Option<String>,
 
     /// Also list ineligible providers, with the reason
@@ -125,11 +144,21 @@ pub enum ResolveFormat {
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// Only processes in this environment (id or name)
-    #[arg(long, value_name = "ENV")]
+    #[arg(
+        long,
+        value_name = "ENV",
+        value_hint = ValueHint::Other,
+        add = ArgValueCandidates::new(completion::environments)
+    )]
     pub env: Option<String>,
 
     /// Only this process
-    #[arg(long, value_name = "ID")]
+    #[arg(
+        long,
+        value_name = "ID",
+        value_hint = ValueHint::Other,
+        add = ArgValueCandidates::new(completion::process_ids)
+    )]
     pub process: Option<String>,
 
     /// Output format
@@ -151,3 +180,19 @@ options, the exit codes and the environment variables.
 
 Read it with `oslinker man | man -l -`, or install it with \
 `oslinker man > /usr/local/share/man/man1/oslinker.1`.";
+
+const COMPLETIONS_ABOUT: &str = "\
+Print a shell completion script, generated from oslinker's own argument definitions: it \
+completes subcommands, options, their fixed values and paths.
+
+For completion that also offers the capability names (`resolve`), process ids (`plan \
+--process`) and environments (`--env`) of your tree, register dynamic completion instead, \
+for example `source <(COMPLETE=bash oslinker)` in ~/.bashrc (see the README). The static \
+scripts are also committed in the repository's completions/ folder.";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the script for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -8,6 +8,7 @@
 
 pub mod cli;
 mod commands;
+mod completion;
 pub mod diagnostic;
 pub mod link;
 pub mod load;
@@ -44,6 +45,11 @@ pub struct Context {
 /// Runs oslinker with these arguments (the first is the program name) and returns the exit
 /// code: 0 success, 1 the answer is "no", 2 trouble.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args: Vec<OsString> = args.into_iter().collect();
+    // `COMPLETE=bash oslinker ...`: the shell asking for completions (see `completion`).
+    if let Some(exit) = completion::dynamic(&args) {
+        return exit.into();
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -62,6 +68,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Validate(args) => commands::validate::run(&context, args),
         Command::Resolve(args) => commands::resolve::run(&context, args),
         Command::Plan(args) => commands::plan::run(&context, args),
+        Command::Completions(args) => commands::completions::run(args),
         Command::Man => commands::man::run(),
     };
     output::emit(outcome).into()

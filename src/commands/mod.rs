@@ -1,5 +1,6 @@
 //! One file per subcommand: arguments -> pipeline -> render. No logic of their own.
 
+pub mod completions;
 pub mod man;
 pub mod plan;
 pub mod resolve;

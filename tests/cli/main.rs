@@ -4,11 +4,13 @@
 //! One module per area of the issue: `validate` (schema and cross-reference rules),
 //! `bad_input` (files oslinker must survive), `formats` (the five report formats and colour),
 //! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism),
-//! `fuzz` (property tests on arbitrary file contents) and `man` (the manual page).
+//! `fuzz` (property tests on arbitrary file contents), `completions` (the committed scripts and
+//! real shells completing) and `man` (the manual page).
 
 mod support;
 
 mod bad_input;
+mod completions;
 mod formats;
 mod fuzz;
 mod global;
