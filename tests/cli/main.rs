@@ -5,7 +5,8 @@
 //! `bad_input` (files oslinker must survive), `formats` (the five report formats and colour),
 //! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism),
 //! `fuzz` (property tests on arbitrary file contents), `completions` (the committed scripts and
-//! real shells completing) and `man` (the manual page).
+//! real shells completing), `man` (the manual page) and `pre_commit` (the hooks file and what
+//! its command does with the changed files).
 
 mod support;
 
@@ -16,5 +17,6 @@ mod fuzz;
 mod global;
 mod man;
 mod plan;
+mod pre_commit;
 mod resolve;
 mod validate;
