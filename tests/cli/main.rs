@@ -5,8 +5,8 @@
 //! `bad_input` (files oslinker must survive), `formats` (the five report formats and colour),
 //! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism),
 //! `fuzz` (property tests on arbitrary file contents), `completions` (the committed scripts and
-//! real shells completing), `man` (the manual page) and `pre_commit` (the hooks file and what
-//! its command does with the changed files).
+//! real shells completing), `man` (the manual page) and `integrations` (the pre-commit hooks
+//! and the README's CI jobs).
 
 mod support;
 
@@ -15,8 +15,8 @@ mod completions;
 mod formats;
 mod fuzz;
 mod global;
+mod integrations;
 mod man;
 mod plan;
-mod pre_commit;
 mod resolve;
 mod validate;

@@ -1,6 +1,7 @@
-//! `.pre-commit-hooks.yaml`: the hooks name oslinker's real command, select manifest files, and
-//! that command does what a hook needs when pre-commit passes it the changed files (from the
-//! repository root, paths relative to it).
+//! What other tools run: `.pre-commit-hooks.yaml` names oslinker's real command, selects
+//! manifest files, and that command does what a hook needs when pre-commit passes it the
+//! changed files (from the repository root, paths relative to it); the README's CI jobs use
+//! formats that exist and files they write.
 
 use std::collections::BTreeMap;
 
@@ -111,4 +112,38 @@ fn a_change_that_breaks_another_file_needs_the_whole_tree_hook() {
     let whole = oslinker(root).args(["validate"]).run();
     whole.assert_code(1);
     assert!(whole.stderr.contains("E0202"), "{}", whole.stderr);
+}
+
+/// The README's `## CI` section.
+fn readme_ci() -> String {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme.find("\n## CI\n").expect("a CI section");
+    let rest = &readme[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |e| e + 3);
+    rest[..end].to_string()
+}
+
+#[test]
+fn readme_ci_jobs_use_formats_oslinker_has() {
+    let ci = readme_ci();
+    let formats = Regex::new(r"oslinker validate --format (\w+)(?: > (\S+))?").unwrap();
+    let used: Vec<(String, Option<String>)> = formats
+        .captures_iter(&ci)
+        .map(|c| (c[1].to_string(), c.get(2).map(|f| f.as_str().to_string())))
+        .collect();
+    let names: Vec<&str> = used.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(names, ["github", "sarif", "junit"]);
+    let tree = Tree::new(&[("a.yaml", &process_yaml("a"))]);
+    for (format, file) in &used {
+        let out = tree.run(["validate", "--format", format]);
+        out.assert_code(0);
+        // Annotations only for problems; the reports always have content.
+        if let Some(file) = file {
+            assert!(!out.stdout.is_empty(), "{format}");
+            assert!(ci.contains(&format!(": {file}")), "{file} is uploaded");
+        }
+    }
+    assert!(ci.contains("security-events: write"));
+    assert_eq!(ci.matches("if: always()").count(), 2);
+    assert!(ci.contains("when: always"));
 }
