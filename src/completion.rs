@@ -18,10 +18,10 @@ use clap::CommandFactory;
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::{CompleteEnv, Shell};
 
-use crate::Exit;
 use crate::cli::Cli;
 use crate::link::Linked;
 use crate::pipeline;
+use crate::{Exit, Outcome};
 
 /// The name the scripts complete.
 const BIN: &str = "oslinker";
@@ -36,9 +36,9 @@ pub fn script(shell: Shell) -> String {
 /// The words of the command line being completed (what the shell passes after `--`).
 static WORDS: OnceLock<Vec<OsString>> = OnceLock::new();
 
-/// Answers a dynamic completion request (`COMPLETE=SHELL` in the environment): prints the
-/// registration script or the candidates and returns the exit code; `None` for a normal run.
-pub fn dynamic(args: &[OsString]) -> Option<Exit> {
+/// Answers a dynamic completion request (`COMPLETE=SHELL` in the environment): clap_complete
+/// prints the registration script or the candidates itself; `None` for a normal run.
+pub fn dynamic(args: &[OsString]) -> Option<Outcome> {
     // clap_complete needs the program name first.
     if args.is_empty() {
         return None;
@@ -50,11 +50,15 @@ pub fn dynamic(args: &[OsString]) -> Option<Exit> {
         .bin(BIN)
         .try_complete(args.iter().cloned(), cwd.as_deref())
     {
-        Ok(true) => Some(Exit::Success),
+        Ok(true) => Some(Outcome::new(Exit::Success)),
         Ok(false) => None,
+        // Such as an unknown shell in COMPLETE.
         Err(error) => {
-            let _ = error.print();
-            Some(Exit::Trouble)
+            let message = error.to_string();
+            let message = message.trim_start_matches("error: ").trim_end();
+            Some(Outcome::trouble(format!(
+                "{message} (in the COMPLETE environment variable)"
+            )))
         }
     }
 }

@@ -47,8 +47,8 @@ pub struct Context {
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
     // `COMPLETE=bash oslinker ...`: the shell asking for completions (see `completion`).
-    if let Some(exit) = completion::dynamic(&args) {
-        return exit.into();
+    if let Some(outcome) = completion::dynamic(&args) {
+        return output::emit(outcome).into();
     }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,

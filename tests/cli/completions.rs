@@ -87,6 +87,29 @@ fn unknown_shell_is_a_usage_error() {
     assert!(out.stderr.contains("possible values"), "{}", out.stderr);
 }
 
+#[test]
+fn complete_with_an_unknown_shell_is_exit_2_and_an_empty_one_is_a_normal_run() {
+    let out = oslinker(repo())
+        .env("COMPLETE", "tcsh")
+        .args(["plan"])
+        .run();
+    out.assert_code(2);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.starts_with("error: unknown shell `tcsh`")
+            && out
+                .stderr
+                .ends_with("(in the COMPLETE environment variable)\n"),
+        "{}",
+        out.stderr
+    );
+    for off in ["", "0"] {
+        let out = oslinker(repo()).env("COMPLETE", off).args(["man"]).run();
+        out.assert_code(0);
+        assert!(out.stdout.starts_with(".TH"), "COMPLETE={off}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // bash, for real: source a script, set COMP_WORDS as bash does on TAB, call the completion
 // function, read COMPREPLY.
