@@ -2,9 +2,13 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+use clap_complete::engine::ArgValueCandidates;
 
-const EXIT_CODES: &str = "\
+use crate::completion;
+
+/// Shown after `--help` and, as the EXIT STATUS section, in the manual page (`oslinker man`).
+pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
   0  success (the tree is valid, a provider was found, the plan was printed)
   1  the answer is \"no\": validation errors (or warnings with --strict), no eligible provider
@@ -37,7 +41,14 @@ pub struct Cli {
 pub struct Global {
     /// Manifest directory [default: `linker.d` in the current directory or the nearest parent
     /// that has one]
-    #[arg(short, long, global = true, env = "OSLINKER_DIR", value_name = "DIR")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "OSLINKER_DIR",
+        value_name = "DIR",
+        value_hint = ValueHint::DirPath
+    )]
     pub dir: Option<PathBuf>,
 
     /// When to use colour (diagnostics on stderr, diffs on stdout)
@@ -91,13 +102,19 @@ pub enum Command {
     /// Create a small, valid, commented manifest tree to start from
     #[command(after_long_help = INIT_HELP)]
     Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(long_about = COMPLETIONS_ABOUT)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on stdout
+    #[command(long_about = MAN_ABOUT)]
+    Man,
 }
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Report only diagnostics in these files (the whole tree is still loaded, so references
     /// resolve): what a pre-commit hook passes
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
 
     /// Output format
@@ -126,10 +143,16 @@ pub enum ValidateFormat {
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
     /// The capability to route, e.g. `code.generation`
+    #[arg(value_hint = ValueHint::Other, add = ArgValueCandidates::new(completion::capabilities))]
     pub capability: String,
 
     /// Only processes running in this environment (id or name) count as eligible
-    #[arg(long, value_name = "ENV")]
+    #[arg(
+        long,
+        value_name = "ENV",
+        value_hint = ValueHint::Other,
+        add = ArgValueCandidates::new(completion::environments)
+    )]
     pub env: Option<String>,
 
     /// Also list ineligible providers, with the reason
@@ -152,11 +175,21 @@ pub enum ResolveFormat {
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// Only processes in this environment (id or name)
-    #[arg(long, value_name = "ENV")]
+    #[arg(
+        long,
+        value_name = "ENV",
+        value_hint = ValueHint::Other,
+        add = ArgValueCandidates::new(completion::environments)
+    )]
     pub env: Option<String>,
 
     /// Only this process
-    #[arg(long, value_name = "ID")]
+    #[arg(
+        long,
+        value_name = "ID",
+        value_hint = ValueHint::Other,
+        add = ArgValueCandidates::new(completion::process_ids)
+    )]
     pub process: Option<String>,
 
     /// Output format
@@ -307,4 +340,28 @@ pub struct InitArgs {
     /// Where to create the manifests [default: --dir (or OSLINKER_DIR), else ./linker.d]
     #[arg(value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+// Paragraphs are single lines (`\` joins them) so that clap wraps them to the terminal.
+const MAN_ABOUT: &str = "\
+Print the manual page as roff on stdout: the global options, every subcommand with its \
+options, the exit codes and the environment variables.
+
+Read it with `oslinker man | man -l -`, or install it with \
+`oslinker man > /usr/local/share/man/man1/oslinker.1`.";
+
+const COMPLETIONS_ABOUT: &str = "\
+Print a shell completion script, generated from oslinker's own argument definitions: it \
+completes subcommands, options, their fixed values and paths.
+
+For completion that also offers the capability names (`resolve`), process ids (`plan \
+--process`) and environments (`--env`) of your tree, register dynamic completion instead, \
+for example `source <(COMPLETE=bash oslinker)` in ~/.bashrc (see the README). The static \
+scripts are also committed in the repository's completions/ folder.";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the script for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

@@ -9,10 +9,12 @@
 
 pub mod cli;
 mod commands;
+mod completion;
 pub mod diagnostic;
 pub mod init;
 pub mod link;
 pub mod load;
+mod manpage;
 pub mod model;
 mod output;
 pub mod pipeline;
@@ -48,6 +50,11 @@ pub struct Context {
 /// Runs oslinker with these arguments (the first is the program name) and returns the exit
 /// code: 0 success, 1 the answer is "no", 2 trouble.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args: Vec<OsString> = args.into_iter().collect();
+    // `COMPLETE=bash oslinker ...`: the shell asking for completions (see `completion`).
+    if let Some(outcome) = completion::dynamic(&args) {
+        return output::emit(outcome).into();
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -72,6 +79,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Explain(args) => commands::explain::run(&context, args),
         Command::Schema(args) => commands::schema::run(&context, args),
         Command::Init(args) => commands::init::run(&context, args),
+        Command::Completions(args) => commands::completions::run(args),
+        Command::Man => commands::man::run(),
     };
     output::emit(outcome).into()
 }

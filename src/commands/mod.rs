@@ -1,9 +1,11 @@
 //! One file per subcommand: arguments -> pipeline -> render. No logic of their own.
 
+pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod graph;
 pub mod init;
+pub mod man;
 pub mod plan;
 pub mod resolve;
 pub mod schema;

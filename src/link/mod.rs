@@ -88,6 +88,15 @@ impl Linked {
             .collect()
     }
 
+    /// Every capability with something to route to: a capability map key or a capability a
+    /// Provider or Process advertises; sorted, each once.
+    pub fn routable_capabilities(&self) -> Vec<&str> {
+        let mapped = self.routes.keys().map(String::as_str);
+        let advertised = self.advertisers.keys().map(String::as_str);
+        let all: std::collections::BTreeSet<&str> = mapped.chain(advertised).collect();
+        all.into_iter().collect()
+    }
+
     /// Every id known as a Provider or a Process: what a capability map may name.
     pub fn is_provider(&self, id: &str) -> bool {
         self.providers.contains_key(id) || self.processes.contains_key(id)

@@ -1,20 +1,20 @@
 //! Integration tests for `oslinker`: every test runs the built binary on a fixture tree and
 //! checks its exit code, its stdout and stderr, and its JSON (or a snapshot of its text).
 //!
-//! One module per area of the issue: `validate` (schema and cross-reference rules),
-//! `bad_input` (files oslinker must survive), `formats` (the five report formats and colour),
-//! `resolve`, `plan`, `diff` (two plans compared: folders, plan files, `git:REV`), `global`
-//! (flags, root discovery, exit codes, secrets, determinism), `fuzz` (property tests on
-//! arbitrary file contents), `graph` (DOT and Mermaid, rendered by Graphviz) and `explain`
-//! (ids of every kind, capabilities).
-//! `resolve`, `plan`, `global` (flags, root discovery, exit codes, secrets, determinism),
-//! `schema` (the JSON Schema, checked with the `jsonschema` crate against the bundled trees and
-//! against `validate`), `init` (the starter tree) and `fuzz` (property tests on arbitrary file
-//! contents).
+//! One module per area: `validate` (schema and cross-reference rules), `bad_input` (files
+//! oslinker must survive), `formats` (the five report formats and colour), `resolve`, `plan`,
+//! `diff` (two plans compared: folders, plan files, `git:REV`), `watch` (the real binary
+//! following edits), `graph` (DOT and Mermaid, rendered by Graphviz), `explain` (ids of every
+//! kind, capabilities), `schema` (the JSON Schema, checked with the `jsonschema` crate against
+//! the bundled trees and against `validate`), `init` (the starter tree), `completions` (the
+//! committed scripts and real shells completing), `man` (the manual page), `integrations`
+//! (the pre-commit hooks and the README's CI jobs), `global` (flags, root discovery, exit
+//! codes, secrets, determinism) and `fuzz` (property tests on arbitrary file contents).
 
 mod support;
 
 mod bad_input;
+mod completions;
 mod diff;
 mod explain;
 mod formats;
@@ -22,6 +22,8 @@ mod fuzz;
 mod global;
 mod graph;
 mod init;
+mod integrations;
+mod man;
 mod plan;
 mod resolve;
 mod schema;

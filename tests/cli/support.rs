@@ -115,8 +115,8 @@ pub struct Run {
     env: Vec<(String, Option<String>)>,
 }
 
-/// `oslinker` run in `cwd` with a clean, stable environment: no `OSLINKER_DIR`, `NO_COLOR=1`,
-/// `COLUMNS=100`.
+/// `oslinker` run in `cwd` with a clean, stable environment: no `OSLINKER_DIR`, no `COMPLETE`
+/// (which would ask for shell completions), `NO_COLOR=1`, `COLUMNS=100`.
 pub fn oslinker(cwd: impl AsRef<Path>) -> Run {
     Run {
         cwd: cwd.as_ref().to_path_buf(),
@@ -150,6 +150,7 @@ impl Run {
             .current_dir(&self.cwd)
             .args(&self.args)
             .env_remove("OSLINKER_DIR")
+            .env_remove("COMPLETE")
             .env("NO_COLOR", "1")
             .env("COLUMNS", "100")
             .stdin(Stdio::null());

@@ -1,0 +1,170 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_oslinker_global_optspecs
+    string join \n d/dir= color= q/quiet follow-links h/help V/version
+end
+
+function __fish_oslinker_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_oslinker_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_oslinker_using_subcommand
+    set -l cmd (__fish_oslinker_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c oslinker -n "__fish_oslinker_needs_command" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
+complete -c oslinker -n "__fish_oslinker_needs_command" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c oslinker -n "__fish_oslinker_needs_command" -s q -l quiet -d 'Print only what was asked for: no summary lines'
+complete -c oslinker -n "__fish_oslinker_needs_command" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
+complete -c oslinker -n "__fish_oslinker_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oslinker -n "__fish_oslinker_needs_command" -s V -l version -d 'Print version'
+complete -c oslinker -n "__fish_oslinker_needs_command" -f -a "validate" -d 'Check schema and every cross-reference; report all problems at once'
+complete -c oslinker -n "__fish_oslinker_needs_command" -f -a "resolve" -d 'Show which providers serve a capability, in rank order'
+complete -c oslinker -n "__fish_oslinker_needs_command" -f -a "plan" -d 'Show the linked plan: each process with its env, bindings and links, and the routes'
+complete -c oslinker -n "__fish_oslinker_needs_command" -f -a "diff" -d 'Show what changed between two plans: processes and routes added, removed or changed'
+complete -c oslinker -n "__fish_oslinker_needs_command" -f -a "watch" -d 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
+complete -c oslinker -n "__fish_oslinker_needs_command" -f -a "graph" -d 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
+complete -c oslinker -n "__fish_oslinker_needs_command" -f -a "explain" -d 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
+complete -c oslinker -n "__fish_oslinker_needs_command" -f -a "schema" -d 'Print the JSON Schema (draft-07) of manifests, for editor completion and checks'
+complete -c oslinker -n "__fish_oslinker_needs_command" -f -a "init" -d 'Create a small, valid, commented manifest tree to start from'
+complete -c oslinker -n "__fish_oslinker_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c oslinker -n "__fish_oslinker_needs_command" -f -a "man" -d 'Print the manual page (roff) on stdout'
+complete -c oslinker -n "__fish_oslinker_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -l format -d 'Output format' -r -f -a "human\t'Snippets with labels, and a summary (stderr)'
+json\t'The versioned JSON report (stdout)'
+github\t'GitHub Actions annotations (stdout)'
+sarif\t'SARIF 2.1.0 for code scanning (stdout)'
+junit\t'JUnit XML, one test case per file (stdout)'"
+complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
+complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -l strict -d 'Warnings fail the run too'
+complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -s q -l quiet -d 'Print only what was asked for: no summary lines'
+complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l env -d 'Only processes running in this environment (id or name) count as eligible' -r -f
+complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+name\t'Eligible provider ids, one per line'"
+complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
+complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l all -d 'Also list ineligible providers, with the reason'
+complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -s q -l quiet -d 'Print only what was asked for: no summary lines'
+complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l env -d 'Only processes in this environment (id or name)' -r -f
+complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l process -d 'Only this process' -r -f
+complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
+complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -s q -l quiet -d 'Print only what was asked for: no summary lines'
+complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oslinker -n "__fish_oslinker_using_subcommand diff" -l format -d 'Output format' -r -f -a "text\t'Grouped by process and route: `+` added, `-` removed, `~` changed'
+json\t'`{"formatVersion":1, "changes":[...], "summary":{...}}`'"
+complete -c oslinker -n "__fish_oslinker_using_subcommand diff" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
+complete -c oslinker -n "__fish_oslinker_using_subcommand diff" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand diff" -l stat -d 'Print only the summary line'
+complete -c oslinker -n "__fish_oslinker_using_subcommand diff" -s q -l quiet -d 'Print only what was asked for: no summary lines'
+complete -c oslinker -n "__fish_oslinker_using_subcommand diff" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l debounce -d 'Wait until the tree has been quiet this long before re-linking (milliseconds)' -r
+complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l exec -d 'After each valid re-link that changed the plan, run CMD through the shell with the plan\'s JSON on its stdin (its output goes to stderr)' -r
+complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l format -d 'Output format' -r -f -a "text\t'The plan diff after each change, as `diff` prints it'
+json\t'One JSON object per line: `ready`, then `relinked` per change'"
+complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
+complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -s q -l quiet -d 'Print only what was asked for: no summary lines'
+complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -l format -d 'Output format' -r -f -a "dot\t'Graphviz DOT (`dot -Tsvg`)'
+mermaid\t'A Mermaid flowchart (renders in GitHub Markdown)'"
+complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -l env -d 'Only processes in this environment (id or name), their bindings, and the providers they back or that are hosted; eligibility counts only processes running there' -r
+complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -l capability -d 'Only this capability and those under it (`code` takes in `code.review`), with its candidates and the processes behind them or requiring it; may be repeated' -r
+complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
+complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -s q -l quiet -d 'Print only what was asked for: no summary lines'
+complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oslinker -n "__fish_oslinker_using_subcommand explain" -l env -d 'For a capability: only processes running in this environment (id or name) count as eligible' -r
+complete -c oslinker -n "__fish_oslinker_using_subcommand explain" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand explain" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
+complete -c oslinker -n "__fish_oslinker_using_subcommand explain" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand explain" -s q -l quiet -d 'Print only what was asked for: no summary lines'
+complete -c oslinker -n "__fish_oslinker_using_subcommand explain" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oslinker -n "__fish_oslinker_using_subcommand schema" -l kind -d 'Only this kind of manifest (any case)' -r -f -a "Process\t''
+Environment\t''
+Binding\t''
+Provider\t''
+CapabilityMap\t''
+Platform\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand schema" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
+complete -c oslinker -n "__fish_oslinker_using_subcommand schema" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand schema" -s q -l quiet -d 'Print only what was asked for: no summary lines'
+complete -c oslinker -n "__fish_oslinker_using_subcommand schema" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oslinker -n "__fish_oslinker_using_subcommand init" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand init" -s q -l quiet -d 'Print only what was asked for: no summary lines'
+complete -c oslinker -n "__fish_oslinker_using_subcommand init" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oslinker -n "__fish_oslinker_using_subcommand completions" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
+complete -c oslinker -n "__fish_oslinker_using_subcommand completions" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand completions" -s q -l quiet -d 'Print only what was asked for: no summary lines'
+complete -c oslinker -n "__fish_oslinker_using_subcommand completions" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oslinker -n "__fish_oslinker_using_subcommand man" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
+complete -c oslinker -n "__fish_oslinker_using_subcommand man" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand man" -s q -l quiet -d 'Print only what was asked for: no summary lines'
+complete -c oslinker -n "__fish_oslinker_using_subcommand man" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oslinker -n "__fish_oslinker_using_subcommand help; and not __fish_seen_subcommand_from validate resolve plan diff watch graph explain schema init completions man help" -f -a "validate" -d 'Check schema and every cross-reference; report all problems at once'
+complete -c oslinker -n "__fish_oslinker_using_subcommand help; and not __fish_seen_subcommand_from validate resolve plan diff watch graph explain schema init completions man help" -f -a "resolve" -d 'Show which providers serve a capability, in rank order'
+complete -c oslinker -n "__fish_oslinker_using_subcommand help; and not __fish_seen_subcommand_from validate resolve plan diff watch graph explain schema init completions man help" -f -a "plan" -d 'Show the linked plan: each process with its env, bindings and links, and the routes'
+complete -c oslinker -n "__fish_oslinker_using_subcommand help; and not __fish_seen_subcommand_from validate resolve plan diff watch graph explain schema init completions man help" -f -a "diff" -d 'Show what changed between two plans: processes and routes added, removed or changed'
+complete -c oslinker -n "__fish_oslinker_using_subcommand help; and not __fish_seen_subcommand_from validate resolve plan diff watch graph explain schema init completions man help" -f -a "watch" -d 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
+complete -c oslinker -n "__fish_oslinker_using_subcommand help; and not __fish_seen_subcommand_from validate resolve plan diff watch graph explain schema init completions man help" -f -a "graph" -d 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand help; and not __fish_seen_subcommand_from validate resolve plan diff watch graph explain schema init completions man help" -f -a "explain" -d 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand help; and not __fish_seen_subcommand_from validate resolve plan diff watch graph explain schema init completions man help" -f -a "schema" -d 'Print the JSON Schema (draft-07) of manifests, for editor completion and checks'
+complete -c oslinker -n "__fish_oslinker_using_subcommand help; and not __fish_seen_subcommand_from validate resolve plan diff watch graph explain schema init completions man help" -f -a "init" -d 'Create a small, valid, commented manifest tree to start from'
+complete -c oslinker -n "__fish_oslinker_using_subcommand help; and not __fish_seen_subcommand_from validate resolve plan diff watch graph explain schema init completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand help; and not __fish_seen_subcommand_from validate resolve plan diff watch graph explain schema init completions man help" -f -a "man" -d 'Print the manual page (roff) on stdout'
+complete -c oslinker -n "__fish_oslinker_using_subcommand help; and not __fish_seen_subcommand_from validate resolve plan diff watch graph explain schema init completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
