@@ -15,3 +15,4 @@ mod global;
 mod plan;
 mod resolve;
 mod validate;
+mod watch;
