@@ -28,3 +28,4 @@ mod plan;
 mod resolve;
 mod schema;
 mod validate;
+mod watch;
