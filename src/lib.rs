@@ -143,7 +143,10 @@ fn find_default_root() -> Result<PathBuf, String> {
 
 /// `found` relative to `cwd` when it is inside it, for shorter paths in messages.
 fn relative_to(found: &Path, cwd: &Path) -> PathBuf {
-    found
-        .strip_prefix(cwd)
-        .map_or_else(|_| found.to_path_buf(), Path::to_path_buf)
+    match found.strip_prefix(cwd) {
+        // Run inside the manifest folder itself.
+        Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => found.to_path_buf(),
+    }
 }

@@ -3,6 +3,9 @@
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::pipeline::{self, Side, SideError, SidePlan};
 use crate::plan::diff;
+use std::path::PathBuf;
+
+use crate::load::display_path;
 use crate::report;
 use crate::{Context, Exit, Outcome, render};
 
@@ -11,7 +14,15 @@ pub fn run(context: &Context, args: &DiffArgs) -> Outcome {
 }
 
 fn diff(context: &Context, args: &DiffArgs) -> Result<Outcome, Outcome> {
-    let root = context.root()?;
+    // The manifest folder is needed for the default NEW side and for `git:REV` only: two
+    // folders or plan files can be compared anywhere.
+    let is_git = |arg: &str| arg.starts_with("git:");
+    let needs_root = args.new.as_deref().is_none_or(is_git) || is_git(&args.old);
+    let root = if needs_root {
+        context.root()?
+    } else {
+        PathBuf::new()
+    };
     let old = Side::parse(&args.old, &root);
     let new = match &args.new {
         Some(new) => Side::parse(new, &root),
@@ -19,19 +30,20 @@ fn diff(context: &Context, args: &DiffArgs) -> Result<Outcome, Outcome> {
     };
     let mut outcome = Outcome::new(Exit::Success);
     let old = side(context, &old, "OLD", &args.old, &mut outcome)?;
-    let new_arg = args
-        .new
-        .clone()
-        .unwrap_or_else(|| root.display().to_string());
+    let new_arg = args.new.clone().unwrap_or_else(|| display_path(&root));
     let new = side(context, &new, "NEW", &new_arg, &mut outcome)?;
     let changes = diff::diff(&old.plan, &new.plan);
     if !changes.is_empty() {
         outcome.exit = Exit::No;
     }
+    // `-q` drops the closing summary line of the full text diff.
+    let summary = !context.quiet;
     outcome.stdout = match (args.format, args.stat) {
-        (DiffFormat::Json, _) => render::json(&changes),
+        (DiffFormat::Json, false) => render::json(&changes),
+        (DiffFormat::Json, true) => render::json(&render::diff::StatJson::of(&changes)),
+        // The summary is what `--stat` asks for, so `-q` keeps it.
         (DiffFormat::Text, true) => format!("{}\n", render::diff::summary(&changes.summary)),
-        (DiffFormat::Text, false) => render::diff::text(&changes, context.color_stdout),
+        (DiffFormat::Text, false) => render::diff::text(&changes, context.color_stdout, summary),
     };
     Ok(outcome)
 }

@@ -131,7 +131,7 @@ impl Printer<'_> {
         } else {
             let mut text = format!("==> {}\n", files.join(", "));
             match &relinked.diff {
-                Some(diff) => text += &render::diff::text(diff, self.context.color_stdout),
+                Some(diff) => text += &render::diff::text(diff, self.context.color_stdout, true),
                 None => {
                     text += &format!(
                         "the tree is invalid ({}); the last good plan is kept\n",

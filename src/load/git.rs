@@ -51,7 +51,11 @@ pub fn load_revision(root: &Path, rev: &str, limits: &Limits) -> Result<Option<L
         .map(|(blob, bytes)| {
             let relative = blob.path.strip_prefix(&prefix).unwrap_or(&blob.path);
             let display = format!("{rev}:{}", slash_path(&blob.path));
-            super::parse_file(&root.join(relative), display, bytes, limits)
+            let path = root.join(relative);
+            match bytes {
+                Ok(bytes) => super::parse_file(&path, display, bytes, limits),
+                Err(problem) => super::unreadable_at(&path, display, problem),
+            }
         })
         .collect::<Vec<LoadedFile>>();
     let root_source = SourceFile::new(root.clone(), format!("{rev}:{shown_prefix}"), String::new());
@@ -93,31 +97,36 @@ fn locate(root: &Path) -> Result<(PathBuf, PathBuf), String> {
 }
 
 struct Blob {
-    object: String,
+    /// What `git cat-file --batch` is asked for: an object id, or `COMMIT:PATH` for a link.
+    request: Vec<u8>,
     /// Relative to the repository's top level.
     path: PathBuf,
 }
 
 /// Manifest blobs under `prefix` at `commit`, sorted by path (as `git ls-tree` lists them),
-/// skipping hidden entries as the disk walk does. Symbolic links and submodules are skipped.
+/// skipping hidden entries as the disk walk does. A symbolic link is read through (as on
+/// disk); submodules are skipped.
 fn list_manifests(top: &Path, commit: &str, prefix: &Path) -> Result<Vec<Blob>, String> {
     let mut args = vec!["ls-tree", "-r", "-z", "--full-tree", commit];
     let spec = slash_path(prefix);
     if !spec.is_empty() {
         args.extend(["--", &spec]);
     }
-    let listing = git(top, &args).map_err(|e| format!("cannot list `{spec}` at {commit}: {e}"))?;
+    let listing =
+        git_bytes(top, &args).map_err(|e| format!("cannot list `{spec}` at {commit}: {e}"))?;
     let mut blobs = Vec::new();
-    for record in listing.split('\0').filter(|r| !r.is_empty()) {
-        let Some((meta, path)) = record.split_once('\t') else {
+    for record in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+        let Some(tab) = record.iter().position(|&b| b == b'\t') else {
             continue;
         };
+        let meta = String::from_utf8_lossy(&record[..tab]);
         let mut meta = meta.split(' ');
         let (Some(mode), Some("blob"), Some(object)) = (meta.next(), meta.next(), meta.next())
         else {
             continue;
         };
-        let path = PathBuf::from(path);
+        let name = &record[tab + 1..];
+        let path = path_from_bytes(name);
         let Ok(relative) = path.strip_prefix(prefix) else {
             continue;
         };
@@ -125,62 +134,97 @@ fn list_manifests(top: &Path, commit: &str, prefix: &Path) -> Result<Vec<Blob>, 
             Component::Normal(name) => is_hidden(name),
             _ => false,
         });
-        if mode != "120000" && !hidden && super::is_manifest_name(&path) {
-            blobs.push(Blob {
-                object: object.to_string(),
-                path,
-            });
+        if hidden || !super::is_manifest_name(&path) || name.contains(&b'\n') {
+            continue;
         }
+        // A link is asked for by path, so git follows it inside the repository.
+        let request = if mode == "120000" {
+            [commit.as_bytes(), b":", name].concat()
+        } else {
+            object.as_bytes().to_vec()
+        };
+        blobs.push(Blob { request, path });
     }
     Ok(blobs)
 }
 
-/// Every blob's bytes, through one `git cat-file --batch`.
-fn read_blobs(top: &Path, blobs: &[Blob]) -> Result<Vec<Vec<u8>>, String> {
+/// Every blob's bytes (or why it cannot be read), through one `git cat-file --batch`.
+fn read_blobs(top: &Path, blobs: &[Blob]) -> Result<Vec<Result<Vec<u8>, String>>, String> {
     let mut child = git_command(top)
-        .args(["cat-file", "--batch"])
+        .args(["cat-file", "--batch", "--follow-symlinks"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot run git: {e}"))?;
     let mut stdin = child.stdin.take().ok_or("cannot write to git")?;
-    let request: String = blobs.iter().map(|b| format!("{}\n", b.object)).collect();
+    let request: Vec<u8> = blobs
+        .iter()
+        .flat_map(|b| b.request.iter().copied().chain([b'\n']))
+        .collect();
     // Written from a thread, so a large answer cannot block git while we are still asking.
-    let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+    let writer = std::thread::spawn(move || stdin.write_all(&request));
     let mut stdout = BufReader::new(child.stdout.take().ok_or("cannot read from git")?);
     let mut contents = Vec::with_capacity(blobs.len());
-    for blob in blobs {
+    let broken = |e: std::io::Error| format!("cannot read from git: {e}");
+    for _ in blobs {
         let mut header = String::new();
-        stdout
-            .read_line(&mut header)
-            .map_err(|e| format!("cannot read from git: {e}"))?;
-        let size: usize = header
-            .trim_end()
-            .rsplit(' ')
-            .next()
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| {
-                format!(
-                    "git could not read `{}`: {}",
-                    blob.path.display(),
-                    header.trim_end()
-                )
-            })?;
-        let mut bytes = vec![0; size + 1]; // the content and its closing newline
-        stdout
-            .read_exact(&mut bytes)
-            .map_err(|e| format!("cannot read from git: {e}"))?;
-        bytes.pop();
-        contents.push(bytes);
+        stdout.read_line(&mut header).map_err(broken)?;
+        let words: Vec<&str> = header.split_whitespace().collect();
+        // `<oid> blob <size>`, or `<what> <size>` followed by a message, or `<name> missing`.
+        let (size, problem) = match words.as_slice() {
+            [_, "blob", size] => (size.parse::<usize>().ok(), None),
+            [what @ ("symlink" | "dangling" | "loop" | "notdir"), size] => {
+                (size.parse().ok(), Some(link_problem(what)))
+            }
+            _ => (
+                None,
+                Some("git cannot read it at this revision".to_string()),
+            ),
+        };
+        let mut bytes = Vec::new();
+        if let Some(size) = size {
+            bytes = vec![0; size + 1]; // the content and its closing newline
+            stdout.read_exact(&mut bytes).map_err(broken)?;
+            bytes.pop();
+        }
+        contents.push(match problem {
+            Some(problem) => Err(problem),
+            None => Ok(bytes),
+        });
     }
     let _ = writer.join();
     let _ = child.wait();
     Ok(contents)
 }
 
+fn link_problem(what: &str) -> String {
+    match what {
+        "symlink" => "a symbolic link to outside the repository".to_string(),
+        "dangling" => "a broken symbolic link (it does not exist)".to_string(),
+        "loop" => "a symbolic link that loops".to_string(),
+        _ => "a symbolic link through something that is not a folder".to_string(),
+    }
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
 /// Runs a git plumbing command in `dir` and returns its stdout.
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let bytes = git_bytes(dir, args)?;
+    String::from_utf8(bytes).map_err(|_| "git printed a path that is not UTF-8".to_string())
+}
+
+fn git_bytes(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let output = git_command(dir)
         .args(args)
         .stdin(Stdio::null())
@@ -189,8 +233,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     if !output.status.success() {
         return Err(String::from_utf8_lossy(&output.stderr).trim().to_string());
     }
-    String::from_utf8(output.stdout)
-        .map_err(|_| "git printed something that is not UTF-8".to_string())
+    Ok(output.stdout)
 }
 
 fn git_command(dir: &Path) -> Command {
@@ -201,6 +244,8 @@ fn git_command(dir: &Path) -> Command {
         // Never start a file-system monitor daemon or take optional locks: read-only.
         .args(["-c", "core.fsmonitor=false"])
         .env("GIT_OPTIONAL_LOCKS", "0")
+        // A folder named `:x` is a folder, not pathspec magic.
+        .env("GIT_LITERAL_PATHSPECS", "1")
         .env("GIT_TERMINAL_PROMPT", "0");
     command
 }

@@ -280,6 +280,20 @@ fn unreadable(path: &Path, error: &io::Error) -> LoadedFile {
     LoadedFile::problem(path, diagnostic, true)
 }
 
+/// A file that was found but could not be read (e.g. at a git revision), and why.
+fn unreadable_at(path: &Path, display: String, problem: String) -> LoadedFile {
+    LoadedFile {
+        source: SourceFile::new(path.to_path_buf(), display, String::new()),
+        documents: Vec::new(),
+        diagnostics: vec![Diagnostic::in_file(
+            Code::UnreadableFile,
+            FileId::PENDING,
+            format!("cannot read: {problem}"),
+        )],
+        counted: true,
+    }
+}
+
 /// A source for the file at `path`, shown by its display path.
 fn source_at(path: &Path, text: String) -> SourceFile {
     SourceFile::new(path.to_path_buf(), display_path(path), text)

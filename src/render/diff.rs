@@ -1,6 +1,7 @@
 //! A plan diff as text (grouped by entity: `+` added, `-` removed, `~` changed) and its
 //! closing summary.
 
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::plan::diff::{Change, Counts, Kind, Op, PlanDiff, Summary, escape};
@@ -10,8 +11,26 @@ const RED: &str = "\x1b[31m";
 const YELLOW: &str = "\x1b[33m";
 const RESET: &str = "\x1b[0m";
 
-/// Every change, grouped by process and route, then the summary line.
-pub fn text(diff: &PlanDiff, color: bool) -> String {
+/// `--stat --format json`: the summary alone.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatJson<'a> {
+    format_version: u32,
+    summary: &'a Summary,
+}
+
+impl<'a> StatJson<'a> {
+    pub fn of(diff: &'a PlanDiff) -> Self {
+        StatJson {
+            format_version: diff.format_version,
+            summary: &diff.summary,
+        }
+    }
+}
+
+/// Every change, grouped by process and route, then (unless `with_summary` is false) the
+/// summary line.
+pub fn text(diff: &PlanDiff, color: bool, with_summary: bool) -> String {
     let mut out = String::new();
     let mut rest = diff.changes.as_slice();
     while let Some(first) = rest.first() {
@@ -23,11 +42,13 @@ pub fn text(diff: &PlanDiff, color: bool) -> String {
         entity(&mut out, group, color);
         rest = tail;
     }
-    if !diff.is_empty() {
+    if with_summary {
+        if !diff.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&summary(&diff.summary));
         out.push('\n');
     }
-    out.push_str(&summary(&diff.summary));
-    out.push('\n');
     out
 }
 
@@ -121,6 +142,7 @@ fn line(out: &mut String, op: Op, color: bool, indent: usize, text: &str) {
         Op::Change => ('~', YELLOW),
     };
     let pad = " ".repeat(indent);
+    let text = printable(text);
     if color {
         out.push_str(&format!("{pad}{paint}{sign} {text}{RESET}\n"));
     } else {
@@ -225,4 +247,18 @@ fn value(v: &Value) -> String {
         Value::Null => "none".to_string(),
         other => other.to_string(),
     }
+}
+
+/// The text with control characters (an escape sequence in a manifest value, say) written
+/// as `\u{1b}`, so nothing from a manifest can drive the terminal.
+fn printable(text: &str) -> String {
+    if !text.contains(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }

@@ -2,9 +2,6 @@
 //! exact JSON change objects), the text output (snapshot, colour, `--stat`), every exit code,
 //! the three kinds of side (a folder, a plan file, `git:REV` in a repository each test
 //! creates), what a revision must never do to the repository, and secrets.
-//!
-//! Tests marked `#[ignore = "BUG: ..."]` assert the behaviour the issue asks for and fail
-//! today; each names the bug.
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -2303,7 +2300,6 @@ fn git_revisions_run_no_hooks_and_write_nothing() {
 // Bugs: each test asserts what the issue asks for.
 
 #[test]
-#[ignore = "BUG: `diff OLD NEW` with two explicit sides still requires a `linker.d` (Context::root() runs first)"]
 fn explicit_sides_need_no_manifest_directory() {
     let tree = pair_with_plans(&base(), &worker_stopped());
     if has_linker_d_at_or_above(tree.parent()) {
@@ -2329,7 +2325,6 @@ fn explicit_sides_need_no_manifest_directory() {
 }
 
 #[test]
-#[ignore = "BUG: run inside `linker.d` itself, the root is found as an empty path: `diff git:REV` fails with `cannot make an empty path absolute`, and the default NEW side with ``manifest directory `` does not exist``"]
 fn diff_run_inside_the_manifest_folder() {
     let repo = history();
     let out = repo
@@ -2350,7 +2345,6 @@ fn diff_run_inside_the_manifest_folder() {
 }
 
 #[test]
-#[ignore = "BUG: a committed symbolic link to a manifest file is skipped at a revision but read on disk, so `diff git:HEAD` on a clean checkout differs (here: exit 2, E0209, as the linked map is missing at HEAD)"]
 fn git_committed_symlinked_manifest_is_read_at_the_revision() {
     let repo = Repo::new();
     let without_map: Files = base()
@@ -2379,7 +2373,6 @@ fn git_committed_symlinked_manifest_is_read_at_the_revision() {
 }
 
 #[test]
-#[ignore = "BUG: a manifest folder whose name starts with `:` is read as pathspec magic by `git ls-tree`, so it 'has no manifests' at every revision"]
 fn git_manifest_folder_named_with_a_leading_colon() {
     let repo = Repo::new();
     repo.put(":agents", &base());
@@ -2394,7 +2387,6 @@ fn git_manifest_folder_named_with_a_leading_colon() {
 }
 
 #[test]
-#[ignore = "BUG: any file whose name is not UTF-8 in the manifest folder at a revision (even a .txt) fails `git:REV` with `git printed something that is not UTF-8`, though the folder validates on disk"]
 fn git_file_name_that_is_not_utf8() {
     let repo = Repo::new();
     repo.put("deploy/linker.d", &base());
@@ -2409,7 +2401,6 @@ fn git_file_name_that_is_not_utf8() {
 }
 
 #[test]
-#[ignore = "BUG: control characters in values (an ESC in an env value) reach the terminal raw in text output (`plan`'s table does the same)"]
 fn text_output_never_writes_control_characters_from_manifests() {
     let new = edit(
         base(),
