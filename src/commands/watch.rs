@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::cli::{WatchArgs, WatchFormat};
 use crate::load::{LoadError, display_path};
 use crate::report;
-use crate::watch::events::{Batch, Events};
+use crate::watch::events::{self, Batch, Events};
 use crate::watch::{Relinked, Session, Update};
 use crate::{Context, Exit, Outcome, render};
 
@@ -23,38 +23,38 @@ fn watch(context: &Context, args: &WatchArgs) -> Result<Outcome, Outcome> {
     let root = context.root()?;
     let root = std::path::absolute(&root)
         .map_err(|e| Outcome::trouble(format!("cannot resolve `{}`: {e}", root.display())))?;
+    // Signals are taken over and the tree watched before the first load: a change made
+    // while it loads is not lost, and Ctrl-C during it still ends cleanly.
+    let mut events =
+        Events::new(&root, Duration::from_millis(args.debounce)).map_err(Outcome::trouble)?;
     let (mut session, ready) = Session::start(&root, context.follow_links).map_err(|e| {
         Outcome::trouble(format!(
             "{e}\nhelp: pass --dir DIR (or set OSLINKER_DIR) to the folder that holds your manifests"
         ))
     })?;
-    let mut events =
-        Events::new(&root, Duration::from_millis(args.debounce)).map_err(Outcome::trouble)?;
     let mut printer = Printer {
         context,
         args,
         root: &root,
     };
-    let mut open = printer.ready(&ready);
+    let mut open = !events::stopping() && printer.ready(&ready);
     while open {
-        open = match events.next_batch() {
-            Batch::Stop => false,
-            Batch::Error(message) => printer.watch_error(&message),
-            Batch::Changed(paths) => {
-                if paths.iter().any(|p| p == &root) {
-                    events.watch_root(); // the root itself was re-created or moved back
-                }
-                match session.update(&paths) {
-                    Update::Quiet => true,
-                    Update::RootMissing(error) => printer.root_missing(&error),
-                    Update::Relinked(relinked) => {
-                        if relinked.files.iter().any(|f| f == &root) {
-                            events.watch_root();
-                        }
-                        printer.relinked(&relinked)
-                    }
-                }
+        let Batch::Changed { paths, errors } = events.next_batch() else {
+            break; // SIGINT or SIGTERM
+        };
+        for error in &errors {
+            open &= printer.watch_error(error);
+        }
+        if paths.iter().any(|p| events.is_above_root(p)) {
+            events.rewatch(); // the root, or a folder above it, came or went
+        }
+        open &= match session.update(&paths) {
+            Update::Quiet => true,
+            Update::RootMissing(error) => {
+                events.rewatch();
+                printer.root_missing(&error)
             }
+            Update::Relinked(relinked) => printer.relinked(&relinked),
         };
     }
     Ok(Outcome::new(Exit::Success))
@@ -79,8 +79,8 @@ impl Printer<'_> {
             return self.event(json!({
                 "event": "ready",
                 "root": display_path(self.root),
-                "files": checked.files,
-                "manifests": checked.manifests,
+                "fileCount": checked.files,
+                "manifestCount": checked.manifests,
                 "valid": ready.valid(),
                 "errors": checked.errors(),
                 "warnings": checked.warnings(),
@@ -129,7 +129,11 @@ impl Printer<'_> {
                 "diagnostics": report::json_diagnostics(&checked.sources, &checked.diagnostics),
             }))
         } else {
-            let mut text = format!("==> {}\n", files.join(", "));
+            let mut text = if files.is_empty() {
+                format!("==> `{}` is back\n", display_path(self.root))
+            } else {
+                format!("==> {}\n", files.join(", "))
+            };
             match &relinked.diff {
                 Some(diff) => text += &render::diff::text(diff, self.context.color_stdout, true),
                 None => {
@@ -197,6 +201,9 @@ impl Printer<'_> {
     /// stdout stays oslinker's events.
     fn exec(&mut self, command: &str, plan: &str) -> bool {
         let result = run_shell(command, plan);
+        if events::stopping() {
+            return false; // the command was stopped with the watch
+        }
         let (success, status) = match &result {
             Ok(status) => (status.success(), status.code()),
             Err(_) => (false, None),
@@ -257,12 +264,24 @@ fn run_shell(command: &str, input: &str) -> Result<std::process::ExitStatus, Str
         .spawn()
         .map_err(|e| format!("cannot run `{command}`: {e}"))?;
     if let Some(mut stdin) = child.stdin.take() {
-        // A command that does not read its input is fine: ignore a closed pipe.
-        let _ = stdin.write_all(input.as_bytes());
+        // From a thread: a command that does not read its input must not block the watch
+        // (and a closed pipe is fine).
+        let input = input.to_string();
+        std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     }
-    child
-        .wait()
-        .map_err(|e| format!("cannot wait for `{command}`: {e}"))
+    // Waits for the command, but a Ctrl-C or SIGTERM to oslinker stops it too: checked
+    // every 50 ms only while a command runs.
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(status),
+            Ok(None) if events::stopping() => {
+                let _ = child.kill();
+                return child.wait().map_err(|e| e.to_string());
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => return Err(format!("cannot wait for `{command}`: {e}")),
+        }
+    }
 }
 
 /// Our stderr, for a child's stdout.

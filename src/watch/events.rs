@@ -5,7 +5,9 @@
 //! for the debounce time, so an editor's save (write a temporary file, rename it over the
 //! old one) arrives as one batch; comparing file contents then folds it into one change.
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -16,14 +18,24 @@ enum Message {
     Stop,
 }
 
+/// Set once SIGINT or SIGTERM arrived: work in progress (an `--exec` command) stops too.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// Whether SIGINT or SIGTERM has arrived.
+pub fn stopping() -> bool {
+    STOPPING.load(Ordering::SeqCst)
+}
+
 /// What the next batch is.
 pub enum Batch {
-    /// Paths that changed (files or folders; they may no longer exist).
-    Changed(Vec<PathBuf>),
+    /// Paths that changed (files or folders, under the root or above it; they may no
+    /// longer exist), and problems the watcher reported meanwhile (e.g. too many watches).
+    Changed {
+        paths: Vec<PathBuf>,
+        errors: Vec<String>,
+    },
     /// SIGINT or SIGTERM: end the watch.
     Stop,
-    /// The watcher reported a problem (e.g. too many watches); watching goes on.
-    Error(String),
 }
 
 pub struct Events {
@@ -31,40 +43,56 @@ pub struct Events {
     receiver: Receiver<Message>,
     root: PathBuf,
     debounce: Duration,
+    /// What is watched now (see `rewatch`).
+    watched: Vec<PathBuf>,
 }
 
 impl Events {
-    /// Watches `root` (recursively) and its parent (so a root that is removed, renamed or
-    /// re-created is noticed), and takes over SIGINT and SIGTERM.
+    /// Takes over SIGINT and SIGTERM at once (so a signal during the first load still
+    /// ends the watch cleanly), then watches the tree (see `rewatch`).
     pub fn new(root: &Path, debounce: Duration) -> Result<Events, String> {
         let (sender, receiver) = mpsc::channel();
-        let events = sender.clone();
+        stop_on_signals(sender.clone())?;
         let watcher = notify::recommended_watcher(move |event| {
-            let _ = events.send(Message::Event(event));
+            let _ = sender.send(Message::Event(event));
         })
         .map_err(|e| format!("cannot watch for changes: {e}"))?;
-        stop_on_signals(sender)?;
         let mut events = Events {
             watcher,
             receiver,
             root: root.to_path_buf(),
             debounce,
+            watched: Vec::new(),
         };
-        if let Some(parent) = root.parent().filter(|p| p.is_dir()) {
-            events
-                .watcher
-                .watch(parent, RecursiveMode::NonRecursive)
-                .map_err(|e| format!("cannot watch `{}`: {e}", parent.display()))?;
-        }
-        events.watch_root();
+        events.rewatch();
         Ok(events)
     }
 
-    /// (Re)watches the root folder, e.g. after it was re-created. A root that is missing
-    /// now is picked up by the parent's watch when it comes back.
-    pub fn watch_root(&mut self) {
-        let _ = self.watcher.unwatch(&self.root);
-        let _ = self.watcher.watch(&self.root, RecursiveMode::Recursive);
+    /// Watches the root recursively and its parent (so a root that is removed, renamed or
+    /// re-created is noticed). While the root is missing, watches its nearest existing
+    /// ancestor instead, and is called again as the path to the root comes back.
+    pub fn rewatch(&mut self) {
+        for path in std::mem::take(&mut self.watched) {
+            let _ = self.watcher.unwatch(&path);
+        }
+        let mut watch = |path: &Path, mode| {
+            if self.watcher.watch(path, mode).is_ok() {
+                self.watched.push(path.to_path_buf());
+            }
+        };
+        if self.root.is_dir() {
+            watch(&self.root, RecursiveMode::Recursive);
+            if let Some(parent) = self.root.parent() {
+                watch(parent, RecursiveMode::NonRecursive);
+            }
+        } else if let Some(ancestor) = self.root.ancestors().skip(1).find(|a| a.is_dir()) {
+            watch(ancestor, RecursiveMode::NonRecursive);
+        }
+    }
+
+    /// Whether a changed path is the root or above it: then what is watched must follow.
+    pub fn is_above_root(&self, path: &Path) -> bool {
+        self.root.starts_with(path)
     }
 
     /// Blocks until something happens, then gathers events until none arrives for the
@@ -74,20 +102,20 @@ impl Events {
         loop {
             match self.gather() {
                 // Only accesses (including oslinker's own reads): keep waiting.
-                Batch::Changed(paths) if paths.is_empty() => continue,
+                Batch::Changed { paths, errors } if paths.is_empty() && errors.is_empty() => {}
                 batch => return batch,
             }
         }
     }
 
     fn gather(&self) -> Batch {
-        let mut paths = Vec::new();
+        let (mut paths, mut errors) = (Vec::new(), Vec::new());
         let first = match self.receiver.recv() {
             Ok(message) => message,
             Err(_) => return Batch::Stop,
         };
-        if let Some(batch) = take(first, &mut paths) {
-            return batch;
+        if self.take(first, &mut paths, &mut errors).is_break() {
+            return Batch::Stop;
         }
         let deadline = Instant::now() + self.debounce * 10;
         loop {
@@ -96,8 +124,8 @@ impl Events {
                 .min(deadline.saturating_duration_since(Instant::now()));
             match self.receiver.recv_timeout(wait) {
                 Ok(message) => {
-                    if let Some(batch) = take(message, &mut paths) {
-                        return batch;
+                    if self.take(message, &mut paths, &mut errors).is_break() {
+                        return Batch::Stop;
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => break,
@@ -107,32 +135,41 @@ impl Events {
                 break;
             }
         }
-        // The parent is watched only to see the root come and go.
-        paths.retain(|path| path.starts_with(&self.root));
+        // Above the root, only what leads to it matters: its parent is watched to see the
+        // root come and go, not for its other entries.
+        paths.retain(|path| path.starts_with(&self.root) || self.is_above_root(path));
         paths.sort();
         paths.dedup();
-        Batch::Changed(paths)
+        Batch::Changed { paths, errors }
     }
-}
 
-/// Adds an event's paths to the batch; a stop or an error ends the batch at once.
-fn take(message: Message, paths: &mut Vec<PathBuf>) -> Option<Batch> {
-    match message {
-        Message::Stop => Some(Batch::Stop),
-        Message::Event(Err(error)) => Some(Batch::Error(error.to_string())),
-        Message::Event(Ok(event)) => {
-            // Opening or reading a file changes nothing.
-            if !matches!(event.kind, EventKind::Access(_)) {
-                paths.extend(event.paths);
+    /// Adds a message to the batch; breaks on a stop.
+    fn take(
+        &self,
+        message: Message,
+        paths: &mut Vec<PathBuf>,
+        errors: &mut Vec<String>,
+    ) -> ControlFlow<()> {
+        match message {
+            Message::Stop => return ControlFlow::Break(()),
+            // A lost event could be anywhere: look at the whole tree again.
+            Message::Event(Err(error)) => {
+                errors.push(error.to_string());
+                paths.push(self.root.clone());
             }
-            None
+            Message::Event(Ok(event)) if event.need_rescan() => paths.push(self.root.clone()),
+            // Opening or reading a file changes nothing.
+            Message::Event(Ok(event)) if matches!(event.kind, EventKind::Access(_)) => {}
+            Message::Event(Ok(event)) => paths.extend(event.paths),
         }
+        ControlFlow::Continue(())
     }
 }
 
 /// SIGINT (Ctrl-C) and SIGTERM end the watch cleanly, through the same channel.
 fn stop_on_signals(sender: Sender<Message>) -> Result<(), String> {
     ctrlc::set_handler(move || {
+        STOPPING.store(true, Ordering::SeqCst);
         let _ = sender.send(Message::Stop);
     })
     .map_err(|e| format!("cannot handle Ctrl-C: {e}"))
