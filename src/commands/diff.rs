@@ -70,24 +70,16 @@ fn side(
             Err(Outcome::trouble(format!("{which} side `{arg}`: {message}")))
         }
         Err(SideError::Invalid(checked)) => {
-            let errors: Vec<_> = checked
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .cloned()
-                .collect();
             let summary = format!(
                 "{which} side `{arg}` is not valid: {}; nothing compared",
-                report::plural(errors.len(), "error")
+                report::plural(checked.errors(), "error")
             );
-            let mut failed = Outcome::new(Exit::Trouble);
-            failed.stderr = report::human(
-                &checked.sources,
-                &errors,
-                Some(&summary),
-                &super::human_options(context),
-            );
-            Err(failed)
+            Err(super::errors_only(
+                context,
+                &checked,
+                &summary,
+                Exit::Trouble,
+            ))
         }
     }
 }

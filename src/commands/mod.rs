@@ -33,30 +33,35 @@ fn human_options(context: &Context) -> HumanOptions {
     }
 }
 
+/// A tree's errors (not its warnings) as human diagnostics on stderr, with a summary.
+fn errors_only(context: &Context, checked: &Checked, summary: &str, exit: Exit) -> Outcome {
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    let mut outcome = Outcome::new(exit);
+    outcome.stderr = report::human(
+        &checked.sources,
+        &errors,
+        Some(summary),
+        &human_options(context),
+    );
+    outcome
+}
+
 /// For commands that need a sound tree: an invalid one gets its diagnostics and exit 1
 /// rather than an answer built from broken input. Warnings get a one-line note.
 fn require_valid(context: &Context, checked: &Checked) -> Result<String, Outcome> {
     let errors = checked.errors();
     if errors > 0 {
-        let mut outcome = Outcome::new(Exit::No);
-        let shown: Vec<_> = checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
         let summary = format!(
             "{} in `{}`; nothing resolved (run `oslinker validate` for details)",
             report::plural(errors, "error"),
             checked.sources.get(checked.root).display
         );
-        outcome.stderr = report::human(
-            &checked.sources,
-            &shown,
-            Some(&summary),
-            &human_options(context),
-        );
-        return Err(outcome);
+        return Err(errors_only(context, checked, &summary, Exit::No));
     }
     let warnings = checked.warnings();
     if warnings > 0 && !context.quiet {
