@@ -147,3 +147,30 @@ fn readme_ci_jobs_use_formats_oslinker_has() {
     assert_eq!(ci.matches("if: always()").count(), 2);
     assert!(ci.contains("when: always"));
 }
+
+/// Every code fence in the README is closed: one left open turns the rest of the page inside
+/// out on GitHub.
+#[test]
+fn readme_code_fences_are_balanced() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let mut open: Option<usize> = None;
+    for (number, line) in readme.lines().enumerate() {
+        let fence = line.trim_start();
+        if !fence.starts_with("```") {
+            continue;
+        }
+        match open {
+            None => open = Some(number + 1),
+            Some(start) => {
+                assert_eq!(
+                    fence.trim_end(),
+                    "```",
+                    "README.md:{}: a fence opens inside the block opened at line {start}",
+                    number + 1
+                );
+                open = None;
+            }
+        }
+    }
+    assert_eq!(open, None, "README.md: the code fence opened here is never closed");
+}
