@@ -194,7 +194,7 @@ impl Code {
             Code::LiteralSecret => (
                 "W0303",
                 "literal-secret",
-                "a literal value under a secret-looking variable name",
+                "a literal value under a secret-looking variable or label name, or a credential in an endpoint",
             ),
         }
     }

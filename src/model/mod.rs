@@ -5,6 +5,9 @@ pub mod builtin;
 pub mod capability_map;
 pub mod environment;
 pub mod names;
+
+/// What outputs show in place of a literal secret value.
+pub const REDACTED: &str = "<redacted>";
 pub mod platform;
 pub mod process;
 pub mod provider;

@@ -66,6 +66,42 @@ pub fn looks_secret(name: &str) -> bool {
             .any(|suffix| upper.ends_with(suffix))
 }
 
+/// The URL with its credentials replaced by `<redacted>`: the password of `user:pass@`, and
+/// the value of each query parameter whose name looks secret (`?api_key=...`); `None` when
+/// it holds none.
+pub fn redact_url(url: &str) -> Option<String> {
+    let mut out = url.to_string();
+    let mut changed = false;
+    let authority_start = out.find("://").map_or(0, |i| i + 3);
+    let authority_end = out[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(out.len(), |i| authority_start + i);
+    if let Some(at) = out[authority_start..authority_end].rfind('@') {
+        let userinfo = authority_start..authority_start + at;
+        if let Some(colon) = out[userinfo.clone()].find(':') {
+            out.replace_range(userinfo.start + colon + 1..userinfo.end, super::REDACTED);
+            changed = true;
+        }
+    }
+    if let Some(query_start) = out.find('?') {
+        let query_end = out[query_start..]
+            .find('#')
+            .map_or(out.len(), |i| query_start + i);
+        let query: Vec<String> = out[query_start + 1..query_end]
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, value)) if looks_secret(name) && !value.is_empty() => {
+                    changed = true;
+                    format!("{name}={}", super::REDACTED)
+                }
+                _ => pair.to_string(),
+            })
+            .collect();
+        out.replace_range(query_start + 1..query_end, &query.join("&"));
+    }
+    changed.then_some(out)
+}
+
 /// Words that every secret-looking name contains (see `looks_secret`).
 static SECRET_HINT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)secret|passw|private_key|api_?key|token|access_key|auth_key")
@@ -253,5 +289,25 @@ mod tests {
         assert_eq!(suggest("RuntimeContext", fields), Some("runtimeContext"));
         assert_eq!(suggest("zzz", fields), None);
         assert_eq!(suggest("runing", ["running", "stopped"]), Some("running"));
+    }
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::redact_url;
+
+    #[test]
+    fn credentials_in_urls_are_redacted() {
+        assert_eq!(
+            redact_url("https://admin:hunter2@api.example.com/v1?api_key=sk-1&page=2#top")
+                .as_deref(),
+            Some("https://admin:<redacted>@api.example.com/v1?api_key=<redacted>&page=2#top")
+        );
+        assert_eq!(
+            redact_url("https://api.example.com/v1?token=abc").as_deref(),
+            Some("https://api.example.com/v1?token=<redacted>")
+        );
+        assert_eq!(redact_url("https://user@api.example.com/?page=1"), None);
+        assert_eq!(redact_url("https://api.example.com/a@b"), None);
     }
 }

@@ -1,7 +1,7 @@
 //! `kind: Provider`: something that serves capabilities, hosted or backed by a Process.
 
-use super::Located;
 use super::read::Reader;
+use super::{Located, names};
 use crate::load::node::Node;
 use crate::load::source::Span;
 
@@ -37,9 +37,18 @@ pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Provider> {
     let name = r.opt_string(obj, "name").map(|n| n.value);
     let platform = r.req_id(obj, "platform");
     let process = r.opt_id(obj, "process");
-    let endpoint = r.opt_string(obj, "endpoint");
-    if let Some(url) = &endpoint {
+    let mut endpoint = r.opt_string(obj, "endpoint");
+    if let Some(url) = &mut endpoint {
         check_url(r, url);
+        // Credentials in a URL are literal secrets: reported, and never shown.
+        if let Some(redacted) = names::redact_url(&url.value) {
+            r.literal_secret(
+                url.span,
+                "`endpoint` holds a credential (a password or a secret-looking query parameter)"
+                    .to_string(),
+            );
+            url.value = redacted;
+        }
     }
     let capabilities = r.capabilities(obj, "capabilities");
     r.opt_any_map(obj, "metadata");

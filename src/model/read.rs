@@ -309,19 +309,11 @@ impl<'d> Reader<'d> {
             };
             let literal_secret = secret_looking && !value.is_empty();
             if literal_secret {
-                self.secret_spans.push(entry.value.span);
-                self.report(
-                    Diagnostic::at(
-                        Code::LiteralSecret,
-                        entry.value.span,
-                        format!(
-                            "`{}` looks like a secret but has a literal value in `{key}`",
-                            entry.key
-                        ),
-                    )
-                    .with_label("literal value (hidden)")
-                    .with_help(
-                        "move it to a `secrets` binding that names where the secret is stored",
+                self.literal_secret(
+                    entry.value.span,
+                    format!(
+                        "`{}` looks like a secret but has a literal value in `{key}`",
+                        entry.key
                     ),
                 );
             }
@@ -344,10 +336,33 @@ impl<'d> Reader<'d> {
         {
             let what = format!("label `{}`", entry.key);
             if let Some(value) = self.string(&entry.value, &what) {
-                labels.insert(entry.key.clone(), value.value);
+                // A label under a secret-looking name is kept hidden, as in `env`.
+                let shown = if names::looks_secret(&entry.key) && !value.value.is_empty() {
+                    self.literal_secret(
+                        entry.value.span,
+                        format!(
+                            "label `{}` looks like a secret but has a literal value",
+                            entry.key
+                        ),
+                    );
+                    super::REDACTED.to_string()
+                } else {
+                    value.value
+                };
+                labels.insert(entry.key.clone(), shown);
             }
         }
         labels
+    }
+
+    /// A literal secret (W0303): hidden in every snippet, and reported.
+    pub fn literal_secret(&mut self, span: Span, message: String) {
+        self.secret_spans.push(span);
+        self.report(
+            Diagnostic::at(Code::LiteralSecret, span, message)
+                .with_label("literal value (hidden)")
+                .with_help("move it to a `secrets` binding that names where the secret is stored"),
+        );
     }
 
     /// Free-form metadata: any mapping.

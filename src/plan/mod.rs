@@ -191,7 +191,7 @@ fn effective_env(
         .chain(&process.env)
         .map(|var| {
             let shown = if var.literal_secret {
-                "<redacted>".to_string()
+                crate::model::REDACTED.to_string()
             } else {
                 var.value.value.clone()
             };

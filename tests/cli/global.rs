@@ -537,3 +537,72 @@ fn a_multi_line_secret_keeps_snippet_line_numbers() {
     assert!(out.stderr.contains("a.yaml:13:1]"), "{}", out.stderr);
     assert!(out.stderr.contains(" 13 │ nmae: x"), "{}", out.stderr);
 }
+
+/// Credentials in a provider's `endpoint` and labels under secret-looking names are literal
+/// secrets: a W0303 warning each, and no command shows them.
+#[test]
+fn endpoint_credentials_and_secret_labels_never_reach_any_output() {
+    let tree = |password: &str| {
+        Tree::new(&[
+            (
+                "p.yaml",
+                &format!(
+                    "kind: Process\nid: p1\nname: p1\nstatus: running\nmetadata:\n  platform: nodejs\n  DB_PASSWORD: {password}-label\ncapabilities: [code]\nruntimeContext:\n  environment: production\n"
+                ),
+            ),
+            (
+                "prov.yaml",
+                &format!(
+                    "kind: Provider\nid: prov\nplatform: custom\nendpoint: https://admin:{password}-url@api.example.com/v1?api_key={password}-query&page=2\ncapabilities: [code]\n"
+                ),
+            ),
+        ])
+    };
+    let (old, new) = (tree("hunter2"), tree("hunter3"));
+    let validated = new.run(["validate", "--format", "json"]);
+    let codes: Vec<_> = validated
+        .positions()
+        .into_iter()
+        .map(|p| (p.0, p.1, p.2))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("W0303".to_string(), "tree/p.yaml".to_string(), 7),
+            ("W0303".to_string(), "tree/prov.yaml".to_string(), 4),
+        ]
+    );
+    let old_dir = old.root().to_str().unwrap().to_string();
+    let runs = [
+        new.run(["validate"]),
+        new.run(["plan"]),
+        new.run(["plan", "--format", "json"]),
+        new.run(["plan", "--format", "yaml"]),
+        new.run(["resolve", "code", "--all", "--format", "json"]),
+        new.run(["resolve", "code", "--all"]),
+        new.run(["explain", "prov"]),
+        new.run(["explain", "prov", "--format", "json"]),
+        new.run(["explain", "p1", "--format", "json"]),
+        new.run(["graph"]),
+        new.run(["diff", old_dir.as_str()]),
+        new.run(["diff", old_dir.as_str(), "--format", "json"]),
+    ];
+    for out in runs {
+        for secret in ["hunter2", "hunter3"] {
+            assert!(
+                !out.stdout.contains(secret) && !out.stderr.contains(secret),
+                "a secret was shown:\n{}\n{}",
+                out.stdout,
+                out.stderr
+            );
+        }
+    }
+    let plan = new.run(["plan", "--format", "json"]).json();
+    assert_eq!(plan["processes"][0]["labels"]["DB_PASSWORD"], "<redacted>");
+    let resolved = new.run(["resolve", "code", "--format", "json"]).json();
+    let endpoint = resolved.to_string();
+    assert!(
+        endpoint.contains("https://admin:<redacted>@api.example.com/v1?api_key=<redacted>&page=2"),
+        "{endpoint}"
+    );
+}

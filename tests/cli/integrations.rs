@@ -172,5 +172,8 @@ fn readme_code_fences_are_balanced() {
             }
         }
     }
-    assert_eq!(open, None, "README.md: the code fence opened here is never closed");
+    assert_eq!(
+        open, None,
+        "README.md: the code fence opened here is never closed"
+    );
 }
