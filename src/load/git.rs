@@ -48,13 +48,14 @@ pub fn load_revision(root: &Path, rev: &str, limits: &Limits) -> Result<Option<L
     let files = blobs
         .iter()
         .zip(contents)
-        .map(|(blob, bytes)| {
+        .filter_map(|(blob, content)| {
             let relative = blob.path.strip_prefix(&prefix).unwrap_or(&blob.path);
             let display = format!("{rev}:{}", slash_path(&blob.path));
             let path = root.join(relative);
-            match bytes {
-                Ok(bytes) => super::parse_file(&path, display, bytes, limits),
-                Err(problem) => super::unreadable_at(&path, display, problem),
+            match content {
+                Ok(Some(bytes)) => Some(super::parse_file(&path, display, bytes, limits)),
+                Ok(None) => None,
+                Err(problem) => Some(super::unreadable_at(&path, display, problem)),
             }
         })
         .collect::<Vec<LoadedFile>>();
@@ -69,11 +70,17 @@ fn locate(root: &Path) -> Result<(PathBuf, PathBuf), String> {
         .ancestors()
         .find(|dir| dir.is_dir())
         .ok_or_else(|| format!("no folder of `{}` exists", root.display()))?;
-    let top = git(existing, &["rev-parse", "--show-toplevel"]).map_err(|_| {
-        format!(
-            "`{}` is not inside a git repository (needed for `git:REV`)",
-            display_path(root)
-        )
+    let top = git(existing, &["rev-parse", "--show-toplevel"]).map_err(|e| {
+        if e.starts_with("cannot run git") {
+            format!("{e} (needed for `git:REV`)")
+        } else {
+            // git's own words: "not a git repository", or "dubious ownership" with the
+            // `safe.directory` command that fixes it.
+            format!(
+                "`{}` is not in a git repository that git will read (needed for `git:REV`):\n{e}",
+                display_path(root)
+            )
+        }
     })?;
     let top = PathBuf::from(top.trim_end_matches('\n'));
     let canonical = existing
@@ -134,12 +141,15 @@ fn list_manifests(top: &Path, commit: &str, prefix: &Path) -> Result<Vec<Blob>, 
             Component::Normal(name) => is_hidden(name),
             _ => false,
         });
-        if hidden || !super::is_manifest_name(&path) || name.contains(&b'\n') {
+        if hidden || !super::is_manifest_name(&path) {
             continue;
         }
-        // A link is asked for by path, so git follows it inside the repository.
-        let request = if mode == "120000" {
+        // A link is asked for by path, so git follows it inside the repository (a path
+        // with a newline cannot be asked for: its link is reported unreadable).
+        let request = if mode == "120000" && !name.contains(&b'\n') {
             [commit.as_bytes(), b":", name].concat()
+        } else if mode == "120000" {
+            b"missing-link-with-a-newline".to_vec()
         } else {
             object.as_bytes().to_vec()
         };
@@ -149,7 +159,11 @@ fn list_manifests(top: &Path, commit: &str, prefix: &Path) -> Result<Vec<Blob>, 
 }
 
 /// Every blob's bytes (or why it cannot be read), through one `git cat-file --batch`.
-fn read_blobs(top: &Path, blobs: &[Blob]) -> Result<Vec<Result<Vec<u8>, String>>, String> {
+/// A blob's bytes; `None` for something to skip (a link to a folder); `Err` for a file that
+/// cannot be read, and why.
+type Content = Result<Option<Vec<u8>>, String>;
+
+fn read_blobs(top: &Path, blobs: &[Blob]) -> Result<Vec<Content>, String> {
     let mut child = git_command(top)
         .args(["cat-file", "--batch", "--follow-symlinks"])
         .stdin(Stdio::piped())
@@ -172,9 +186,14 @@ fn read_blobs(top: &Path, blobs: &[Blob]) -> Result<Vec<Result<Vec<u8>, String>>
         stdout.read_line(&mut header).map_err(broken)?;
         let words: Vec<&str> = header.split_whitespace().collect();
         // `<oid> blob <size>`, or `<what> <size>` followed by a message, or `<name> missing`.
+        // `<oid> blob <size>`; `<oid> <other type> <size>` (a link to a folder); `<what>
+        // <size>` for a link git could not follow; `<name> missing`. Whatever has a size
+        // has that many bytes (and a newline) to read, or the stream falls out of step.
         let (size, problem) = match words.as_slice() {
             [_, "blob", size] => (size.parse::<usize>().ok(), None),
-            [what @ ("symlink" | "dangling" | "loop" | "notdir"), size] => {
+            // A link to a folder named like a manifest: skipped, as on disk.
+            [_, _, size] => (size.parse().ok(), Some(String::new())),
+            [what, size] if what.chars().all(|c| c.is_ascii_lowercase()) => {
                 (size.parse().ok(), Some(link_problem(what)))
             }
             _ => (
@@ -189,8 +208,9 @@ fn read_blobs(top: &Path, blobs: &[Blob]) -> Result<Vec<Result<Vec<u8>, String>>
             bytes.pop();
         }
         contents.push(match problem {
+            Some(skip) if skip.is_empty() => Ok(None),
             Some(problem) => Err(problem),
-            None => Ok(bytes),
+            None => Ok(Some(bytes)),
         });
     }
     let _ = writer.join();

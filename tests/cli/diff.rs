@@ -2144,7 +2144,7 @@ fn git_outside_a_repository() {
     assert_eq!(out.stdout, "");
     assert_eq!(
         out.stderr,
-        "error: OLD side `git:HEAD`: `tree` is not inside a git repository (needed for `git:REV`)\n"
+        "error: OLD side `git:HEAD`: `tree` is not in a git repository that git will read (needed for `git:REV`):\nfatal: not a git repository (or any of the parent directories): .git\n"
     );
     let new = tree
         .cmd(["diff", "old", "git:main"])
@@ -2152,8 +2152,9 @@ fn git_outside_a_repository() {
         .run();
     new.assert_code(2);
     assert!(
-        new.stderr
-            .starts_with("error: NEW side `git:main`: `tree` is not inside a git repository"),
+        new.stderr.starts_with(
+            "error: NEW side `git:main`: `tree` is not in a git repository that git will read"
+        ),
         "{}",
         new.stderr
     );
@@ -2420,5 +2421,21 @@ fn text_output_never_writes_control_characters_from_manifests() {
         out.stdout.contains("~ env/LOG_LEVEL: info -> "),
         "{}",
         out.stdout
+    );
+}
+
+#[test]
+fn git_that_cannot_run_is_named_as_the_cause() {
+    let tree = pair(&base(), &base());
+    let out = tree
+        .cmd(["diff", "git:HEAD"])
+        .env("PATH", "/nonexistent")
+        .run();
+    out.assert_code(2);
+    assert!(
+        out.stderr
+            .starts_with("error: OLD side `git:HEAD`: cannot run git: "),
+        "{}",
+        out.stderr
     );
 }
