@@ -3,7 +3,6 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::json;
@@ -12,6 +11,7 @@ use crate::cli::{WatchArgs, WatchFormat};
 use crate::load::{LoadError, display_path};
 use crate::report;
 use crate::watch::events::{self, Batch, Events};
+use crate::watch::exec;
 use crate::watch::{Relinked, Session, Update};
 use crate::{Context, Exit, Outcome, render};
 
@@ -36,6 +36,7 @@ fn watch(context: &Context, args: &WatchArgs) -> Result<Outcome, Outcome> {
         context,
         args,
         root: &root,
+        last_report: String::new(),
     };
     let mut open = !events::stopping() && printer.ready(&ready);
     while open {
@@ -66,6 +67,8 @@ struct Printer<'a> {
     context: &'a Context,
     args: &'a WatchArgs,
     root: &'a Path,
+    /// The last diagnostics report printed (text mode).
+    last_report: String,
 }
 
 impl Printer<'_> {
@@ -135,7 +138,10 @@ impl Printer<'_> {
                 format!("==> {}\n", files.join(", "))
             };
             match &relinked.diff {
-                Some(diff) => text += &render::diff::text(diff, self.context.color_stdout, true),
+                Some(diff) => {
+                    text +=
+                        &render::diff::text(diff, self.context.color_stdout, !self.context.quiet)
+                }
                 None => {
                     text += &format!(
                         "the tree is invalid ({}); the last good plan is kept\n",
@@ -156,25 +162,37 @@ impl Printer<'_> {
         }
     }
 
-    /// Human diagnostics on stderr: errors (and warnings) with snippets, or nothing.
-    fn diagnostics(&self, relinked: &Relinked) {
+    /// Human diagnostics on stderr: errors and warnings with snippets. The same problems as
+    /// last time (warnings nobody touched, say) get one line instead of the whole report.
+    fn diagnostics(&mut self, relinked: &Relinked) {
         let checked = &relinked.checked;
         if checked.diagnostics.is_empty() {
+            self.last_report.clear();
             return;
         }
-        let summary = report::summary_line(
-            checked.files,
-            checked.manifests,
-            checked.errors(),
-            checked.warnings(),
-        );
+        let summary = (!self.context.quiet).then(|| {
+            report::summary_line(
+                checked.files,
+                checked.manifests,
+                checked.errors(),
+                checked.warnings(),
+            )
+        });
         let text = report::human(
             &checked.sources,
             &checked.diagnostics,
-            Some(&summary),
+            summary.as_deref(),
             &super::human_options(self.context),
         );
+        if text == self.last_report {
+            self.note(&format!(
+                "(the same {} as before)",
+                report::plural(checked.diagnostics.len(), "problem")
+            ));
+            return;
+        }
         let _ = std::io::stderr().write_all(text.as_bytes());
+        self.last_report = text;
     }
 
     fn root_missing(&mut self, error: &LoadError) -> bool {
@@ -200,7 +218,7 @@ impl Printer<'_> {
     /// Runs the `--exec` command with the plan on its stdin. Its output goes to stderr, so
     /// stdout stays oslinker's events.
     fn exec(&mut self, command: &str, plan: &str) -> bool {
-        let result = run_shell(command, plan);
+        let result = exec::run_shell(command, plan);
         if events::stopping() {
             return false; // the command was stopped with the watch
         }
@@ -249,52 +267,4 @@ impl Printer<'_> {
             .and_then(|()| stdout.flush())
             .is_ok()
     }
-}
-
-fn run_shell(command: &str, input: &str) -> Result<std::process::ExitStatus, String> {
-    let (shell, flag) = if cfg!(windows) {
-        ("cmd", "/C")
-    } else {
-        ("sh", "-c")
-    };
-    let mut child = Command::new(shell)
-        .args([flag, command])
-        .stdin(Stdio::piped())
-        .stdout(stderr_as_stdio())
-        .spawn()
-        .map_err(|e| format!("cannot run `{command}`: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        // From a thread: a command that does not read its input must not block the watch
-        // (and a closed pipe is fine).
-        let input = input.to_string();
-        std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    }
-    // Waits for the command, but a Ctrl-C or SIGTERM to oslinker stops it too: checked
-    // every 50 ms only while a command runs.
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Ok(status),
-            Ok(None) if events::stopping() => {
-                let _ = child.kill();
-                return child.wait().map_err(|e| e.to_string());
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(format!("cannot wait for `{command}`: {e}")),
-        }
-    }
-}
-
-/// Our stderr, for a child's stdout.
-#[cfg(unix)]
-fn stderr_as_stdio() -> Stdio {
-    use std::os::fd::AsFd;
-    std::io::stderr()
-        .as_fd()
-        .try_clone_to_owned()
-        .map_or_else(|_| Stdio::null(), Stdio::from)
-}
-
-#[cfg(not(unix))]
-fn stderr_as_stdio() -> Stdio {
-    Stdio::inherit()
 }

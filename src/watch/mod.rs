@@ -3,6 +3,7 @@
 //! only the per-file cache is new. `events` turns file-system notifications into batches.
 
 pub mod events;
+pub mod exec;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
