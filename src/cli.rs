@@ -14,6 +14,16 @@ Exit codes:
   1  the answer is \"no\": validation errors (or warnings with --strict), no eligible provider
   2  oslinker could not do its job: usage error, missing or unreadable root, I/O error";
 
+/// The whole table, for `oslinker --help` and the man page.
+pub(crate) const ALL_EXIT_CODES: &str = "\
+Exit codes:
+  0  success: the tree is valid, a provider was found, the output was printed; `diff`: no
+     differences; `watch`: stopped by Ctrl-C or SIGTERM
+  1  the answer is \"no\": validation errors (or warnings with --strict), no eligible provider,
+     a command that needs a valid tree on an invalid one; `diff`: the plans differ
+  2  oslinker could not do its job: usage error, missing or unreadable root, I/O error, `init`
+     refusing to overwrite a file; `diff`: a side that cannot be read or does not validate";
+
 const DIFF_EXIT_CODES: &str = "\
 Exit codes (as diff(1) and `git diff --exit-code`):
   0  no differences
@@ -28,7 +38,7 @@ Bad manifests never end a watch; neither does the root disappearing.";
 
 /// Load, validate, link and explain a tree of AI-agent OS Linker manifests.
 #[derive(Debug, Parser)]
-#[command(name = "oslinker", version, about, after_long_help = EXIT_CODES)]
+#[command(name = "oslinker", version, about, after_long_help = ALL_EXIT_CODES)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,

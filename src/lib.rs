@@ -4,8 +4,9 @@
 //! The pipeline, one module per stage:
 //! `load` (files -> spanned documents) -> `model` (typed manifests) -> `link` (indexes,
 //! reference checks, routing) -> `plan` (the resolved view) -> `render` / `report` (output).
-//! `commands` holds one thin file per subcommand; `model::schema` and `init` serve the two
-//! commands that read no tree.
+//! `commands` holds one thin file per subcommand. `diff` and `watch` add `plan::diff` and
+//! `watch` (a per-file cache over `load`); `schema`, `init`, `completions` and `man` read no
+//! tree (`model::schema`, `init`, `completion`, `manpage`).
 
 pub mod cli;
 mod commands;

@@ -9,7 +9,7 @@ use clap::CommandFactory;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, roman};
 
-use crate::cli::{Cli, EXIT_CODES};
+use crate::cli::{ALL_EXIT_CODES, Cli};
 
 /// The manual page, in section 1.
 pub fn render() -> String {
@@ -96,15 +96,26 @@ const BIN: &str = "oslinker";
 fn exit_status() -> String {
     let mut roff = Roff::new();
     roff.control("SH", ["EXIT STATUS"]);
-    for line in EXIT_CODES.lines() {
-        let Some((code, meaning)) = line.trim_start().split_once("  ") else {
-            continue;
-        };
-        if code.parse::<u8>().is_ok() {
-            roff.control("TP", []);
-            roff.text([bold(code)]);
-            roff.text([roman(meaning.trim())]);
+    // `  N  meaning`, continued on lines indented deeper.
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for line in ALL_EXIT_CODES.lines() {
+        match line.trim_start().split_once("  ") {
+            Some((code, meaning)) if code.parse::<u8>().is_ok() => {
+                entries.push((code.to_string(), meaning.trim().to_string()));
+            }
+            _ if line.starts_with("     ") => {
+                if let Some((_, meaning)) = entries.last_mut() {
+                    meaning.push(' ');
+                    meaning.push_str(line.trim());
+                }
+            }
+            _ => {}
         }
+    }
+    for (code, meaning) in &entries {
+        roff.control("TP", []);
+        roff.text([bold(code.as_str())]);
+        roff.text([roman(meaning.as_str())]);
     }
     roff.render()
 }

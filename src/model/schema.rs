@@ -20,8 +20,9 @@
 //! Fields named `x-...` are allowed wherever the reader ignores them, and optional fields may
 //! be null, which the reader takes as absent. The schema checks structure: fields, types,
 //! enums, and the syntax of ids, capabilities and variable names. What needs the whole tree
-//! (references, duplicates, routing, secrets under `env`) and a few value checks (port ranges,
-//! `..` in mount paths, regular expressions) stay with `oslinker validate`: the schema never
+//! (references, duplicates, routing, secrets under `env`) and a few value checks (the port of
+//! an egress `host:port`, `..` in mount paths, regular expressions) stay with `oslinker
+//! validate`; ingress ports are checked (1-65535). The schema never
 //! rejects a manifest that `validate` accepts.
 
 use schemars::SchemaGenerator;
