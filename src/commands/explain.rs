@@ -28,7 +28,7 @@ fn explain(context: &Context, args: &ExplainArgs) -> Result<Outcome, Outcome> {
     let mut outcome = Outcome::new(Exit::Success);
     outcome.stderr = note;
     outcome.stdout = match args.format {
-        ExplainFormat::Table => render::explain::table(&explanation),
+        ExplainFormat::Table => render::printable(&render::explain::table(&explanation)),
         ExplainFormat::Json => render::json(&explanation),
     };
     Ok(outcome)

@@ -32,7 +32,7 @@ fn plan(context: &Context, args: &PlanArgs) -> Result<Outcome, Outcome> {
     let mut outcome = Outcome::new(Exit::Success);
     outcome.stderr = note;
     outcome.stdout = match args.format {
-        PlanFormat::Table => render::plan::table(&plan),
+        PlanFormat::Table => render::printable(&render::plan::table(&plan)),
         PlanFormat::Json => render::json(&plan),
         PlanFormat::Yaml => {
             render::yaml(&plan).map_err(|e| Outcome::trouble(format!("cannot write YAML: {e}")))?

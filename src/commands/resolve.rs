@@ -25,7 +25,7 @@ fn resolve(context: &Context, args: &ResolveArgs) -> Result<Outcome, Outcome> {
     let mut outcome = Outcome::new(if found { Exit::Success } else { Exit::No });
     outcome.stderr = note;
     outcome.stdout = match args.format {
-        ResolveFormat::Table => render::resolve::table(&resolution, args.all),
+        ResolveFormat::Table => render::printable(&render::resolve::table(&resolution, args.all)),
         ResolveFormat::Json => render::resolve::json(&resolution, args.all),
         ResolveFormat::Name => render::resolve::names(&resolution),
     };

@@ -135,7 +135,7 @@ impl Printer<'_> {
             let mut text = if files.is_empty() {
                 format!("==> `{}` is back\n", display_path(self.root))
             } else {
-                format!("==> {}\n", files.join(", "))
+                format!("==> {}\n", render::printable(&files.join(", ")))
             };
             match &relinked.diff {
                 Some(diff) => {

@@ -142,7 +142,7 @@ fn line(out: &mut String, op: Op, color: bool, indent: usize, text: &str) {
         Op::Change => ('~', YELLOW),
     };
     let pad = " ".repeat(indent);
-    let text = printable(text);
+    let text = super::printable(text);
     if color {
         out.push_str(&format!("{pad}{paint}{sign} {text}{RESET}\n"));
     } else {
@@ -247,18 +247,4 @@ fn value(v: &Value) -> String {
         Value::Null => "none".to_string(),
         other => other.to_string(),
     }
-}
-
-/// The text with control characters (an escape sequence in a manifest value, say) written
-/// as `\u{1b}`, so nothing from a manifest can drive the terminal.
-fn printable(text: &str) -> String {
-    if !text.contains(char::is_control) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| match c {
-            c if c.is_control() => c.escape_unicode().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
 }

@@ -606,3 +606,25 @@ fn endpoint_credentials_and_secret_labels_never_reach_any_output() {
         "{endpoint}"
     );
 }
+
+/// A control character in a manifest (an escape sequence in a name) never reaches a terminal
+/// raw from a table: it is written as `\u{1b}`.
+#[test]
+fn tables_never_write_control_characters_from_manifests() {
+    let tree = Tree::new(&[(
+        "p.yaml",
+        "kind: Process\nid: p1\nname: \"Evil \\e[31mRED\\e[0m\"\nstatus: running\nmetadata:\n  platform: nodejs\ncapabilities: [code]\nruntimeContext:\n  environment: production\n",
+    )]);
+    for args in [vec!["plan"], vec!["explain", "p1"], vec!["resolve", "code"]] {
+        let out = tree.run(&args);
+        out.assert_code(0);
+        assert!(!out.stdout.contains('\u{1b}'), "{args:?}: {}", out.stdout);
+        if args[0] != "resolve" {
+            assert!(
+                out.stdout.contains("\\u{1b}[31mRED"),
+                "{args:?}: {}",
+                out.stdout
+            );
+        }
+    }
+}
