@@ -184,7 +184,12 @@ fn read_plan_file(path: &Path) -> Result<SidePlan, SideError> {
             )));
         }
     }
-    let plan = serde_json::from_value(value)
+    let plan: Plan = serde_json::from_value(value)
         .map_err(|e| trouble(format!("`{shown}` is not a valid plan: {e}")))?;
+    if plan.filter.is_some() {
+        return Err(trouble(format!(
+            "`{shown}` is a filtered plan (written with --env or --process), so everything it leaves out would show as removed\nhelp: write the whole plan with `oslinker plan --format json`"
+        )));
+    }
     Ok(SidePlan { plan, note: None })
 }

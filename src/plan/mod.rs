@@ -17,9 +17,22 @@ use crate::model::{Binding, BindingConfig, Process};
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     pub format_version: u32,
+    /// What a `plan --env`/`--process` left out; absent for the whole plan. (`diff` compares
+    /// whole plans only.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<PlanScope>,
     pub processes: Vec<PlannedProcess>,
     /// Every mapped capability -> its eligible providers in rank order.
     pub routes: BTreeMap<String, Vec<String>>,
+}
+
+/// The filter a plan was built with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanScope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub process: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,6 +105,7 @@ impl Plan {
     pub fn empty() -> Plan {
         Plan {
             format_version: 1,
+            filter: None,
             processes: Vec::new(),
             routes: BTreeMap::new(),
         }
@@ -128,8 +142,13 @@ pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
             (capability.clone(), ids)
         })
         .collect();
+    let filtered = filter.environment.is_some() || filter.process.is_some();
     Plan {
         format_version: 1,
+        filter: filtered.then(|| PlanScope {
+            environment: filter.environment.map(str::to_string),
+            process: filter.process.map(str::to_string),
+        }),
         processes,
         routes,
     }

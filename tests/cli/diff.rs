@@ -2439,3 +2439,27 @@ fn git_that_cannot_run_is_named_as_the_cause() {
         out.stderr
     );
 }
+
+#[test]
+fn a_filtered_plan_file_is_refused() {
+    let tree = crate::support::Tree::copy_of(crate::support::repo().join("linker.d"));
+    let plan = tree.run(["plan", "--format", "json", "--env", "env-development"]);
+    plan.assert_code(0);
+    assert_eq!(
+        plan.json()["filter"],
+        json!({"environment": "env-development"})
+    );
+    let whole = tree.run(["plan", "--format", "json"]);
+    assert!(whole.json().get("filter").is_none());
+    let file = tree.parent().join("dev.json");
+    std::fs::write(&file, &plan.stdout).unwrap();
+    let out = tree.run(["diff", file.to_str().unwrap()]);
+    out.assert_code(2);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr
+            .contains("is a filtered plan (written with --env or --process)"),
+        "{}",
+        out.stderr
+    );
+}
