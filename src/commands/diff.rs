@@ -17,7 +17,15 @@ fn diff(context: &Context, args: &DiffArgs) -> Result<Outcome, Outcome> {
     // The manifest folder is needed for the default NEW side and for `git:REV` only: two
     // folders or plan files can be compared anywhere.
     let is_git = |arg: &str| arg.starts_with("git:");
-    let needs_root = args.new.as_deref().is_none_or(is_git) || is_git(&args.old);
+    let any_git = args.new.as_deref().is_some_and(is_git) || is_git(&args.old);
+    if any_git && context.follow_links {
+        // Both sides must be read the same way, and a revision's links to folders are not
+        // followed: the linked folder could be anywhere, or not committed.
+        return Err(Outcome::trouble(
+            "--follow-links cannot be used with a `git:REV` side: links to folders are not followed at a revision",
+        ));
+    }
+    let needs_root = args.new.is_none() || any_git;
     let root = if needs_root {
         context.root()?
     } else {

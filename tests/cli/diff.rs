@@ -2463,3 +2463,14 @@ fn a_filtered_plan_file_is_refused() {
         out.stderr
     );
 }
+
+#[test]
+fn follow_links_is_refused_with_a_git_side() {
+    let tree = crate::support::Tree::copy_of(crate::support::repo().join("linker.d"));
+    let out = tree.run(["--follow-links", "diff", "git:HEAD"]);
+    out.assert_code(2);
+    assert_eq!(
+        out.stderr,
+        "error: --follow-links cannot be used with a `git:REV` side: links to folders are not followed at a revision\n"
+    );
+}
