@@ -159,37 +159,6 @@ pub fn side_plan(side: &Side, follow_links: bool) -> Result<SidePlan, SideError>
 }
 
 fn read_plan_file(path: &Path) -> Result<SidePlan, SideError> {
-    let shown = load::display_path(path);
-    let trouble = |message: String| SideError::Trouble(message);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        trouble(format!(
-            "cannot read `{shown}`: {e}\nhelp: a side is a manifest folder, a plan file written by `oslinker plan --format json`, or `git:REV`"
-        ))
-    })?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| trouble(format!("`{shown}` is not a JSON plan: {e}")))?;
-    match value
-        .get("formatVersion")
-        .and_then(serde_json::Value::as_u64)
-    {
-        Some(1) => {}
-        Some(v) => {
-            return Err(trouble(format!(
-                "`{shown}` is a plan of format version {v}; this oslinker reads version 1"
-            )));
-        }
-        None => {
-            return Err(trouble(format!(
-                "`{shown}` is not a plan (no `formatVersion`)\nhelp: write one with `oslinker plan --format json > plan.json`"
-            )));
-        }
-    }
-    let plan: Plan = serde_json::from_value(value)
-        .map_err(|e| trouble(format!("`{shown}` is not a valid plan: {e}")))?;
-    if plan.filter.is_some() {
-        return Err(trouble(format!(
-            "`{shown}` is a filtered plan (written with --env or --process), so everything it leaves out would show as removed\nhelp: write the whole plan with `oslinker plan --format json`"
-        )));
-    }
+    let plan = plan::file::read(path).map_err(SideError::Trouble)?;
     Ok(SidePlan { plan, note: None })
 }

@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod explain;
+pub mod file;
 pub mod graph;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,42 @@
+//! Plan files: a plan read back from `oslinker plan --format json` (a side of `diff`).
+
+use std::path::Path;
+
+use super::Plan;
+use crate::load::display_path;
+
+/// A whole plan written by `oslinker plan --format json`; the error says what is wrong.
+pub fn read(path: &Path) -> Result<Plan, String> {
+    let shown = display_path(path);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "cannot read `{shown}`: {e}\nhelp: a side is a manifest folder, a plan file written by `oslinker plan --format json`, or `git:REV`"
+        )
+    })?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("`{shown}` is not a JSON plan: {e}"))?;
+    match value
+        .get("formatVersion")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(1) => {}
+        Some(v) => {
+            return Err(format!(
+                "`{shown}` is a plan of format version {v}; this oslinker reads version 1"
+            ));
+        }
+        None => {
+            return Err(format!(
+                "`{shown}` is not a plan (no `formatVersion`)\nhelp: write one with `oslinker plan --format json > plan.json`"
+            ));
+        }
+    }
+    let plan: Plan =
+        serde_json::from_value(value).map_err(|e| format!("`{shown}` is not a valid plan: {e}"))?;
+    if plan.filter.is_some() {
+        return Err(format!(
+            "`{shown}` is a filtered plan (written with --env or --process), so everything it leaves out would show as removed\nhelp: write the whole plan with `oslinker plan --format json`"
+        ));
+    }
+    Ok(plan)
+}
