@@ -91,21 +91,23 @@ pub enum Side {
     /// A plan written by `oslinker plan --format json`.
     PlanFile(PathBuf),
     /// The manifest folder as committed at a git revision.
-    Git { root: PathBuf, rev: String },
+    Git { rev: String },
 }
 
 impl Side {
-    /// `git:REV`, a folder, or a plan file. `root` is the manifest folder that `git:REV`
-    /// reads at that revision.
-    pub fn parse(arg: &str, root: &Path) -> Side {
+    /// `git:REV`, a folder, or a plan file.
+    pub fn parse(arg: &str) -> Side {
         match arg.strip_prefix("git:") {
             Some(rev) => Side::Git {
-                root: root.to_path_buf(),
                 rev: rev.to_string(),
             },
             None if Path::new(arg).is_dir() => Side::Tree(PathBuf::from(arg)),
             None => Side::PlanFile(PathBuf::from(arg)),
         }
+    }
+
+    pub fn is_git(&self) -> bool {
+        matches!(self, Side::Git { .. })
     }
 }
 
@@ -125,14 +127,14 @@ pub struct SidePlan {
 }
 
 /// The whole plan of one side (no filters), from the same loader and linker as every
-/// other command.
-pub fn side_plan(side: &Side, follow_links: bool) -> Result<SidePlan, SideError> {
+/// other command. `root` is the manifest folder that a `git:REV` side reads at REV.
+pub fn side_plan(side: &Side, root: &Path, follow_links: bool) -> Result<SidePlan, SideError> {
     let checked = match side {
         Side::Tree(dir) => {
             check_tree(dir, follow_links).map_err(|e| SideError::Trouble(e.to_string()))?
         }
         Side::PlanFile(path) => return read_plan_file(path),
-        Side::Git { root, rev } => {
+        Side::Git { rev } => {
             match load::git::load_revision(root, rev, &Limits::default())
                 .map_err(SideError::Trouble)?
             {

@@ -1,11 +1,11 @@
 //! `oslinker diff OLD [NEW]`
 
+use std::path::{Path, PathBuf};
+
 use crate::cli::{DiffArgs, DiffFormat};
+use crate::load::display_path;
 use crate::pipeline::{self, Side, SideError, SidePlan};
 use crate::plan::diff;
-use std::path::PathBuf;
-
-use crate::load::display_path;
 use crate::report;
 use crate::{Context, Exit, Outcome, render};
 
@@ -14,10 +14,9 @@ pub fn run(context: &Context, args: &DiffArgs) -> Outcome {
 }
 
 fn diff(context: &Context, args: &DiffArgs) -> Result<Outcome, Outcome> {
-    // The manifest folder is needed for the default NEW side and for `git:REV` only: two
-    // folders or plan files can be compared anywhere.
-    let is_git = |arg: &str| arg.starts_with("git:");
-    let any_git = args.new.as_deref().is_some_and(is_git) || is_git(&args.old);
+    let old = Side::parse(&args.old);
+    let new = args.new.as_deref().map(Side::parse);
+    let any_git = old.is_git() || new.as_ref().is_some_and(Side::is_git);
     if any_git && context.follow_links {
         // Both sides must be read the same way, and a revision's links to folders are not
         // followed: the linked folder could be anywhere, or not committed.
@@ -25,21 +24,18 @@ fn diff(context: &Context, args: &DiffArgs) -> Result<Outcome, Outcome> {
             "--follow-links cannot be used with a `git:REV` side: links to folders are not followed at a revision",
         ));
     }
-    let needs_root = args.new.is_none() || any_git;
-    let root = if needs_root {
+    // The manifest folder is needed for the default NEW side and for `git:REV` only: two
+    // folders or plan files can be compared anywhere.
+    let root = if new.is_none() || any_git {
         context.root()?
     } else {
         PathBuf::new()
     };
-    let old = Side::parse(&args.old, &root);
-    let new = match &args.new {
-        Some(new) => Side::parse(new, &root),
-        None => Side::Tree(root.clone()),
-    };
+    let new = new.unwrap_or_else(|| Side::Tree(root.clone()));
     let mut outcome = Outcome::new(Exit::Success);
-    let old = side(context, &old, "OLD", &args.old, &mut outcome)?;
+    let old = side(context, &old, &root, "OLD", &args.old, &mut outcome)?;
     let new_arg = args.new.clone().unwrap_or_else(|| display_path(&root));
-    let new = side(context, &new, "NEW", &new_arg, &mut outcome)?;
+    let new = side(context, &new, &root, "NEW", &new_arg, &mut outcome)?;
     let changes = diff::diff(&old.plan, &new.plan);
     if !changes.is_empty() {
         outcome.exit = Exit::No;
@@ -61,11 +57,12 @@ fn diff(context: &Context, args: &DiffArgs) -> Result<Outcome, Outcome> {
 fn side(
     context: &Context,
     side: &Side,
+    root: &Path,
     which: &str,
     arg: &str,
     outcome: &mut Outcome,
 ) -> Result<SidePlan, Outcome> {
-    match pipeline::side_plan(side, context.follow_links) {
+    match pipeline::side_plan(side, root, context.follow_links) {
         Ok(plan) => {
             if let Some(note) = &plan.note {
                 if !context.quiet {

@@ -93,13 +93,8 @@ impl Printer<'_> {
         self.diagnostics(ready);
         let state = match &ready.plan {
             Some(plan) => format!(
-                "{} {} and {}",
-                plan.processes.len(),
-                if plan.processes.len() == 1 {
-                    "process"
-                } else {
-                    "processes"
-                },
+                "{} and {}",
+                report::plural(plan.processes.len(), "process"),
                 report::plural(plan.routes.len(), "route")
             ),
             None => "invalid, waiting for a fix".to_string(),

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::plan::diff::{Change, Counts, Kind, Op, PlanDiff, Summary, escape};
+use crate::report::plural;
 
 const GREEN: &str = "\x1b[32m";
 const RED: &str = "\x1b[31m";
@@ -58,20 +59,19 @@ pub fn summary(summary: &Summary) -> String {
         return "no changes to the plan".to_string();
     }
     let mut parts = Vec::new();
-    counts(&mut parts, &summary.processes, "process", "processes");
-    counts(&mut parts, &summary.routes, "route", "routes");
+    counts(&mut parts, &summary.processes, "process");
+    counts(&mut parts, &summary.routes, "route");
     parts.join(", ")
 }
 
-fn counts(parts: &mut Vec<String>, counts: &Counts, one: &str, many: &str) {
+fn counts(parts: &mut Vec<String>, counts: &Counts, noun: &str) {
     for (n, what) in [
         (counts.changed, "changed"),
         (counts.added, "added"),
         (counts.removed, "removed"),
     ] {
         if n > 0 {
-            let noun = if n == 1 { one } else { many };
-            parts.push(format!("{n} {noun} {what}"));
+            parts.push(format!("{} {what}", plural(n, noun)));
         }
     }
 }

@@ -42,11 +42,11 @@ pub fn position(sources: &Sources, diagnostic: &Diagnostic) -> Position {
     position_of(sources, diagnostic.file, diagnostic.span)
 }
 
-/// "1 error", "2 warnings".
+/// "1 error", "2 warnings", "3 processes".
 pub fn plural(count: usize, word: &str) -> String {
-    if count == 1 {
-        format!("{count} {word}")
-    } else {
-        format!("{count} {word}s")
+    match count {
+        1 => format!("{count} {word}"),
+        _ if word.ends_with('s') => format!("{count} {word}es"),
+        _ => format!("{count} {word}s"),
     }
 }
