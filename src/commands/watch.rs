@@ -1,11 +1,10 @@
 //! `oslinker watch`: validate and plan once, then after every change print the plan diff
-//! (or the diagnostics), as text or one JSON object per line.
+//! (or the diagnostics), as text or one JSON object per line. The loop and the writing live
+//! here; what each event says is `render::watch`.
 
 use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
-
-use serde_json::json;
 
 use crate::cli::{WatchArgs, WatchFormat};
 use crate::load::{LoadError, display_path};
@@ -76,74 +75,29 @@ impl Printer<'_> {
         self.args.format == WatchFormat::Json
     }
 
+    fn root(&self) -> String {
+        display_path(self.root)
+    }
+
     fn ready(&mut self, ready: &Relinked) -> bool {
-        let checked = &ready.checked;
         if self.json() {
-            return self.event(json!({
-                "event": "ready",
-                "root": display_path(self.root),
-                "fileCount": checked.files,
-                "manifestCount": checked.manifests,
-                "valid": ready.valid(),
-                "errors": checked.errors(),
-                "warnings": checked.warnings(),
-                "diagnostics": report::json_diagnostics(&checked.sources, &checked.diagnostics),
-            }));
+            return self.event(render::watch::ready_json(&self.root(), ready));
         }
         self.diagnostics(ready);
-        let state = match &ready.plan {
-            Some(plan) => format!(
-                "{} and {}",
-                report::plural(plan.processes.len(), "process"),
-                report::plural(plan.routes.len(), "route")
-            ),
-            None => "invalid, waiting for a fix".to_string(),
-        };
-        self.note(&format!(
-            "watching `{}` ({}, {}): {state}; Ctrl-C to stop",
-            display_path(self.root),
-            report::plural(checked.files, "file"),
-            report::plural(checked.manifests, "manifest"),
-        ));
+        self.note(&render::watch::ready_text(&self.root(), ready));
         true
     }
 
     fn relinked(&mut self, relinked: &Relinked) -> bool {
-        let checked = &relinked.checked;
-        let files: Vec<String> = relinked.files.iter().map(|f| display_path(f)).collect();
         let open = if self.json() {
-            let (changes, summary) = match &relinked.diff {
-                Some(diff) => (json!(diff.changes), json!(diff.summary)),
-                None => (json!([]), serde_json::Value::Null),
-            };
-            self.event(json!({
-                "event": "relinked",
-                "files": files,
-                "valid": relinked.valid(),
-                "errors": checked.errors(),
-                "warnings": checked.warnings(),
-                "changes": changes,
-                "summary": summary,
-                "diagnostics": report::json_diagnostics(&checked.sources, &checked.diagnostics),
-            }))
+            self.event(render::watch::relinked_json(relinked))
         } else {
-            let mut text = if files.is_empty() {
-                format!("==> `{}` is back\n", display_path(self.root))
-            } else {
-                format!("==> {}\n", render::printable(&files.join(", ")))
-            };
-            match &relinked.diff {
-                Some(diff) => {
-                    text +=
-                        &render::diff::text(diff, self.context.color_stdout, !self.context.quiet)
-                }
-                None => {
-                    text += &format!(
-                        "the tree is invalid ({}); the last good plan is kept\n",
-                        report::plural(checked.errors(), "error")
-                    );
-                }
-            }
+            let text = render::watch::relinked_text(
+                &self.root(),
+                relinked,
+                self.context.color_stdout,
+                !self.context.quiet,
+            );
             let open = self.stdout(&text);
             self.diagnostics(relinked);
             open
@@ -192,11 +146,7 @@ impl Printer<'_> {
 
     fn root_missing(&mut self, error: &LoadError) -> bool {
         if self.json() {
-            return self.event(json!({
-                "event": "root-missing",
-                "root": display_path(self.root),
-                "message": error.to_string(),
-            }));
+            return self.event(render::watch::root_missing_json(&self.root(), error));
         }
         self.note(&format!("{error}; waiting for it to come back"));
         true
@@ -204,9 +154,9 @@ impl Printer<'_> {
 
     fn watch_error(&mut self, message: &str) -> bool {
         if self.json() {
-            return self.event(json!({"event": "error", "message": message}));
+            return self.event(render::watch::error_json(message));
         }
-        self.note(&format!("error: watching: {message}; watching goes on"));
+        self.error(&format!("watching: {message}; watching goes on"));
         true
     }
 
@@ -217,38 +167,25 @@ impl Printer<'_> {
         if events::stopping() {
             return false; // the command was stopped with the watch
         }
-        let (success, status) = match &result {
-            Ok(status) => (status.success(), status.code()),
-            Err(_) => (false, None),
-        };
         if self.json() {
-            let mut event = json!({
-                "event": "exec",
-                "command": command,
-                "success": success,
-                "status": status,
-            });
-            if let Err(error) = &result {
-                event["message"] = json!(error);
-            }
-            return self.event(event);
+            return self.event(render::watch::exec_json(command, &result));
         }
-        if !success {
-            let why = match &result {
-                Ok(status) => format!("exited with {status}"),
-                Err(error) => error.clone(),
-            };
-            self.note(&format!(
-                "error: --exec `{command}` {why}; watching goes on"
-            ));
+        if let Some(failure) = render::watch::exec_failure(command, &result) {
+            self.error(&failure);
         }
         true
     }
 
+    /// A line on stderr, unless `-q`.
     fn note(&self, text: &str) {
-        if !self.context.quiet || text.starts_with("error:") {
+        if !self.context.quiet {
             let _ = writeln!(std::io::stderr(), "{text}");
         }
+    }
+
+    /// An `error:` line on stderr, even with `-q`.
+    fn error(&self, text: &str) {
+        let _ = writeln!(std::io::stderr(), "error: {text}");
     }
 
     fn event(&mut self, event: serde_json::Value) -> bool {

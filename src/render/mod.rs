@@ -7,6 +7,7 @@ pub mod graph;
 pub mod init;
 pub mod plan;
 pub mod resolve;
+pub mod watch;
 
 use serde::Serialize;
 

@@ -1,0 +1,118 @@
+//! `watch`'s events: one JSON object per line (`--format json`), or text for a terminal.
+
+use std::process::ExitStatus;
+
+use serde_json::{Value, json};
+
+use crate::load::{LoadError, display_path};
+use crate::report;
+use crate::watch::Relinked;
+
+/// `{"event":"ready", ...}`: the first load.
+pub fn ready_json(root: &str, ready: &Relinked) -> Value {
+    let checked = &ready.checked;
+    json!({
+        "event": "ready",
+        "root": root,
+        "fileCount": checked.files,
+        "manifestCount": checked.manifests,
+        "valid": ready.valid(),
+        "errors": checked.errors(),
+        "warnings": checked.warnings(),
+        "diagnostics": report::json_diagnostics(&checked.sources, &checked.diagnostics),
+    })
+}
+
+/// `watching `linker.d` (19 files, 32 manifests): 10 processes and 7 routes; Ctrl-C to stop`.
+pub fn ready_text(root: &str, ready: &Relinked) -> String {
+    let checked = &ready.checked;
+    let state = match &ready.plan {
+        Some(plan) => format!(
+            "{} and {}",
+            report::plural(plan.processes.len(), "process"),
+            report::plural(plan.routes.len(), "route")
+        ),
+        None => "invalid, waiting for a fix".to_string(),
+    };
+    format!(
+        "watching `{root}` ({}, {}): {state}; Ctrl-C to stop",
+        report::plural(checked.files, "file"),
+        report::plural(checked.manifests, "manifest"),
+    )
+}
+
+/// `{"event":"relinked", ...}`: `changes` as `diff --format json` has them (none while the
+/// tree is invalid), `diagnostics` as `validate --format json`.
+pub fn relinked_json(relinked: &Relinked) -> Value {
+    let checked = &relinked.checked;
+    let (changes, summary) = match &relinked.diff {
+        Some(diff) => (json!(diff.changes), json!(diff.summary)),
+        None => (json!([]), Value::Null),
+    };
+    json!({
+        "event": "relinked",
+        "files": changed_files(relinked),
+        "valid": relinked.valid(),
+        "errors": checked.errors(),
+        "warnings": checked.warnings(),
+        "changes": changes,
+        "summary": summary,
+        "diagnostics": report::json_diagnostics(&checked.sources, &checked.diagnostics),
+    })
+}
+
+/// `==> changed files`, then the plan diff as `diff` prints it, or the tree's state.
+pub fn relinked_text(root: &str, relinked: &Relinked, color: bool, summary: bool) -> String {
+    let files = changed_files(relinked);
+    let mut text = if files.is_empty() {
+        format!("==> `{root}` is back\n")
+    } else {
+        format!("==> {}\n", super::printable(&files.join(", ")))
+    };
+    match &relinked.diff {
+        Some(diff) => text += &super::diff::text(diff, color, summary),
+        None => {
+            text += &format!(
+                "the tree is invalid ({}); the last good plan is kept\n",
+                report::plural(relinked.checked.errors(), "error")
+            );
+        }
+    }
+    text
+}
+
+fn changed_files(relinked: &Relinked) -> Vec<String> {
+    relinked.files.iter().map(|f| display_path(f)).collect()
+}
+
+pub fn root_missing_json(root: &str, error: &LoadError) -> Value {
+    json!({"event": "root-missing", "root": root, "message": error.to_string()})
+}
+
+pub fn error_json(message: &str) -> Value {
+    json!({"event": "error", "message": message})
+}
+
+/// `{"event":"exec", "command", "success", "status"}`, with `message` when it could not run.
+pub fn exec_json(command: &str, result: &Result<ExitStatus, String>) -> Value {
+    let mut event = json!({
+        "event": "exec",
+        "command": command,
+        "success": result.as_ref().is_ok_and(ExitStatus::success),
+        "status": result.as_ref().ok().and_then(ExitStatus::code),
+    });
+    if let Err(error) = result {
+        event["message"] = json!(error);
+    }
+    event
+}
+
+/// Why an `--exec` command failed, or `None` when it succeeded.
+pub fn exec_failure(command: &str, result: &Result<ExitStatus, String>) -> Option<String> {
+    let why = match result {
+        Ok(status) if status.success() => return None,
+        Ok(status) => format!("exited with {status}"),
+        Err(error) => error.clone(),
+    };
+    Some(format!("--exec `{command}` {why}; watching goes on"))
+}
