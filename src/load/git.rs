@@ -4,7 +4,7 @@
 //! no locks and write nothing into the repository or the working tree. File contents are
 //! read into memory and parsed by the same code as files on disk.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -53,9 +53,9 @@ pub fn load_revision(root: &Path, rev: &str, limits: &Limits) -> Result<Option<L
             let display = format!("{rev}:{}", slash_path(&blob.path));
             let path = root.join(relative);
             match content {
-                Ok(Some(bytes)) => Some(super::parse_file(&path, display, bytes, limits)),
-                Ok(None) => None,
-                Err(problem) => Some(super::unreadable_at(&path, display, problem)),
+                Content::Bytes(bytes) => Some(super::parse_file(&path, display, bytes, limits)),
+                Content::Skip => None,
+                Content::Unreadable(problem) => Some(super::unreadable_at(&path, display, problem)),
             }
         })
         .collect::<Vec<LoadedFile>>();
@@ -104,8 +104,9 @@ fn locate(root: &Path) -> Result<(PathBuf, PathBuf), String> {
 }
 
 struct Blob {
-    /// What `git cat-file --batch` is asked for: an object id, or `COMMIT:PATH` for a link.
-    request: Vec<u8>,
+    /// What `git cat-file --batch` is asked for: an object id, or `COMMIT:PATH` for a link
+    /// (`None` for a link whose path holds a line break, which cannot be asked for).
+    request: Option<Vec<u8>>,
     /// Relative to the repository's top level.
     path: PathBuf,
 }
@@ -144,25 +145,29 @@ fn list_manifests(top: &Path, commit: &str, prefix: &Path) -> Result<Vec<Blob>, 
         if hidden || !super::is_manifest_name(&path) {
             continue;
         }
-        // A link is asked for by path, so git follows it inside the repository (a path
-        // with a newline cannot be asked for: its link is reported unreadable).
-        let request = if mode == "120000" && !name.contains(&b'\n') {
-            [commit.as_bytes(), b":", name].concat()
-        } else if mode == "120000" {
-            b"missing-link-with-a-newline".to_vec()
+        // A link is asked for by path, so git follows it inside the repository.
+        let request = if mode != "120000" {
+            Some(object.as_bytes().to_vec())
+        } else if name.contains(&b'\n') {
+            None
         } else {
-            object.as_bytes().to_vec()
+            Some([commit.as_bytes(), b":", name].concat())
         };
         blobs.push(Blob { request, path });
     }
     Ok(blobs)
 }
 
-/// Every blob's bytes (or why it cannot be read), through one `git cat-file --batch`.
-/// A blob's bytes; `None` for something to skip (a link to a folder); `Err` for a file that
-/// cannot be read, and why.
-type Content = Result<Option<Vec<u8>>, String>;
+/// What became of one blob.
+enum Content {
+    Bytes(Vec<u8>),
+    /// A link to a folder named like a manifest: skipped, as on disk.
+    Skip,
+    /// It cannot be read, and why.
+    Unreadable(String),
+}
 
+/// Every blob's bytes (or why it cannot be read), through one `git cat-file --batch`.
 fn read_blobs(top: &Path, blobs: &[Blob]) -> Result<Vec<Content>, String> {
     let mut child = git_command(top)
         .args(["cat-file", "--batch", "--follow-symlinks"])
@@ -174,48 +179,53 @@ fn read_blobs(top: &Path, blobs: &[Blob]) -> Result<Vec<Content>, String> {
     let mut stdin = child.stdin.take().ok_or("cannot write to git")?;
     let request: Vec<u8> = blobs
         .iter()
-        .flat_map(|b| b.request.iter().copied().chain([b'\n']))
+        .filter_map(|b| b.request.as_ref())
+        .flat_map(|r| r.iter().copied().chain([b'\n']))
         .collect();
     // Written from a thread, so a large answer cannot block git while we are still asking.
     let writer = std::thread::spawn(move || stdin.write_all(&request));
     let mut stdout = BufReader::new(child.stdout.take().ok_or("cannot read from git")?);
-    let mut contents = Vec::with_capacity(blobs.len());
-    let broken = |e: std::io::Error| format!("cannot read from git: {e}");
-    for _ in blobs {
-        let mut header = String::new();
-        stdout.read_line(&mut header).map_err(broken)?;
-        let words: Vec<&str> = header.split_whitespace().collect();
-        // `<oid> blob <size>`, or `<what> <size>` followed by a message, or `<name> missing`.
-        // `<oid> blob <size>`; `<oid> <other type> <size>` (a link to a folder); `<what>
-        // <size>` for a link git could not follow; `<name> missing`. Whatever has a size
-        // has that many bytes (and a newline) to read, or the stream falls out of step.
-        let (size, problem) = match words.as_slice() {
-            [_, "blob", size] => (size.parse::<usize>().ok(), None),
-            // A link to a folder named like a manifest: skipped, as on disk.
-            [_, _, size] => (size.parse().ok(), Some(String::new())),
-            [what, size] if what.chars().all(|c| c.is_ascii_lowercase()) => {
-                (size.parse().ok(), Some(link_problem(what)))
-            }
-            _ => (
-                None,
-                Some("git cannot read it at this revision".to_string()),
-            ),
-        };
-        let mut bytes = Vec::new();
-        if let Some(size) = size {
-            bytes = vec![0; size + 1]; // the content and its closing newline
-            stdout.read_exact(&mut bytes).map_err(broken)?;
-            bytes.pop();
-        }
-        contents.push(match problem {
-            Some(skip) if skip.is_empty() => Ok(None),
-            Some(problem) => Err(problem),
-            None => Ok(Some(bytes)),
-        });
-    }
+    let contents = blobs
+        .iter()
+        .map(|blob| match blob.request {
+            Some(_) => read_answer(&mut stdout),
+            None => Ok(Content::Unreadable(
+                "a symbolic link whose name holds a line break".to_string(),
+            )),
+        })
+        .collect();
     let _ = writer.join();
     let _ = child.wait();
-    Ok(contents)
+    contents
+}
+
+/// One answer of `cat-file --batch --follow-symlinks`: `<oid> blob <size>`; `<oid> <other
+/// type> <size>` (a link to a folder); `<what> <size>` for a link git could not follow;
+/// `<name> missing`. Whatever has a size is followed by that many bytes and a newline, all
+/// read so the stream stays in step.
+fn read_answer(stdout: &mut impl BufRead) -> Result<Content, String> {
+    let broken = |e: std::io::Error| format!("cannot read from git: {e}");
+    let mut header = String::new();
+    stdout.read_line(&mut header).map_err(broken)?;
+    let words: Vec<&str> = header.split_whitespace().collect();
+    let (size, blob, what) = match words.as_slice() {
+        [_, kind, size] => (size.parse::<usize>().ok(), *kind == "blob", None),
+        [what, size] => (size.parse().ok(), false, Some(*what)),
+        _ => (None, false, None),
+    };
+    let Some(size) = size else {
+        return Ok(Content::Unreadable(
+            "git cannot read it at this revision".to_string(),
+        ));
+    };
+    let mut bytes = vec![0; size + 1]; // the content and its closing newline
+    stdout.read_exact(&mut bytes).map_err(broken)?;
+    bytes.pop();
+    Ok(match what {
+        _ if blob => Content::Bytes(bytes),
+        None => Content::Skip,
+        Some(what) => Content::Unreadable(link_problem(what)),
+    })
 }
 
 fn link_problem(what: &str) -> String {
