@@ -332,7 +332,7 @@ pub struct SchemaArgs {
         long,
         value_name = "KIND",
         ignore_case = true,
-        value_parser = clap::builder::PossibleValuesParser::new(crate::model::KINDS)
+        value_parser = clap::builder::PossibleValuesParser::new(<crate::model::Kind as crate::model::Choice>::NAMES)
     )]
     pub kind: Option<String>,
 }

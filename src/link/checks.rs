@@ -2,97 +2,60 @@
 //! not be read) are indexed so that references to them resolve, but their own semantic checks
 //! are skipped: they would rest on values we could not read.
 
-use super::{Linked, routing};
+use super::references::{self, Written};
+use super::{Link, Linked};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Binding, Located, Process, Provider, names};
+use crate::model::{Binding, Kind, Process, names};
 
 pub fn check(linked: &Linked, diagnostics: &mut Vec<Diagnostic>) {
+    for reference in references::all(linked) {
+        if references::resolve(linked, reference.target, &reference.written.value).is_none() {
+            diagnostics.push(unknown(linked, &reference));
+        }
+    }
     for process in linked.processes.values() {
         check_process(linked, process, diagnostics);
     }
     for binding in linked.bindings.values() {
         check_binding(linked, binding, diagnostics);
     }
-    for provider in linked.providers.values() {
-        check_provider(linked, provider, diagnostics);
-    }
-    for mapping in linked.routes.values() {
-        for id in &mapping.providers {
-            if !linked.is_provider(&id.value) {
-                diagnostics.push(unknown(
-                    Code::UnknownProvider,
-                    id,
-                    "provider",
-                    linked.providers.keys().chain(linked.processes.keys()),
-                    "define a Provider (or Process) with this id, or remove it from the map",
-                ));
-            }
-        }
-    }
 }
 
-/// "unknown X `id`", with a did-you-mean over the ids that exist.
-fn unknown<'a>(
-    code: Code,
-    reference: &Located<String>,
-    what: &str,
-    known: impl Iterator<Item = &'a String>,
-    help: &str,
-) -> Diagnostic {
+/// "unknown X `id`" (E0202-E0205), with a did-you-mean over the ids that exist.
+fn unknown(linked: &Linked, reference: &Written) -> Diagnostic {
+    let (code, what) = match reference.target.to {
+        Kind::Process => (Code::UnknownProcess, "process"),
+        Kind::Environment => (Code::UnknownEnvironment, "environment"),
+        Kind::Platform => (Code::UnknownPlatform, "platform"),
+        _ => (Code::UnknownProvider, "provider"),
+    };
+    let written = reference.written;
     let diagnostic = Diagnostic::at(
         code,
-        reference.span,
-        format!("unknown {what} `{}`", reference.value),
+        written.span,
+        format!("unknown {what} `{}`", written.value),
     )
     .with_label(format!("no {what} has this id"));
-    match names::suggest(&reference.value, known.map(String::as_str)) {
+    let known: Vec<&str> = match reference.target.to {
+        Kind::Process => linked.processes.keys().map(String::as_str).collect(),
+        Kind::Environment => linked
+            .environments
+            .values()
+            .flat_map(|e| [e.id.value.as_str(), e.name.value.as_str()])
+            .collect(),
+        Kind::Platform => linked.platforms.keys().map(String::as_str).collect(),
+        _ => (linked.providers.keys())
+            .chain(linked.processes.keys())
+            .map(String::as_str)
+            .collect(),
+    };
+    match names::suggest(&written.value, known) {
         Some(best) => diagnostic.with_help(format!("did you mean `{best}`?")),
-        None => diagnostic.with_help(help.to_string()),
-    }
-}
-
-fn known_environments(linked: &Linked) -> impl Iterator<Item = &String> {
-    linked
-        .environments
-        .values()
-        .flat_map(|e| [&e.id.value, &e.name.value])
-}
-
-fn check_environment_ref(
-    linked: &Linked,
-    env: &Located<String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    if !env.value.is_empty() && linked.environment_id(&env.value).is_none() {
-        diagnostics.push(unknown(
-            Code::UnknownEnvironment,
-            env,
-            "environment",
-            known_environments(linked),
-            "define an Environment with this id or name (built in: development, staging, production)",
-        ));
-    }
-}
-
-fn check_platform_ref(
-    linked: &Linked,
-    platform: &Located<String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    if !platform.value.is_empty() && !linked.platforms.contains_key(&platform.value) {
-        diagnostics.push(unknown(
-            Code::UnknownPlatform,
-            platform,
-            "platform",
-            linked.platforms.keys(),
-            "use a built-in platform or define a Platform with this id",
-        ));
+        None => diagnostic.with_help(reference.target.help.to_string()),
     }
 }
 
 fn check_process(linked: &Linked, process: &Process, diagnostics: &mut Vec<Diagnostic>) {
-    check_environment_ref(linked, &process.environment, diagnostics);
-    check_platform_ref(linked, &process.platform, diagnostics);
     if !process.complete {
         return;
     }
@@ -119,11 +82,12 @@ fn check_process(linked: &Linked, process: &Process, diagnostics: &mut Vec<Diagn
             }
         }
     }
-    let Some(environment) = linked.process_environment(process) else {
+    let resolved = linked.resolved(&process.id.value);
+    let Some(environment) = &resolved.environment else {
         return;
     };
-    for required in &process.requires {
-        check_requirement(linked, process, required, environment, diagnostics);
+    for link in &resolved.links {
+        check_requirement(linked, process, link, environment, diagnostics);
     }
 }
 
@@ -132,30 +96,24 @@ fn check_process(linked: &Linked, process: &Process, diagnostics: &mut Vec<Diagn
 fn check_requirement(
     linked: &Linked,
     process: &Process,
-    required: &Located<String>,
+    link: &Link,
     environment: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let resolution = routing::resolve(linked, &required.value, Some(environment));
-    // The map names ids that do not exist (E0205 says so there): what they would have
-    // served is unknown, so say nothing more here.
-    let mapped_to_unknown = resolution.matched.as_ref().is_some_and(|key| {
-        linked.routes[key]
-            .providers
-            .iter()
-            .any(|id| !linked.is_provider(&id.value))
-    });
-    // A candidate whose process could not be read has no trustworthy status.
-    let unsure = resolution.candidates.iter().any(|c| {
-        c.process
-            .as_ref()
-            .and_then(|p| linked.processes.get(p))
-            .is_some_and(|p| !p.complete)
-    });
-    if mapped_to_unknown || unsure {
+    if link.provider.is_some() {
         return;
     }
-    if resolution.candidates.is_empty() {
+    let required = &link.capability;
+    let Some(route) = linked.routing.route(&required.value, Some(environment)) else {
+        return;
+    };
+    // The map names ids that do not exist (E0205 says so there): what they would have
+    // served is unknown, so say nothing more here. Nor when a candidate's process could not
+    // be read: its status is not to be trusted.
+    if route.names_unknown || route.unsure {
+        return;
+    }
+    if route.candidates.is_empty() {
         diagnostics.push(
             Diagnostic::at(
                 Code::UnservedRequirement,
@@ -170,11 +128,14 @@ fn check_requirement(
                 "map the capability in a CapabilityMap, or list it in a provider's `capabilities`",
             ),
         );
-    } else if resolution.eligible().next().is_none() {
-        let reasons: Vec<String> = resolution
+    } else {
+        let reasons: Vec<String> = route
             .candidates
             .iter()
-            .map(|c| format!("`{}`: {}", c.id, c.reason))
+            .map(|c| {
+                let server = linked.routing.server(c.server);
+                format!("`{}`: {}", server.id, server.reason(Some(environment)))
+            })
             .collect();
         diagnostics.push(
             Diagnostic::at(
@@ -201,16 +162,6 @@ fn example_version(platform: &str) -> &'static str {
 
 fn check_binding(linked: &Linked, binding: &Binding, diagnostics: &mut Vec<Diagnostic>) {
     let process = linked.processes.get(&binding.process.value);
-    if process.is_none() && !binding.process.value.is_empty() {
-        diagnostics.push(unknown(
-            Code::UnknownProcess,
-            &binding.process,
-            "process",
-            linked.processes.keys(),
-            "define a Process with this id, or bind an existing one",
-        ));
-    }
-    check_environment_ref(linked, &binding.environment, diagnostics);
     let Some(process) = process.filter(|p| p.complete && binding.complete) else {
         return;
     };
@@ -252,21 +203,6 @@ fn check_binding(linked: &Linked, binding: &Binding, diagnostics: &mut Vec<Diagn
                     "this binding never applies; fix `environmentId` or the process's environment",
                 ),
             );
-        }
-    }
-}
-
-fn check_provider(linked: &Linked, provider: &Provider, diagnostics: &mut Vec<Diagnostic>) {
-    check_platform_ref(linked, &provider.platform, diagnostics);
-    if let Some(process) = &provider.process {
-        if !linked.processes.contains_key(&process.value) {
-            diagnostics.push(unknown(
-                Code::UnknownProcess,
-                process,
-                "process",
-                linked.processes.keys(),
-                "define a Process with this id, or remove `process` for a hosted provider",
-            ));
         }
     }
 }

@@ -1,21 +1,25 @@
-//! Link stage: index manifests by id, merge capability maps, check every reference, and route
-//! capabilities to providers.
+//! Link stage: index manifests by id, merge capability maps, check every reference, build the
+//! routing table, and resolve each process: its environment, the bindings that apply to it,
+//! and the provider of each capability it requires. Everything is computed once, here; every
+//! view (plan, resolve, explain, graph, diff) reads it.
 
 mod checks;
+pub mod maps;
 pub mod references;
 pub mod routing;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::source::Span;
-use crate::model::capability_map::Mapping;
 use crate::model::{
     Binding, Environment, Located, Manifests, Platform, Process, Provider, builtin,
 };
+use maps::CapabilityMaps;
+use routing::{RoutingTable, ServerId};
 
-/// The linked model: every manifest indexed by id (first definition wins), and the merged
-/// capability map.
+/// The linked model: every manifest indexed by id (first definition wins), the merged
+/// capability maps, the routing table, and each process resolved.
 #[derive(Debug, Default)]
 pub struct Linked {
     pub processes: BTreeMap<String, Process>,
@@ -23,16 +27,33 @@ pub struct Linked {
     pub bindings: BTreeMap<String, Binding>,
     pub providers: BTreeMap<String, Provider>,
     pub platforms: BTreeMap<String, Platform>,
-    /// Capability -> ordered provider ids, merged from every CapabilityMap.
-    pub routes: BTreeMap<String, Mapping>,
+    pub maps: CapabilityMaps,
+    pub routing: RoutingTable,
+    /// Process id -> what it resolves to.
+    resolved: HashMap<String, Resolved>,
     /// Environment names -> ids, so processes may name their environment either way.
     environment_names: BTreeMap<String, String>,
     /// Capability -> ids of the Providers and Processes that list it in `capabilities`,
-    /// sorted and unique: routing looks advertisers up here rather than scanning every
-    /// manifest for every question.
+    /// sorted and unique.
     advertisers: BTreeMap<String, Vec<String>>,
-    /// Process id -> ids of its bindings, in id order.
-    bindings_by_process: BTreeMap<String, Vec<String>>,
+}
+
+/// A process, resolved: where it runs, what applies to it, what it links to.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    /// Its environment's id, when it names one.
+    pub environment: Option<String>,
+    /// Its bindings for the environment it runs in, in id order.
+    pub bindings: Vec<String>,
+    /// Each `requires`, in order, with the provider chosen in its environment.
+    pub links: Vec<Link>,
+}
+
+#[derive(Debug)]
+pub struct Link {
+    pub capability: Located<String>,
+    /// The first eligible candidate in the process's environment; `None` when unresolved.
+    pub provider: Option<ServerId>,
 }
 
 impl Linked {
@@ -49,27 +70,24 @@ impl Linked {
         self.environment_id(&process.environment.value)
     }
 
-    /// The id of the Process that backs a provider id (a Process itself, or a Provider with
-    /// `process`).
-    pub fn backing_process(&self, id: &str) -> Option<&str> {
-        if let Some(provider) = self.providers.get(id) {
-            return provider.process.as_ref().map(|p| p.value.as_str());
-        }
-        self.processes.get_key_value(id).map(|(k, _)| k.as_str())
+    /// What a process resolves to (empty for an id that is not a process).
+    pub fn resolved(&self, process: &str) -> &Resolved {
+        static NONE: Resolved = Resolved {
+            environment: None,
+            bindings: Vec::new(),
+            links: Vec::new(),
+        };
+        self.resolved.get(process).unwrap_or(&NONE)
+    }
+
+    /// The provider id a link chose.
+    pub fn chosen(&self, link: &Link) -> Option<&str> {
+        link.provider.map(|id| self.routing.server(id).id.as_str())
     }
 
     /// Ids of the Providers and Processes that advertise `capability`, sorted.
     pub fn advertisers(&self, capability: &str) -> &[String] {
         self.advertisers.get(capability).map_or(&[], Vec::as_slice)
-    }
-
-    /// The bindings of a process (in any environment), in id order.
-    pub fn bindings_of<'a>(&'a self, process: &str) -> impl Iterator<Item = &'a Binding> {
-        self.bindings_by_process
-            .get(process)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.bindings.get(id))
     }
 
     /// Every capability the tree names: map keys, and what Providers and Processes list in
@@ -80,10 +98,9 @@ impl Linked {
             .values()
             .flat_map(|p| &p.requires)
             .map(|c| c.value.as_str());
-        self.routes
-            .keys()
-            .chain(self.advertisers.keys())
-            .map(String::as_str)
+        self.maps
+            .all_keys()
+            .chain(self.advertisers.keys().map(String::as_str))
             .chain(required)
             .collect()
     }
@@ -91,9 +108,8 @@ impl Linked {
     /// Every capability with something to route to: a capability map key or a capability a
     /// Provider or Process advertises; sorted, each once.
     pub fn routable_capabilities(&self) -> Vec<&str> {
-        let mapped = self.routes.keys().map(String::as_str);
         let advertised = self.advertisers.keys().map(String::as_str);
-        let all: std::collections::BTreeSet<&str> = mapped.chain(advertised).collect();
+        let all: BTreeSet<&str> = self.maps.all_keys().chain(advertised).collect();
         all.into_iter().collect()
     }
 
@@ -160,15 +176,14 @@ pub fn link(manifests: Manifests, root: Span, diagnostics: &mut Vec<Diagnostic>)
         .into_iter()
         .map(|e| (e.name.value.clone(), e.id.value.clone()))
         .collect();
-    merge_maps(&mut linked.routes, manifests.maps, diagnostics);
+    linked.maps = CapabilityMaps::merge(
+        manifests.maps,
+        |name| linked.environment_id(name),
+        diagnostics,
+    );
     index_advertisers(&mut linked);
-    for binding in linked.bindings.values() {
-        linked
-            .bindings_by_process
-            .entry(binding.process.value.clone())
-            .or_default()
-            .push(binding.id.value.clone());
-    }
+    linked.routing = routing::build(&linked);
+    linked.resolved = resolve_processes(&linked);
     checks::check(&linked, diagnostics);
     linked
 }
@@ -189,6 +204,52 @@ fn index_advertisers(linked: &mut Linked) {
         ids.sort_unstable();
         ids.dedup();
     }
+}
+
+/// Each process's environment, bindings and links, from the routing table.
+fn resolve_processes(linked: &Linked) -> HashMap<String, Resolved> {
+    let mut bindings: HashMap<&str, Vec<String>> = HashMap::new();
+    for binding in linked.bindings.values() {
+        bindings
+            .entry(binding.process.value.as_str())
+            .or_default()
+            .push(binding.id.value.clone());
+    }
+    linked
+        .processes
+        .values()
+        .map(|process| {
+            let environment = linked.process_environment(process);
+            let applicable = bindings
+                .remove(process.id.value.as_str())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|id| {
+                    let binding = &linked.bindings[id];
+                    environment.is_some()
+                        && linked.environment_id(&binding.environment.value) == environment
+                })
+                .collect();
+            let links = process
+                .requires
+                .iter()
+                .map(|required| Link {
+                    capability: required.clone(),
+                    provider: linked
+                        .routing
+                        .route(&required.value, environment)
+                        .and_then(|route| route.first_eligible(environment))
+                        .map(|ranked| ranked.server),
+                })
+                .collect();
+            let resolved = Resolved {
+                environment: environment.map(str::to_string),
+                bindings: applicable,
+                links,
+            };
+            (process.id.value.clone(), resolved)
+        })
+        .collect()
 }
 
 /// Indexes manifests by id; a second manifest with the same id is reported with both places.
@@ -216,31 +277,6 @@ fn index<T>(
             );
         } else {
             into.insert(this.value, item);
-        }
-    }
-}
-
-/// Merges capability maps; the same capability in two maps is a conflict (first one wins).
-fn merge_maps(
-    routes: &mut BTreeMap<String, Mapping>,
-    maps: Vec<crate::model::CapabilityMap>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    for mapping in maps.into_iter().flat_map(|m| m.mappings) {
-        let capability = mapping.capability.clone();
-        if let Some(first) = routes.get(&capability.value) {
-            diagnostics.push(
-                Diagnostic::at(
-                    Code::CapabilityConflict,
-                    capability.span,
-                    format!("capability `{}` is mapped twice", capability.value),
-                )
-                .with_label("mapped again here")
-                .with_related(first.capability.span, "first mapped here")
-                .with_help("merge the two provider lists into one mapping"),
-            );
-        } else {
-            routes.insert(capability.value, mapping);
         }
     }
 }

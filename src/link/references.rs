@@ -1,223 +1,203 @@
-//! Every reference from one manifest to another, indexed both ways: what an id references and
-//! what references it. Built on demand (for `explain`), not by every command.
-//!
-//! References are the id-valued fields: a Process's platform and environment, a Binding's
-//! process and environment, a Provider's platform and process, and each id a capability map
-//! lists. Capabilities are names, not ids: routing (see `routing`) links those.
+//! Every reference from one manifest to another: the id-valued fields that each kind's
+//! description marks as references (`Type::Ref`), and each id a capability map lists. One
+//! list, read by the reference checks (E0202-E0205) and, indexed both ways, by `explain`.
+//! Capabilities are names, not ids: routing links those.
 
 use std::collections::BTreeMap;
 
 use super::Linked;
 use crate::load::source::Span;
-use crate::model::builtin;
+use crate::model::capability_map::ENTRY_REF;
+use crate::model::describe::Ref;
+use crate::model::read::FieldPath;
+use crate::model::{Kind, Located, builtin};
 
-/// The kinds of manifest that have an id, in the order explanations list them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum IdKind {
-    Process,
-    Environment,
-    Binding,
-    Provider,
-    Platform,
-}
-
-impl IdKind {
-    pub const ALL: [IdKind; 5] = [
-        IdKind::Process,
-        IdKind::Environment,
-        IdKind::Binding,
-        IdKind::Provider,
-        IdKind::Platform,
-    ];
-
-    /// The name written in `kind:`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IdKind::Process => "Process",
-            IdKind::Environment => "Environment",
-            IdKind::Binding => "Binding",
-            IdKind::Provider => "Provider",
-            IdKind::Platform => "Platform",
-        }
-    }
-}
-
-impl std::fmt::Display for IdKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// What holds a reference: a manifest with an id, or one entry of a capability map.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Referrer {
+/// What holds a reference: a manifest with an id, a capability map, or one entry of a map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Referrer<'l> {
     Manifest {
-        kind: IdKind,
-        id: String,
+        kind: Kind,
+        id: &'l str,
+    },
+    /// A capability map's own field (its `environments`), by where its `kind` is written.
+    Map {
+        at: Span,
     },
     /// The id at `position` (1-based) under `mappings.<capability>`.
     Mapping {
-        capability: String,
+        capability: &'l str,
         position: usize,
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reference {
-    pub from: Referrer,
-    /// The field that holds it, as manifests spell it (`processId`, `metadata.platform`).
-    pub field: &'static str,
-    /// What it refers to.
-    pub kind: IdKind,
-    /// The id it refers to: an environment named by its name is given by its id. When it names
-    /// nothing, the text as written.
-    pub id: String,
-    /// The text as written.
-    pub written: String,
-    /// Where it is written.
-    pub span: Span,
-    /// Whether it names a manifest that exists (always, in a valid tree).
-    pub resolved: bool,
+/// One reference, as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written<'l> {
+    pub from: Referrer<'l>,
+    pub field: FieldPath,
+    pub target: &'static Ref,
+    pub written: &'l Located<String>,
 }
 
-/// Every reference of a linked tree, by the manifest that holds it and by what it names.
-#[derive(Debug, Default)]
-pub struct References {
-    all: Vec<Reference>,
-    by_source: BTreeMap<(IdKind, String), Vec<usize>>,
-    by_target: BTreeMap<(IdKind, String), Vec<usize>>,
-}
+const MAPPINGS: FieldPath = FieldPath {
+    parent: None,
+    name: "mappings",
+};
 
-impl References {
-    pub fn build(linked: &Linked) -> References {
-        let mut all = Vec::new();
-        let mut add = |from: Referrer, field, kind, written: &crate::model::Located<String>| {
-            if written.value.is_empty() {
-                return; // a field that could not be read (reported by validation)
-            }
-            let id = target(linked, kind, &written.value);
-            all.push(Reference {
-                from,
-                field,
-                kind,
-                resolved: id.is_some(),
-                id: id.unwrap_or(&written.value).to_string(),
-                written: written.value.clone(),
-                span: written.span,
-            });
-        };
-        let manifest = |kind, id: &str| Referrer::Manifest {
-            kind,
-            id: id.to_string(),
-        };
-        for (id, p) in &linked.processes {
-            let from = || manifest(IdKind::Process, id);
-            add(from(), "metadata.platform", IdKind::Platform, &p.platform);
-            add(
-                from(),
-                "runtimeContext.environment",
-                IdKind::Environment,
-                &p.environment,
-            );
-        }
-        for (id, b) in &linked.bindings {
-            let from = || manifest(IdKind::Binding, id);
-            add(from(), "processId", IdKind::Process, &b.process);
-            add(from(), "environmentId", IdKind::Environment, &b.environment);
-        }
-        for (id, p) in &linked.providers {
-            let from = || manifest(IdKind::Provider, id);
-            add(from(), "platform", IdKind::Platform, &p.platform);
-            if let Some(process) = &p.process {
-                add(from(), "process", IdKind::Process, process);
-            }
-        }
-        for (capability, mapping) in &linked.routes {
-            for (index, entry) in mapping.providers.iter().enumerate() {
-                // A map entry names a Provider, or else a Process (as routing reads it).
-                let kind = if linked.processes.contains_key(&entry.value)
-                    && !linked.providers.contains_key(&entry.value)
-                {
-                    IdKind::Process
-                } else {
-                    IdKind::Provider
-                };
-                let from = Referrer::Mapping {
-                    capability: capability.clone(),
+/// Every reference of the linked tree: each manifest's (first definitions only: a duplicate
+/// is reported as such), then each entry of the capability mappings in use.
+pub fn all(linked: &Linked) -> impl Iterator<Item = Written<'_>> {
+    fn of<'l>(
+        kind: Kind,
+        id: &'l str,
+        refs: &'l [crate::model::read::Reference],
+    ) -> impl Iterator<Item = Written<'l>> {
+        refs.iter().map(move |r| Written {
+            from: Referrer::Manifest { kind, id },
+            field: r.field,
+            target: r.target,
+            written: &r.written,
+        })
+    }
+    let processes =
+        (linked.processes.iter()).flat_map(|(id, p)| of(Kind::Process, id, &p.references));
+    let bindings =
+        (linked.bindings.iter()).flat_map(|(id, b)| of(Kind::Binding, id, &b.references));
+    let providers =
+        (linked.providers.iter()).flat_map(|(id, p)| of(Kind::Provider, id, &p.references));
+    let maps = linked.maps.maps.iter().flat_map(|m| {
+        m.references.iter().map(move |r| Written {
+            from: Referrer::Map { at: m.at.span },
+            field: r.field,
+            target: r.target,
+            written: &r.written,
+        })
+    });
+    let entries = linked.maps.kept().flat_map(|mapping| {
+        mapping
+            .providers
+            .iter()
+            .enumerate()
+            .map(move |(index, id)| Written {
+                from: Referrer::Mapping {
+                    capability: &mapping.capability.value,
                     position: index + 1,
-                };
-                add(from, "mappings", kind, entry);
-            }
-        }
-        let mut references = References {
-            all,
-            ..References::default()
-        };
-        for (index, reference) in references.all.iter().enumerate() {
-            if let Referrer::Manifest { kind, id } = &reference.from {
-                references
-                    .by_source
-                    .entry((*kind, id.clone()))
-                    .or_default()
-                    .push(index);
-            }
-            references
-                .by_target
-                .entry((reference.kind, reference.id.clone()))
-                .or_default()
-                .push(index);
-        }
-        // What refers to an id: by referrer (kind, then id; map entries last), then field.
-        let all = &references.all;
-        for indexes in references.by_target.values_mut() {
-            indexes.sort_by(|&a, &b| {
-                (&all[a].from, all[a].field, all[a].span).cmp(&(
-                    &all[b].from,
-                    all[b].field,
-                    all[b].span,
-                ))
-            });
-        }
-        references
-    }
-
-    /// The references a manifest holds, in field order.
-    pub fn from(&self, kind: IdKind, id: &str) -> impl Iterator<Item = &Reference> {
-        self.lookup(&self.by_source, kind, id)
-    }
-
-    /// The references to a manifest, by referrer.
-    pub fn to(&self, kind: IdKind, id: &str) -> impl Iterator<Item = &Reference> {
-        self.lookup(&self.by_target, kind, id)
-    }
-
-    fn lookup<'a>(
-        &'a self,
-        index: &'a BTreeMap<(IdKind, String), Vec<usize>>,
-        kind: IdKind,
-        id: &str,
-    ) -> impl Iterator<Item = &'a Reference> {
-        index
-            .get(&(kind, id.to_string()))
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.all[i])
-    }
+                },
+                field: MAPPINGS,
+                target: &ENTRY_REF,
+                written: id,
+            })
+    });
+    processes
+        .chain(bindings)
+        .chain(providers)
+        .chain(maps)
+        .chain(entries)
 }
 
-/// The id that `written` names among manifests of `kind`; environments may be named by name.
-fn target<'a>(linked: &'a Linked, kind: IdKind, written: &str) -> Option<&'a str> {
-    match kind {
-        IdKind::Process => key(&linked.processes, written),
-        IdKind::Environment => linked.environment_id(written),
-        IdKind::Binding => key(&linked.bindings, written),
-        IdKind::Provider => key(&linked.providers, written),
-        IdKind::Platform => key(&linked.platforms, written),
+/// The kind a reference resolves to and the id it names (an environment named by its name is
+/// given by its id); `None` when it names nothing.
+pub fn resolve<'l>(linked: &'l Linked, target: &Ref, written: &str) -> Option<(Kind, &'l str)> {
+    match target.to {
+        Kind::Environment => linked
+            .environment_id(written)
+            .map(|id| (Kind::Environment, id)),
+        // A map entry names a Provider, or else a Process (as routing reads it).
+        Kind::Provider => key(&linked.providers, written)
+            .map(|id| (Kind::Provider, id))
+            .or_else(|| key(&linked.processes, written).map(|id| (Kind::Process, id))),
+        Kind::Process => key(&linked.processes, written).map(|id| (Kind::Process, id)),
+        Kind::Binding => key(&linked.bindings, written).map(|id| (Kind::Binding, id)),
+        Kind::Platform => key(&linked.platforms, written).map(|id| (Kind::Platform, id)),
+        Kind::CapabilityMap => None,
     }
 }
 
 fn key<'a, T>(map: &'a BTreeMap<String, T>, id: &str) -> Option<&'a str> {
     map.get_key_value(id).map(|(k, _)| k.as_str())
+}
+
+/// A reference with what it resolves to, for `explain`.
+#[derive(Debug, Clone)]
+pub struct Reference<'l> {
+    pub from: Referrer<'l>,
+    pub field: FieldPath,
+    /// What it refers to.
+    pub kind: Kind,
+    /// The id it refers to; when it names nothing, the text as written.
+    pub id: &'l str,
+    /// The text as written.
+    pub written: &'l str,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Kind -> id -> positions in the list.
+type Index<'l> = BTreeMap<Kind, BTreeMap<&'l str, Vec<usize>>>;
+
+/// Every reference of a linked tree, by the manifest that holds it and by what it names.
+/// Built on demand (for `explain`), not by every command.
+#[derive(Debug, Default)]
+pub struct References<'l> {
+    all: Vec<Reference<'l>>,
+    by_source: Index<'l>,
+    by_target: Index<'l>,
+}
+
+impl<'l> References<'l> {
+    pub fn build(linked: &'l Linked) -> References<'l> {
+        let mut references = References::default();
+        for written in all(linked) {
+            let (kind, id) = resolve(linked, written.target, &written.written.value)
+                .unwrap_or((written.target.to, &written.written.value));
+            let index = references.all.len();
+            if let Referrer::Manifest { kind, id } = written.from {
+                let ids = references.by_source.entry(kind).or_default();
+                ids.entry(id).or_default().push(index);
+            }
+            let ids = references.by_target.entry(kind).or_default();
+            ids.entry(id).or_default().push(index);
+            references.all.push(Reference {
+                from: written.from,
+                field: written.field,
+                kind,
+                id,
+                written: &written.written.value,
+                span: written.written.span,
+            });
+        }
+        // What refers to an id: by referrer (kind, then id; maps and their entries last),
+        // then field.
+        let all = &references.all;
+        for indexes in references
+            .by_target
+            .values_mut()
+            .flat_map(|ids| ids.values_mut())
+        {
+            indexes.sort_by_key(|&i| (&all[i].from, all[i].field.to_string(), all[i].span));
+        }
+        references
+    }
+
+    /// The references a manifest holds, in field order.
+    pub fn from(&self, kind: Kind, id: &str) -> impl Iterator<Item = &Reference<'l>> + use<'_, 'l> {
+        Self::lookup(&self.all, &self.by_source, kind, id)
+    }
+
+    /// The references to a manifest, by referrer.
+    pub fn to(&self, kind: Kind, id: &str) -> impl Iterator<Item = &Reference<'l>> + use<'_, 'l> {
+        Self::lookup(&self.all, &self.by_target, kind, id)
+    }
+
+    fn lookup<'a>(
+        all: &'a [Reference<'l>],
+        index: &'a Index<'l>,
+        kind: Kind,
+        id: &str,
+    ) -> impl Iterator<Item = &'a Reference<'l>> + use<'a, 'l> {
+        let found = index.get(&kind).and_then(|ids| ids.get(id));
+        found.into_iter().flatten().map(move |&i| &all[i])
+    }
 }
 
 /// Where a manifest is defined.
@@ -234,21 +214,22 @@ pub enum Definition {
 }
 
 /// Where the manifest of `kind` with this id is defined; `None` if there is none.
-pub fn definition(linked: &Linked, kind: IdKind, id: &str) -> Option<Definition> {
+pub fn definition(linked: &Linked, kind: Kind, id: &str) -> Option<Definition> {
     let (span, builtin, builtin_id) = match kind {
-        IdKind::Process => (linked.processes.get(id)?.id.span, false, false),
-        IdKind::Binding => (linked.bindings.get(id)?.id.span, false, false),
-        IdKind::Provider => (linked.providers.get(id)?.id.span, false, false),
-        IdKind::Environment => {
+        Kind::Process => (linked.processes.get(id)?.id.span, false, false),
+        Kind::Binding => (linked.bindings.get(id)?.id.span, false, false),
+        Kind::Provider => (linked.providers.get(id)?.id.span, false, false),
+        Kind::Environment => {
             let e = linked.environments.get(id)?;
             let builtin_id = builtin::ENVIRONMENTS.iter().any(|(b, _)| *b == id);
             (e.id.span, e.builtin, builtin_id)
         }
-        IdKind::Platform => {
+        Kind::Platform => {
             let p = linked.platforms.get(id)?;
             let builtin_id = builtin::PLATFORMS.iter().any(|b| b.id == id);
             (p.id.span, p.builtin, builtin_id)
         }
+        Kind::CapabilityMap => return None,
     };
     Some(if builtin {
         Definition::Builtin
@@ -260,10 +241,9 @@ pub fn definition(linked: &Linked, kind: IdKind, id: &str) -> Option<Definition>
     })
 }
 
-/// The kinds that have a manifest with this id, in [`IdKind::ALL`] order.
-pub fn kinds_of(linked: &Linked, id: &str) -> Vec<IdKind> {
-    IdKind::ALL
-        .into_iter()
+/// The kinds that have a manifest with this id, in [`Kind`] order.
+pub fn kinds_of(linked: &Linked, id: &str) -> Vec<Kind> {
+    Kind::with_ids()
         .filter(|&kind| definition(linked, kind, id).is_some())
         .collect()
 }

@@ -1,9 +1,12 @@
 //! `kind: Binding`: how a process binds to its environment: secrets, files or network.
 
-use super::read::{Obj, Reader};
-use super::{Located, choice};
-use crate::load::node::{Node, Value};
-use crate::load::source::Span;
+use super::describe::{
+    API_VERSION_FIELD, Default, FREE_METADATA, Field, Object, Presence, Ref, Rest, Type, kind_field,
+};
+use super::kind::Kind;
+use super::process::ENVIRONMENT_REF;
+use super::read::{Fields, Reader, Reference};
+use super::{Choice, Located, choice};
 
 choice! {
     pub enum BindingType { Secrets = "secrets", Files = "files", Network = "network" }
@@ -23,6 +26,178 @@ choice! {
 choice! {
     pub enum Protocol { Tcp = "tcp", Udp = "udp" }
 }
+
+pub const OBJECT: Object = Object {
+    name: "Binding",
+    what: "Binding",
+    doc: "How a process binds to its environment: secrets, files or network.",
+    rest: Rest::Closed,
+    fields: &[
+        API_VERSION_FIELD,
+        kind_field("This manifest is a Binding."),
+        Field {
+            name: "id",
+            ty: Type::Id,
+            presence: Presence::Required,
+            doc: "The binding's id, unique among Bindings.",
+        },
+        Field {
+            name: "processId",
+            ty: Type::Ref(Ref {
+                to: Kind::Process,
+                help: "define a Process with this id, or bind an existing one",
+            }),
+            presence: Presence::Required,
+            doc: "The Process it binds.",
+        },
+        Field {
+            name: "environmentId",
+            ty: Type::Ref(ENVIRONMENT_REF),
+            presence: Presence::Required,
+            doc: "The Environment it applies in, by id or by name: the one its process runs in.",
+        },
+        Field {
+            name: "type",
+            ty: Type::Choice(BindingType::NAMES),
+            presence: Presence::Required,
+            doc: "What it binds; decides what `config` holds. The process's platform must \
+                  support it.",
+        },
+        Field {
+            name: "config",
+            ty: Type::Config {
+                by: "type",
+                cases: &[
+                    ("secrets", &SECRETS_CONFIG),
+                    ("files", &FILES_CONFIG),
+                    ("network", &NETWORK_CONFIG),
+                ],
+            },
+            presence: Presence::Required,
+            doc: "What is bound: for `secrets`, `store` and `secrets`; for `files`, `mounts`; \
+                  for `network`, `ingress` and `egress`.",
+        },
+        FREE_METADATA,
+    ],
+};
+
+const SECRETS_CONFIG: Object = Object {
+    name: "SecretsConfig",
+    what: "`config` of a secrets binding",
+    doc: "The `config` of a `secrets` binding: which variables come from which secrets.",
+    rest: Rest::Closed,
+    fields: &[
+        Field {
+            name: "store",
+            ty: Type::Choice(SecretStore::NAMES),
+            presence: Presence::Required,
+            doc: "Where the secrets are kept.",
+        },
+        Field {
+            name: "secrets",
+            ty: Type::SecretRefs,
+            presence: Presence::Required,
+            doc: "Variable name -> where its secret lives in the store, e.g. \
+                  `OPENAI_API_KEY: kv/data/lucid#openai`. Never the secret itself.",
+        },
+    ],
+};
+
+const FILES_CONFIG: Object = Object {
+    name: "FilesConfig",
+    what: "`config` of a files binding",
+    doc: "The `config` of a `files` binding.",
+    rest: Rest::Closed,
+    fields: &[Field {
+        name: "mounts",
+        ty: Type::List {
+            item: &Type::Object(&MOUNT),
+            what: "a mount",
+        },
+        presence: Presence::Required,
+        doc: "Host paths mounted into the process.",
+    }],
+};
+
+/// Mount paths, as the JSON Schema checks them (the reader also refuses `..`).
+const MOUNT_PATH: Type = Type::Checked { pattern: "^/" };
+
+const MOUNT: Object = Object {
+    name: "Mount",
+    what: "a mount",
+    doc: "One mount of a `files` binding.",
+    rest: Rest::Closed,
+    fields: &[
+        Field {
+            name: "source",
+            ty: MOUNT_PATH,
+            presence: Presence::Required,
+            doc: "The host path: absolute, without `..`.",
+        },
+        Field {
+            name: "target",
+            ty: MOUNT_PATH,
+            presence: Presence::Required,
+            doc: "Where the process sees it: absolute, without `..`.",
+        },
+        Field {
+            name: "readOnly",
+            ty: Type::Bool,
+            presence: Presence::Default(Default::Bool(true)),
+            doc: "Whether the process can only read it.",
+        },
+    ],
+};
+
+const NETWORK_CONFIG: Object = Object {
+    name: "NetworkConfig",
+    what: "`config` of a network binding",
+    doc: "The `config` of a `network` binding.",
+    rest: Rest::Closed,
+    fields: &[
+        Field {
+            name: "ingress",
+            ty: Type::List {
+                item: &Type::Object(&INGRESS_RULE),
+                what: "an ingress rule",
+            },
+            presence: Presence::Optional,
+            doc: "Ports the process listens on.",
+        },
+        Field {
+            name: "egress",
+            ty: Type::List {
+                item: &Type::Checked {
+                    pattern: "^\\S+:\\+?[0-9]+$",
+                },
+                what: "an egress target",
+            },
+            presence: Presence::Optional,
+            doc: "Where the process may connect, as `host:port`, e.g. `api.openai.com:443`.",
+        },
+    ],
+};
+
+const INGRESS_RULE: Object = Object {
+    name: "IngressRule",
+    what: "an ingress rule",
+    doc: "One port a process listens on.",
+    rest: Rest::Closed,
+    fields: &[
+        Field {
+            name: "port",
+            ty: Type::Port,
+            presence: Presence::Required,
+            doc: "The port, 1-65535.",
+        },
+        Field {
+            name: "protocol",
+            ty: Type::Choice(Protocol::NAMES),
+            presence: Presence::Default(Default::Name("tcp")),
+            doc: "The protocol.",
+        },
+    ],
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mount {
@@ -64,151 +239,81 @@ pub struct Binding {
     pub environment: Located<String>,
     pub binding_type: Located<BindingType>,
     pub config: BindingConfig,
+    /// The ids it names: its process and environment.
+    pub references: Vec<Reference>,
     pub complete: bool,
 }
 
-/// The fields a Binding manifest may have (besides `x-` extensions).
-pub(crate) const FIELDS: &[&str] = &[
-    "apiVersion",
-    "kind",
-    "id",
-    "processId",
-    "environmentId",
-    "type",
-    "config",
-    "metadata",
-];
-
-/// The fields of a secrets binding's `config` (besides `x-` extensions).
-pub(crate) const SECRETS_CONFIG_FIELDS: &[&str] = &["store", "secrets"];
-/// The fields of a files binding's `config` (besides `x-` extensions).
-pub(crate) const FILES_CONFIG_FIELDS: &[&str] = &["mounts"];
-/// The fields of a network binding's `config` (besides `x-` extensions).
-pub(crate) const NETWORK_CONFIG_FIELDS: &[&str] = &["ingress", "egress"];
-/// The fields of one of `mounts` (besides `x-` extensions).
-pub(crate) const MOUNT_FIELDS: &[&str] = &["source", "target", "readOnly"];
-/// The fields of one of `ingress` (besides `x-` extensions).
-pub(crate) const INGRESS_FIELDS: &[&str] = &["port", "protocol"];
-
-pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Binding> {
-    let obj = r.object(document, anchor, "Binding", FIELDS)?;
-    let id = r.req_id(obj, "id");
-    let process = r.req_id(obj, "processId");
-    let environment = r.req_id(obj, "environmentId");
-    let binding_type = r.req_choice::<BindingType>(obj, "type");
-    r.opt_any_map(obj, "metadata");
-    let config_anchor = obj.entry("config").map_or(anchor, |e| e.key_span);
-    let config = match (r.required(obj, "config"), &binding_type) {
-        (Some(node), Some(t)) => read_config(r, node, config_anchor, t.value),
-        (Some(node), None) => {
-            if node.as_map().is_none() {
-                r.wrong_type(node, "`config`", "a mapping");
-            }
-            BindingConfig::Invalid
-        }
-        (None, _) => BindingConfig::Invalid,
-    };
+/// Builds a Binding from its checked fields; the values that need more than their type
+/// (mount paths, egress targets) are checked here.
+pub fn build(r: &mut Reader, fields: Fields) -> Option<Binding> {
+    let anchor = fields.anchor;
     let missing = || Located::new(String::new(), anchor);
+    let binding_type = fields.choice::<BindingType>("type");
+    let config = match (&binding_type, fields.object("config")) {
+        (Some(t), Some(config)) => build_config(r, t.value, config),
+        _ => BindingConfig::Invalid,
+    };
     Some(Binding {
-        id: id?,
-        process: process.unwrap_or_else(missing),
-        environment: environment.unwrap_or_else(missing),
+        id: fields.id("id")?,
+        process: fields.id("processId").unwrap_or_else(missing),
+        environment: fields.id("environmentId").unwrap_or_else(missing),
         binding_type: binding_type.unwrap_or(Located::new(BindingType::Secrets, anchor)),
         config,
+        references: fields.references(),
         complete: r.complete,
     })
 }
 
-fn read_config(r: &mut Reader, node: &Node, anchor: Span, t: BindingType) -> BindingConfig {
-    let (what, fields): (&str, &[&str]) = match t {
-        BindingType::Secrets => ("`config` of a secrets binding", SECRETS_CONFIG_FIELDS),
-        BindingType::Files => ("`config` of a files binding", FILES_CONFIG_FIELDS),
-        BindingType::Network => ("`config` of a network binding", NETWORK_CONFIG_FIELDS),
-    };
-    let Some(config) = r.object(node, anchor, what, fields) else {
-        return BindingConfig::Invalid;
-    };
+fn build_config(r: &mut Reader, t: BindingType, config: Fields) -> BindingConfig {
     match t {
-        BindingType::Secrets => read_secrets(r, config),
-        BindingType::Files => read_files(r, config),
-        BindingType::Network => read_network(r, config),
-    }
-}
-
-fn read_secrets(r: &mut Reader, config: Obj) -> BindingConfig {
-    let store = r.req_choice::<SecretStore>(config, "store");
-    let mut secrets = Vec::new();
-    if let Some(node) = r.required(config, "secrets") {
-        match node.as_map() {
-            None => r.wrong_type(
-                node,
-                "`secrets`",
-                "a mapping of variable names to references",
-            ),
-            Some(entries) => {
-                for entry in entries {
-                    if !is_env_var_name(&entry.key) {
-                        r.invalid_value(
-                            entry.key_span,
-                            format!("`{}` is not a valid environment variable name", entry.key),
-                            "use letters, digits and `_`, starting with a letter or `_`",
-                        );
-                    }
-                    let what = format!("the reference of `{}`", entry.key);
-                    if let Some(reference) = r.string(&entry.value, &what) {
-                        if reference.value.trim().is_empty() {
-                            r.invalid_value(
-                                reference.span,
-                                format!("the reference of `{}` is empty", entry.key),
-                                "name where the secret lives, e.g. `kv/data/app#api-key`",
-                            );
-                        }
-                        secrets.push((entry.key.clone(), reference.value));
-                    }
-                }
-            }
-        }
-    }
-    match store {
-        Some(store) => BindingConfig::Secrets {
-            store: store.value,
-            secrets,
+        BindingType::Secrets => match config.choice::<SecretStore>("store") {
+            Some(store) => BindingConfig::Secrets {
+                store: store.value,
+                secrets: config.secret_refs("secrets"),
+            },
+            None => BindingConfig::Invalid,
         },
-        None => BindingConfig::Invalid,
+        BindingType::Files if config.entry("mounts").is_none() => BindingConfig::Invalid,
+        BindingType::Files => BindingConfig::Files {
+            mounts: config
+                .objects("mounts")
+                .into_iter()
+                .filter_map(|mount| build_mount(r, mount))
+                .collect(),
+        },
+        BindingType::Network => BindingConfig::Network {
+            ingress: config
+                .objects("ingress")
+                .into_iter()
+                .filter_map(|rule| {
+                    Some(Ingress {
+                        port: rule.port("port")?,
+                        protocol: rule.choice("protocol").map_or(Protocol::Tcp, |p| p.value),
+                    })
+                })
+                .collect(),
+            egress: config
+                .texts("egress")
+                .into_iter()
+                .filter(|target| check_host_port(r, target))
+                .map(|target| target.value)
+                .collect(),
+        },
     }
 }
 
-/// [`is_env_var_name`] as a regular expression, for the JSON Schema (a test checks they agree).
-pub(crate) const ENV_VAR_NAME_PATTERN: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
-
-pub(crate) fn is_env_var_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-fn read_files(r: &mut Reader, config: Obj) -> BindingConfig {
-    let Some(node) = r.required(config, "mounts") else {
-        return BindingConfig::Invalid;
-    };
-    let anchor = config.entry("mounts").map_or(config.anchor, |e| e.key_span);
-    let mounts = r.list(node, "`mounts`", |r, item| {
-        let mount = r.object(item, anchor, "a mount", MOUNT_FIELDS)?;
-        let source = r.req_string(mount, "source");
-        let target = r.req_string(mount, "target");
-        let read_only = r.opt_bool(mount, "readOnly").unwrap_or(true);
-        for path in [&source, &target].into_iter().flatten() {
-            check_mount_path(r, path);
-        }
-        Some(Mount {
-            source: source?.value,
-            target: target?.value,
-            read_only,
-        })
-    });
-    BindingConfig::Files { mounts }
+fn build_mount(r: &mut Reader, mount: Fields) -> Option<Mount> {
+    let source = mount.text("source");
+    let target = mount.text("target");
+    for path in [&source, &target].into_iter().flatten() {
+        check_mount_path(r, path);
+    }
+    Some(Mount {
+        source: source?.value,
+        target: target?.value,
+        read_only: mount.bool("readOnly").unwrap_or(true),
+    })
 }
 
 /// Mount paths are absolute and never climb with `..`.
@@ -226,58 +331,6 @@ fn check_mount_path(r: &mut Reader, path: &Located<String>) {
             format!("mount path `{}` contains `..`", path.value),
             help,
         );
-    }
-}
-
-fn read_network(r: &mut Reader, config: Obj) -> BindingConfig {
-    let anchor = config
-        .entry("ingress")
-        .map_or(config.anchor, |e| e.key_span);
-    let ingress = match r.optional(config, "ingress") {
-        Some(node) => r.list(node, "`ingress`", |r, item| {
-            let rule = r.object(item, anchor, "an ingress rule", INGRESS_FIELDS)?;
-            let port = r.required(rule, "port").and_then(|n| read_port(r, n));
-            let protocol = r.opt_choice::<Protocol>(rule, "protocol");
-            Some(Ingress {
-                port: port?,
-                protocol: protocol.map_or(Protocol::Tcp, |p| p.value),
-            })
-        }),
-        None => Vec::new(),
-    };
-    let egress = match r.optional(config, "egress") {
-        Some(node) => r.list(node, "`egress`", |r, item| {
-            let target = r.string(item, "an egress target")?;
-            check_host_port(r, &target).then_some(target.value)
-        }),
-        None => Vec::new(),
-    };
-    BindingConfig::Network { ingress, egress }
-}
-
-fn read_port(r: &mut Reader, node: &Node) -> Option<u16> {
-    let port = match &node.value {
-        Value::Int(port) => *port,
-        Value::BigInt(digits) => {
-            let message = format!("port {digits} is out of range 1-65535");
-            r.invalid_value(node.span, message, "use a port from 1 to 65535");
-            return None;
-        }
-        _ => {
-            r.wrong_type(node, "`port`", "an integer from 1 to 65535");
-            return None;
-        }
-    };
-    match u16::try_from(port) {
-        Ok(port) if port > 0 => Some(port),
-        _ => {
-            r.invalid_value(
-                node.span,
-                format!("port {port} is out of range 1-65535"),
-                "use a port from 1 to 65535",
-            );
-            None
-        }
     }
 }
 

@@ -1,9 +1,42 @@
 //! `kind: Environment`: where processes run, with default variables for all of them.
 
-use super::read::Reader;
+use super::describe::{
+    API_VERSION_FIELD, FREE_METADATA, Field, Object, Presence, Rest, Type, kind_field,
+};
+use super::read::Fields;
 use super::{EnvVar, Located};
-use crate::load::node::Node;
-use crate::load::source::Span;
+
+pub const OBJECT: Object = Object {
+    name: "Environment",
+    what: "Environment",
+    doc: "Where processes run, with default variables for every process in it. \
+          `env-development`, `env-staging` and `env-production` are built in; a manifest with \
+          the same id replaces the built-in one.",
+    rest: Rest::Closed,
+    fields: &[
+        API_VERSION_FIELD,
+        kind_field("This manifest is an Environment."),
+        Field {
+            name: "id",
+            ty: Type::Id,
+            presence: Presence::Required,
+            doc: "The environment's id, unique among Environments.",
+        },
+        Field {
+            name: "name",
+            ty: Type::Text,
+            presence: Presence::Required,
+            doc: "Its name: processes and bindings may name the environment by id or by name.",
+        },
+        Field {
+            name: "env",
+            ty: Type::Env,
+            presence: Presence::Optional,
+            doc: "Default variables for every process in this environment.",
+        },
+        FREE_METADATA,
+    ],
+};
 
 #[derive(Debug, Clone)]
 pub struct Environment {
@@ -15,21 +48,12 @@ pub struct Environment {
     pub builtin: bool,
 }
 
-/// The fields a Environment manifest may have (besides `x-` extensions).
-pub(crate) const FIELDS: &[&str] = &["apiVersion", "kind", "id", "name", "env", "metadata"];
-
-pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Environment> {
-    let obj = r.object(document, anchor, "Environment", FIELDS)?;
-    let id = r.req_id(obj, "id");
-    let name = r.req_string(obj, "name");
-    let env = r.env_map(obj, "env");
-    r.opt_any_map(obj, "metadata");
-    let id = id?;
-    let name = name.unwrap_or_else(|| id.clone());
+pub fn build(fields: Fields) -> Option<Environment> {
+    let id = fields.id("id")?;
     Some(Environment {
+        name: fields.text("name").unwrap_or_else(|| id.clone()),
         id,
-        name,
-        env,
+        env: fields.env("env"),
         builtin: false,
     })
 }

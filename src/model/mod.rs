@@ -3,16 +3,18 @@
 pub mod binding;
 pub mod builtin;
 pub mod capability_map;
+pub mod describe;
 pub mod environment;
+pub mod kind;
 pub mod names;
-
-/// What outputs show in place of a literal secret value.
-pub const REDACTED: &str = "<redacted>";
 pub mod platform;
 pub mod process;
 pub mod provider;
-mod read;
+pub mod read;
 pub mod schema;
+
+/// What outputs show in place of a literal secret value.
+pub const REDACTED: &str = "<redacted>";
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::node::Node;
@@ -20,6 +22,7 @@ use crate::load::source::Span;
 pub use binding::{Binding, BindingConfig, BindingType};
 pub use capability_map::CapabilityMap;
 pub use environment::Environment;
+pub use kind::Kind;
 pub use platform::Platform;
 pub use process::{Process, Status};
 pub use provider::Provider;
@@ -91,19 +94,9 @@ macro_rules! choice {
 }
 pub(crate) use choice;
 
-/// Every manifest kind, by the name written in `kind`.
-pub const KINDS: [&str; 6] = [
-    "Process",
-    "Environment",
-    "Binding",
-    "Provider",
-    "CapabilityMap",
-    "Platform",
-];
-
 pub const API_VERSION: &str = "oslinker/v1";
 
-/// All manifests of a tree, by kind, in load order.
+/// All manifests of a tree (or of one file), by kind, in load order.
 #[derive(Debug, Default)]
 pub struct Manifests {
     pub processes: Vec<Process>,
@@ -114,6 +107,22 @@ pub struct Manifests {
     pub platforms: Vec<Platform>,
     /// Spans of literal values under secret-looking names, to mask in snippets.
     pub secret_spans: Vec<Span>,
+    /// Documents read (whatever became of them).
+    pub documents: usize,
+}
+
+impl Manifests {
+    /// Appends another file's manifests after these.
+    pub fn append(&mut self, mut other: Manifests) {
+        self.processes.append(&mut other.processes);
+        self.environments.append(&mut other.environments);
+        self.bindings.append(&mut other.bindings);
+        self.providers.append(&mut other.providers);
+        self.maps.append(&mut other.maps);
+        self.platforms.append(&mut other.platforms);
+        self.secret_spans.append(&mut other.secret_spans);
+        self.documents += other.documents;
+    }
 }
 
 /// Reads every document into a typed manifest, reporting every problem found.
@@ -126,6 +135,7 @@ pub fn read_documents(documents: &[Node], diagnostics: &mut Vec<Diagnostic>) -> 
 }
 
 fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut Vec<Diagnostic>) {
+    manifests.documents += 1;
     let mut reader = Reader::new(diagnostics);
     let Some(entries) = document.as_map() else {
         reader.wrong_type(document, "a manifest", "a mapping with a `kind`");
@@ -136,58 +146,41 @@ fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut V
         reader.diagnostics.push(
             Diagnostic::at(Code::MissingKind, at, "manifest has no `kind`")
                 .with_label("this manifest")
-                .with_help(format!("add `kind:` with one of: {}", KINDS.join(", "))),
+                .with_help(format!(
+                    "add `kind:` with one of: {}",
+                    Kind::NAMES.join(", ")
+                )),
         );
         return;
     };
     check_api_version(document, &mut reader);
-    let Some(kind) = reader.string(&kind_entry.value, "`kind`") else {
+    let Some(name) = kind_entry.value.as_str() else {
+        reader.wrong_type(&kind_entry.value, "`kind`", "a string");
         return;
     };
-    let anchor = kind_entry.key_span;
-    match kind.value.as_str() {
-        "Process" => {
-            if let Some(m) = process::read(&mut reader, document, anchor) {
-                manifests.processes.push(m);
-            }
-        }
-        "Environment" => {
-            if let Some(m) = environment::read(&mut reader, document, anchor) {
-                manifests.environments.push(m);
-            }
-        }
-        "Binding" => {
-            if let Some(m) = binding::read(&mut reader, document, anchor) {
-                manifests.bindings.push(m);
-            }
-        }
-        "Provider" => {
-            if let Some(m) = provider::read(&mut reader, document, anchor) {
-                manifests.providers.push(m);
-            }
-        }
-        "CapabilityMap" => {
-            if let Some(m) = capability_map::read(&mut reader, document, anchor) {
-                manifests.maps.push(m);
-            }
-        }
-        "Platform" => {
-            if let Some(m) = platform::read(&mut reader, document, anchor) {
-                manifests.platforms.push(m);
-            }
-        }
-        other => {
-            let mut diagnostic = Diagnostic::at(
-                Code::UnknownKind,
-                kind.span,
-                format!("unknown kind `{other}`"),
-            )
-            .with_label("unknown kind");
-            diagnostic = match names::suggest(other, KINDS) {
-                Some(best) => diagnostic.with_help(format!("did you mean `{best}`?")),
-                None => diagnostic.with_help(format!("kinds are: {}", KINDS.join(", "))),
-            };
-            reader.diagnostics.push(diagnostic);
+    let Some(kind) = Kind::from_name(name) else {
+        let mut diagnostic = Diagnostic::at(
+            Code::UnknownKind,
+            kind_entry.value.span,
+            format!("unknown kind `{name}`"),
+        )
+        .with_label("unknown kind");
+        diagnostic = match names::suggest(name, Kind::NAMES.iter().copied()) {
+            Some(best) => diagnostic.with_help(format!("did you mean `{best}`?")),
+            None => diagnostic.with_help(format!("kinds are: {}", Kind::NAMES.join(", "))),
+        };
+        reader.diagnostics.push(diagnostic);
+        return;
+    };
+    if let Some(fields) = reader.object(kind.object(), document, kind_entry.key_span) {
+        let r = &mut reader;
+        match kind {
+            Kind::Process => manifests.processes.extend(process::build(r, fields)),
+            Kind::Environment => manifests.environments.extend(environment::build(fields)),
+            Kind::Binding => manifests.bindings.extend(binding::build(r, fields)),
+            Kind::Provider => manifests.providers.extend(provider::build(r, fields)),
+            Kind::CapabilityMap => manifests.maps.extend(capability_map::build(fields)),
+            Kind::Platform => manifests.platforms.extend(platform::build(r, fields)),
         }
     }
     manifests.secret_spans.append(&mut reader.secret_spans);
@@ -197,18 +190,16 @@ fn check_api_version(document: &Node, reader: &mut Reader) {
     let Some(entry) = document.get("apiVersion") else {
         return;
     };
-    let Some(version) = reader.string(&entry.value, "`apiVersion`") else {
+    let Some(version) = entry.value.as_str() else {
+        reader.wrong_type(&entry.value, "`apiVersion`", "a string");
         return;
     };
-    if version.value != API_VERSION {
+    if version != API_VERSION {
         reader.diagnostics.push(
             Diagnostic::at(
                 Code::BadApiVersion,
-                version.span,
-                format!(
-                    "`apiVersion` is `{}`; this oslinker reads `{API_VERSION}`",
-                    version.value
-                ),
+                entry.value.span,
+                format!("`apiVersion` is `{version}`; this oslinker reads `{API_VERSION}`"),
             )
             .with_label("unsupported version")
             .with_help(format!(

@@ -3,11 +3,53 @@
 
 use regex::Regex;
 
-use super::Located;
 use super::binding::BindingType;
-use super::read::Reader;
-use crate::load::node::Node;
-use crate::load::source::Span;
+use super::describe::{
+    API_VERSION_FIELD, FREE_METADATA, Field, Object, Presence, Rest, Type, kind_field,
+};
+use super::read::{Fields, Reader};
+use super::{Choice, Located};
+
+pub const OBJECT: Object = Object {
+    name: "Platform",
+    what: "Platform",
+    doc: "An agent platform: what its runtime versions look like and which binding types its \
+          processes can have. A manifest with a built-in platform's id replaces it.",
+    rest: Rest::Closed,
+    fields: &[
+        API_VERSION_FIELD,
+        kind_field("This manifest is a Platform."),
+        Field {
+            name: "id",
+            ty: Type::Id,
+            presence: Presence::Required,
+            doc: "The platform's id, which processes and providers name in `platform`.",
+        },
+        Field {
+            name: "name",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "A display name.",
+        },
+        Field {
+            name: "versionPattern",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "A regular expression that the whole `runtimeContext.version` of its processes \
+                  must match, e.g. `deno-\\d+(\\.(\\d+|x))*`.",
+        },
+        Field {
+            name: "bindingTypes",
+            ty: Type::List {
+                item: &Type::Choice(BindingType::NAMES),
+                what: "a binding type",
+            },
+            presence: Presence::Required,
+            doc: "The binding types its processes can have.",
+        },
+        FREE_METADATA,
+    ],
+};
 
 #[derive(Debug, Clone)]
 pub struct Platform {
@@ -19,41 +61,19 @@ pub struct Platform {
     pub builtin: bool,
 }
 
-/// The fields a Platform manifest may have (besides `x-` extensions).
-pub(crate) const FIELDS: &[&str] = &[
-    "apiVersion",
-    "kind",
-    "id",
-    "name",
-    "versionPattern",
-    "bindingTypes",
-    "metadata",
-];
-
-pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Platform> {
-    let obj = r.object(document, anchor, "Platform", FIELDS)?;
-    let id = r.req_id(obj, "id");
-    let name = r.opt_string(obj, "name").map(|n| n.value);
-    let version_pattern = r
-        .opt_string(obj, "versionPattern")
+/// Builds a Platform from its checked fields; `versionPattern` is compiled here.
+pub fn build(r: &mut Reader, fields: Fields) -> Option<Platform> {
+    let version_pattern = fields
+        .text("versionPattern")
         .and_then(|p| compile_pattern(r, p));
-    let binding_types = match r.required(obj, "bindingTypes") {
-        Some(node) => r
-            .list(node, "`bindingTypes`", |r, n| {
-                r.choice::<BindingType>(n, "a binding type")
-            })
-            .into_iter()
-            .map(|t| t.value)
-            .collect(),
-        None => Vec::new(),
-    };
-    r.opt_any_map(obj, "metadata");
-    let id = id?;
+    let id = fields.id("id")?;
     Some(Platform {
-        name: name.unwrap_or_else(|| id.value.clone()),
+        name: fields
+            .text("name")
+            .map_or_else(|| id.value.clone(), |n| n.value),
         id,
         version_pattern,
-        binding_types,
+        binding_types: fields.choices("bindingTypes"),
         builtin: false,
     })
 }

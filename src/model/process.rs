@@ -2,10 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use super::read::{Obj, Reader};
+use super::describe::{
+    API_VERSION_FIELD, CAPABILITIES, Default, FREE_METADATA, Field, Object, Presence, Ref, Rest,
+    Type, kind_field,
+};
+use super::kind::Kind;
+use super::read::{Fields, Reader, Reference};
 use super::{EnvVar, Located, choice};
-use crate::load::node::Node;
-use crate::load::source::Span;
 
 choice! {
     pub enum Status { Running = "running", Stopped = "stopped", Error = "error", Pending = "pending" }
@@ -14,6 +17,132 @@ choice! {
 choice! {
     pub enum ProcessType { Agent = "agent", Service = "service", Tool = "tool" }
 }
+
+pub const OBJECT: Object = Object {
+    name: "Process",
+    what: "Process",
+    doc: "An agent process: what it is, where it runs, what it provides and what it needs.",
+    rest: Rest::Closed,
+    fields: &[
+        API_VERSION_FIELD,
+        kind_field("This manifest is a Process."),
+        Field {
+            name: "id",
+            ty: Type::Id,
+            presence: Presence::Required,
+            doc: "The process's id, unique among Processes: letters, digits, `-`, `_`, `.`, \
+                  starting with a letter or digit.",
+        },
+        Field {
+            name: "name",
+            ty: Type::Text,
+            presence: Presence::Required,
+            doc: "A display name.",
+        },
+        Field {
+            name: "type",
+            ty: Type::Choice(<ProcessType as super::Choice>::NAMES),
+            presence: Presence::Default(Default::Name("agent")),
+            doc: "What the process is.",
+        },
+        Field {
+            name: "status",
+            ty: Type::Choice(<Status as super::Choice>::NAMES),
+            presence: Presence::Required,
+            doc: "Only running processes serve capabilities.",
+        },
+        Field {
+            name: "metadata",
+            ty: Type::Object(&METADATA),
+            presence: Presence::Required,
+            doc: "The platform, the agent's version, and any other labels.",
+        },
+        Field {
+            name: "capabilities",
+            ty: CAPABILITIES,
+            presence: Presence::Optional,
+            doc: "Capabilities the process provides: lowercase dotted names such as \
+                  `code.generation`.",
+        },
+        Field {
+            name: "requires",
+            ty: CAPABILITIES,
+            presence: Presence::Optional,
+            doc: "Capabilities the process needs from others; each must be served by some \
+                  provider.",
+        },
+        Field {
+            name: "runtimeContext",
+            ty: Type::Object(&RUNTIME_CONTEXT),
+            presence: Presence::Required,
+            doc: "Where and how the process runs.",
+        },
+    ],
+};
+
+/// A platform reference, as Processes and Providers write it.
+pub const PLATFORM_REF: Ref = Ref {
+    to: Kind::Platform,
+    help: "use a built-in platform or define a Platform with this id",
+};
+
+/// An environment reference (by id or by name), as Processes and Bindings write it.
+pub const ENVIRONMENT_REF: Ref = Ref {
+    to: Kind::Environment,
+    help: "define an Environment with this id or name (built in: development, staging, production)",
+};
+
+const METADATA: Object = Object {
+    name: "ProcessMetadata",
+    what: "`metadata`",
+    doc: "A Process's `metadata`: `platform`, `version`, and any other string labels.",
+    rest: Rest::Labels,
+    fields: &[
+        Field {
+            name: "platform",
+            ty: Type::Ref(PLATFORM_REF),
+            presence: Presence::Required,
+            doc: "The platform it runs on: a built-in one (`openai-agents`, \
+                  `vertex-agent-builder`, `aws-bedrock`, `agentforce`, `cursor`, `antigravity`, \
+                  `nodejs`, `python`, `custom`) or the id of a Platform manifest.",
+        },
+        Field {
+            name: "version",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "The agent's own version.",
+        },
+    ],
+};
+
+const RUNTIME_CONTEXT: Object = Object {
+    name: "RuntimeContext",
+    what: "`runtimeContext`",
+    doc: "A Process's `runtimeContext`.",
+    rest: Rest::Closed,
+    fields: &[
+        Field {
+            name: "environment",
+            ty: Type::Ref(ENVIRONMENT_REF),
+            presence: Presence::Required,
+            doc: "The Environment it runs in, by id or by name.",
+        },
+        Field {
+            name: "version",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "The runtime's version, which must match the platform's `versionPattern`, \
+                  e.g. `nodejs-20.x`.",
+        },
+        Field {
+            name: "env",
+            ty: Type::Env,
+            presence: Presence::Optional,
+            doc: "The process's own variables, over its environment's defaults.",
+        },
+        FREE_METADATA,
+    ],
+};
 
 #[derive(Debug, Clone)]
 pub struct Process {
@@ -34,113 +163,42 @@ pub struct Process {
     /// `runtimeContext.version`, e.g. `nodejs-20.x`.
     pub runtime_version: Option<Located<String>>,
     pub env: Vec<EnvVar>,
+    /// The ids it names: its platform and environment.
+    pub references: Vec<Reference>,
     /// False when a required field could not be read: checks that need it are skipped.
     pub complete: bool,
 }
 
-/// The fields a Process manifest may have (besides `x-` extensions).
-pub(crate) const FIELDS: &[&str] = &[
-    "apiVersion",
-    "kind",
-    "id",
-    "name",
-    "type",
-    "status",
-    "metadata",
-    "capabilities",
-    "requires",
-    "runtimeContext",
-];
-/// The fields of `runtimeContext` (besides `x-` extensions).
-pub(crate) const RUNTIME_FIELDS: &[&str] = &["environment", "version", "env", "metadata"];
-/// The fields of `metadata` that oslinker reads; every other entry is a string label.
-pub(crate) const METADATA_FIELDS: &[&str] = &["platform", "version"];
-
-pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Process> {
-    let obj = r.object(document, anchor, "Process", FIELDS)?;
-    let id = r.req_id(obj, "id");
-    let name = r.req_string(obj, "name");
-    let process_type = r.opt_choice(obj, "type");
-    let status = r.req_choice(obj, "status");
-    let metadata = read_metadata(r, obj);
-    let capabilities = r.capabilities(obj, "capabilities");
-    let requires = r.capabilities(obj, "requires");
-    let runtime = read_runtime(r, obj);
-    // Every field is read before giving up, so one document reports all of its problems.
-    // A process whose id could be read is kept even when incomplete, so that references to
-    // it do not turn into a cascade of "unknown process" errors.
+/// Builds a Process from its checked fields. A process whose id could be read is kept even
+/// when incomplete, so that references to it do not turn into a cascade of "unknown process"
+/// errors.
+pub fn build(r: &mut Reader, fields: Fields) -> Option<Process> {
+    let anchor = fields.anchor;
     let missing = || Located::new(String::new(), anchor);
+    let metadata = fields.object("metadata");
+    let runtime = fields.object("runtimeContext");
     Some(Process {
-        id: id?,
-        name: name.map(|n| n.value).unwrap_or_default(),
-        process_type: process_type.map_or(ProcessType::Agent, |t| t.value),
-        status: status.unwrap_or(Located::new(Status::Pending, anchor)),
-        platform: metadata.platform.unwrap_or_else(missing),
-        version: metadata.version,
-        labels: metadata.labels,
-        capabilities,
-        requires,
-        environment: runtime.environment.unwrap_or_else(missing),
-        runtime_version: runtime.version,
-        env: runtime.env,
+        id: fields.id("id")?,
+        name: fields.text("name").map(|n| n.value).unwrap_or_default(),
+        process_type: fields
+            .choice("type")
+            .map_or(ProcessType::Agent, |t| t.value),
+        status: fields
+            .choice("status")
+            .unwrap_or(Located::new(Status::Pending, anchor)),
+        platform: metadata
+            .and_then(|m| m.id("platform"))
+            .unwrap_or_else(missing),
+        version: metadata.and_then(|m| m.text("version")).map(|v| v.value),
+        labels: metadata.map(|m| m.labels()).unwrap_or_default(),
+        capabilities: fields.capabilities("capabilities"),
+        requires: fields.capabilities("requires"),
+        environment: runtime
+            .and_then(|r| r.id("environment"))
+            .unwrap_or_else(missing),
+        runtime_version: runtime.and_then(|r| r.text("version")),
+        env: runtime.map(|r| r.env("env")).unwrap_or_default(),
+        references: fields.references(),
         complete: r.complete,
     })
-}
-
-#[derive(Default)]
-struct Metadata {
-    platform: Option<Located<String>>,
-    version: Option<String>,
-    labels: BTreeMap<String, String>,
-}
-
-/// `metadata`: `platform` (required), `version`, and any other string labels.
-fn read_metadata(r: &mut Reader, obj: Obj) -> Metadata {
-    let anchor = obj.entry("metadata").map_or(obj.anchor, |e| e.key_span);
-    let Some(node) = r.required(obj, "metadata") else {
-        return Metadata::default();
-    };
-    let Some(entries) = node.as_map() else {
-        r.wrong_type(node, "`metadata`", "a mapping");
-        r.complete = false;
-        return Metadata::default();
-    };
-    let meta = Obj {
-        entries,
-        anchor,
-        what: "`metadata`",
-    };
-    Metadata {
-        platform: r.req_id(meta, "platform"),
-        version: r.opt_string(meta, "version").map(|v| v.value),
-        labels: r.string_labels(meta, METADATA_FIELDS),
-    }
-}
-
-#[derive(Default)]
-struct Runtime {
-    environment: Option<Located<String>>,
-    version: Option<Located<String>>,
-    env: Vec<EnvVar>,
-}
-
-/// `runtimeContext`: `environment` (required), `version`, `env`, `metadata`.
-fn read_runtime(r: &mut Reader, obj: Obj) -> Runtime {
-    let anchor = obj
-        .entry("runtimeContext")
-        .map_or(obj.anchor, |e| e.key_span);
-    let Some(node) = r.required(obj, "runtimeContext") else {
-        return Runtime::default();
-    };
-    let Some(ctx) = r.object(node, anchor, "`runtimeContext`", RUNTIME_FIELDS) else {
-        r.complete = false;
-        return Runtime::default();
-    };
-    let runtime = Runtime {
-        environment: r.req_id(ctx, "environment"),
-        version: r.opt_string(ctx, "version"),
-        env: r.env_map(ctx, "env"),
-    };
-    r.opt_any_map(ctx, "metadata");
-    runtime
 }

@@ -1,9 +1,68 @@
 //! `kind: Provider`: something that serves capabilities, hosted or backed by a Process.
 
-use super::read::Reader;
+use super::describe::{
+    API_VERSION_FIELD, CAPABILITIES, FREE_METADATA, Field, Object, Presence, Ref, Rest, Type,
+    kind_field,
+};
+use super::kind::Kind;
+use super::process::PLATFORM_REF;
+use super::read::{Fields, Reader, Reference};
 use super::{Located, names};
-use crate::load::node::Node;
-use crate::load::source::Span;
+
+pub const OBJECT: Object = Object {
+    name: "Provider",
+    what: "Provider",
+    doc: "Something that serves capabilities: hosted (no `process`, always eligible) or backed \
+          by a Process (eligible while it runs).",
+    rest: Rest::Closed,
+    fields: &[
+        API_VERSION_FIELD,
+        kind_field("This manifest is a Provider."),
+        Field {
+            name: "id",
+            ty: Type::Id,
+            presence: Presence::Required,
+            doc: "The provider's id, unique among Providers.",
+        },
+        Field {
+            name: "name",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "A display name.",
+        },
+        Field {
+            name: "platform",
+            ty: Type::Ref(PLATFORM_REF),
+            presence: Presence::Required,
+            doc: "The platform it runs on: a built-in one or the id of a Platform manifest.",
+        },
+        Field {
+            name: "process",
+            ty: Type::Ref(Ref {
+                to: Kind::Process,
+                help: "define a Process with this id, or remove `process` for a hosted provider",
+            }),
+            presence: Presence::Optional,
+            doc: "The Process that implements it. Without one, the provider is hosted and \
+                  always eligible.",
+        },
+        Field {
+            name: "endpoint",
+            ty: Type::Checked {
+                pattern: "^https?://[^/?#\\s]+([/?#]|$)",
+            },
+            presence: Presence::Optional,
+            doc: "Where to reach it: an http(s) URL.",
+        },
+        Field {
+            name: "capabilities",
+            ty: CAPABILITIES,
+            presence: Presence::Optional,
+            doc: "Capabilities it serves: lowercase dotted names such as `code.generation`.",
+        },
+        FREE_METADATA,
+    ],
+};
 
 #[derive(Debug, Clone)]
 pub struct Provider {
@@ -15,29 +74,14 @@ pub struct Provider {
     pub process: Option<Located<String>>,
     pub endpoint: Option<String>,
     pub capabilities: Vec<Located<String>>,
+    /// The ids it names: its platform, and its process if it has one.
+    pub references: Vec<Reference>,
     pub complete: bool,
 }
 
-/// The fields a Provider manifest may have (besides `x-` extensions).
-pub(crate) const FIELDS: &[&str] = &[
-    "apiVersion",
-    "kind",
-    "id",
-    "name",
-    "platform",
-    "process",
-    "endpoint",
-    "capabilities",
-    "metadata",
-];
-
-pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Provider> {
-    let obj = r.object(document, anchor, "Provider", FIELDS)?;
-    let id = r.req_id(obj, "id");
-    let name = r.opt_string(obj, "name").map(|n| n.value);
-    let platform = r.req_id(obj, "platform");
-    let process = r.opt_id(obj, "process");
-    let mut endpoint = r.opt_string(obj, "endpoint");
+/// Builds a Provider from its checked fields; the endpoint is checked here.
+pub fn build(r: &mut Reader, fields: Fields) -> Option<Provider> {
+    let mut endpoint = fields.text("endpoint");
     if let Some(url) = &mut endpoint {
         check_url(r, url);
         // Credentials in a URL are literal secrets: reported, and never shown.
@@ -50,15 +94,16 @@ pub fn read(r: &mut Reader, document: &Node, anchor: Span) -> Option<Provider> {
             url.value = redacted;
         }
     }
-    let capabilities = r.capabilities(obj, "capabilities");
-    r.opt_any_map(obj, "metadata");
     Some(Provider {
-        id: id?,
-        name,
-        platform: platform.unwrap_or_else(|| Located::new(String::new(), anchor)),
-        process,
+        id: fields.id("id")?,
+        name: fields.text("name").map(|n| n.value),
+        platform: fields
+            .id("platform")
+            .unwrap_or_else(|| Located::new(String::new(), fields.anchor)),
+        process: fields.id("process"),
         endpoint: endpoint.map(|e| e.value),
-        capabilities,
+        capabilities: fields.capabilities("capabilities"),
+        references: fields.references(),
         complete: r.complete,
     })
 }

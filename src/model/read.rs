@@ -1,16 +1,22 @@
-//! The structural pass: reads a spanned document into a typed manifest, collecting every
-//! problem (unknown field, missing field, wrong type, bad enum value, bad id...) instead of
-//! stopping at the first, as serde would.
+//! The structural pass, driven by each kind's description (`describe.rs`): checks a spanned
+//! document against its [`Object`] and reports every problem (unknown field, missing field,
+//! wrong type, bad enum value, bad id...) instead of stopping at the first, as serde would.
+//!
+//! Checking and taking values are two steps over the same document. [`Reader::object`] checks
+//! a mapping and hands back [`Fields`]; a kind's builder takes its values from those with the
+//! accessors below, which use the same parse functions as the checks (`parse_*`), so a value
+//! a builder gets has passed them, and nothing is reported twice.
 
 use std::collections::BTreeMap;
 
+use super::describe::{Default, Field, Object, Presence, Ref, Rest, Type};
 use super::names;
 use super::{Choice, EnvVar, Located};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::node::{Entry, Node, Value};
 use crate::load::source::Span;
 
-/// Reads one document; `complete` turns false when a required field could not be read, so
+/// Reads one document; `complete` turns false when a required value could not be read, so
 /// later stages skip the checks that would need it.
 pub struct Reader<'d> {
     pub diagnostics: &'d mut Vec<Diagnostic>,
@@ -19,20 +25,94 @@ pub struct Reader<'d> {
     pub secret_spans: Vec<Span>,
 }
 
-/// A mapping being read. `anchor` is where "missing field" problems point: the key that
-/// introduces the mapping (or the document's `kind`).
-#[derive(Clone, Copy)]
-pub struct Obj<'n> {
-    pub entries: &'n [Entry],
-    pub anchor: Span,
-    /// How messages name this mapping, e.g. "Process" or "`runtimeContext`".
-    pub what: &'n str,
+/// Why a value is not what its type asks for.
+enum Problem {
+    WrongType(&'static str),
+    InvalidId(String),
+    InvalidCapability(String),
+    NotAChoice(&'static [&'static str]),
+    PortOutOfRange(String),
 }
 
-impl<'n> Obj<'n> {
-    pub fn entry(&self, key: &str) -> Option<&'n Entry> {
-        self.entries.iter().find(|e| e.key == key)
+fn parse_text(node: &Node) -> Result<&str, Problem> {
+    node.as_str().ok_or(Problem::WrongType("a string"))
+}
+
+fn parse_id(node: &Node) -> Result<&str, Problem> {
+    let text = parse_text(node)?;
+    names::check_id(text).map_err(Problem::InvalidId)?;
+    Ok(text)
+}
+
+fn parse_capability(node: &Node) -> Result<&str, Problem> {
+    let text = parse_text(node)?;
+    names::check_capability(text).map_err(Problem::InvalidCapability)?;
+    Ok(text)
+}
+
+fn parse_choice(node: &Node, names: &'static [&'static str]) -> Result<usize, Problem> {
+    let text = parse_text(node)?;
+    names
+        .iter()
+        .position(|n| *n == text)
+        .ok_or(Problem::NotAChoice(names))
+}
+
+fn parse_bool(node: &Node) -> Result<bool, Problem> {
+    match node.value {
+        Value::Bool(b) => Ok(b),
+        _ => Err(Problem::WrongType("a boolean (true or false)")),
     }
+}
+
+fn parse_port(node: &Node) -> Result<u16, Problem> {
+    match &node.value {
+        Value::Int(port) => match u16::try_from(*port) {
+            Ok(port) if port > 0 => Ok(port),
+            _ => Err(Problem::PortOutOfRange(port.to_string())),
+        },
+        Value::BigInt(digits) => Err(Problem::PortOutOfRange(digits.clone())),
+        _ => Err(Problem::WrongType("an integer from 1 to 65535")),
+    }
+}
+
+/// A scalar of type `ty`: `Ok` when it is one.
+fn parse_scalar(ty: &Type, node: &Node) -> Result<(), Problem> {
+    match ty {
+        Type::Text | Type::Checked { .. } => parse_text(node).map(drop),
+        Type::Id | Type::Ref(_) => parse_id(node).map(drop),
+        Type::Capability => parse_capability(node).map(drop),
+        Type::Choice(names) => parse_choice(node, names).map(drop),
+        Type::Bool => parse_bool(node).map(drop),
+        Type::Port => parse_port(node).map(drop),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a value of this type that cannot be read leaves its manifest incomplete (when the
+/// field is required): text, ids, choices and objects do. A list or a map is read entry by
+/// entry, and a bad number or flag is only reported: the rest of the manifest still holds.
+fn unreadable_means_incomplete(ty: &Type) -> bool {
+    matches!(
+        ty,
+        Type::Text
+            | Type::Checked { .. }
+            | Type::Id
+            | Type::Ref(_)
+            | Type::Capability
+            | Type::Choice(_)
+            | Type::Object(_)
+    )
+}
+
+/// A mapping that passed [`Reader::object`]: the builder's view of it.
+#[derive(Clone, Copy)]
+pub struct Fields<'n> {
+    pub object: &'static Object,
+    pub entries: &'n [Entry],
+    /// Where "missing field" problems point: the key that introduces the mapping (or the
+    /// document's `kind`).
+    pub anchor: Span,
 }
 
 impl<'d> Reader<'d> {
@@ -48,43 +128,183 @@ impl<'d> Reader<'d> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// Opens `node` as a mapping with the given allowed fields; unknown fields are reported
-    /// here, with a did-you-mean suggestion.
+    /// Checks `node` against `object` and reports every structural problem; `None` when it is
+    /// not a mapping at all. `what` names it in messages (a document's kind, "`config` of a
+    /// secrets binding"); by default the object's own `what`.
     pub fn object<'n>(
         &mut self,
+        object: &'static Object,
         node: &'n Node,
         anchor: Span,
-        what: &'n str,
-        allowed: &[&str],
-    ) -> Option<Obj<'n>> {
+    ) -> Option<Fields<'n>> {
         let Some(entries) = node.as_map() else {
-            self.wrong_type(node, what, "a mapping");
+            self.wrong_type(node, object.what, "a mapping");
             return None;
         };
-        for entry in entries {
-            if !allowed.contains(&entry.key.as_str()) && !is_extension(&entry.key) {
-                self.unknown_field(entry, what, allowed);
-            }
-        }
-        Some(Obj {
+        let fields = Fields {
+            object,
             entries,
             anchor,
-            what,
-        })
+        };
+        for entry in entries {
+            match object.field(&entry.key) {
+                Some(field) => self.field(field, entry, fields),
+                None if object.rest == Rest::Labels => self.label(entry),
+                None if is_extension(&entry.key) => {}
+                None => self.unknown_field(entry, object),
+            }
+        }
+        for field in object.fields.iter().filter(|f| f.required()) {
+            if fields.entry(field.name).is_none() {
+                self.missing(fields, field.name);
+            }
+        }
+        Some(fields)
     }
 
-    fn unknown_field(&mut self, entry: &Entry, what: &str, allowed: &[&str]) {
+    fn missing(&mut self, fields: Fields, key: &str) {
+        self.complete = false;
+        self.report(
+            Diagnostic::at(
+                Code::MissingField,
+                fields.anchor,
+                format!(
+                    "{} is missing the required field `{key}`",
+                    fields.object.what
+                ),
+            )
+            .with_label(format!("`{key}` missing here"))
+            .with_help(format!("add `{key}`")),
+        );
+    }
+
+    fn unknown_field(&mut self, entry: &Entry, object: &Object) {
         let mut diagnostic = Diagnostic::at(
             Code::UnknownField,
             entry.key_span,
-            format!("unknown field `{}` in {what}", entry.key),
+            format!("unknown field `{}` in {}", entry.key, object.what),
         )
         .with_label("unknown field");
-        diagnostic = match names::suggest(&entry.key, allowed.iter().copied()) {
+        diagnostic = match names::suggest(&entry.key, object.field_names()) {
             Some(best) => diagnostic.with_help(format!("did you mean `{best}`?")),
-            None => diagnostic.with_help(format!("allowed fields: {}", allowed.join(", "))),
+            None => {
+                let allowed: Vec<&str> = object.field_names().collect();
+                diagnostic.with_help(format!("allowed fields: {}", allowed.join(", ")))
+            }
         };
         self.report(diagnostic);
+    }
+
+    /// One described field of an object.
+    fn field(&mut self, field: &'static Field, entry: &Entry, within: Fields) {
+        let node = &entry.value;
+        // An optional field written as null is absent.
+        if node.value == Value::Null && field.presence != Presence::Required {
+            return;
+        }
+        let what = format!("`{}`", field.name);
+        let read = match &field.ty {
+            Type::ApiVersion | Type::KindName => true,
+            Type::List {
+                item,
+                what: item_what,
+            } => {
+                self.list(node, &what, item, item_what, entry.key_span);
+                true
+            }
+            Type::Object(object) => self.object(object, node, entry.key_span).is_some(),
+            Type::Env => {
+                self.env(node, &what, field.name);
+                true
+            }
+            Type::SecretRefs => {
+                self.secret_refs(node, &what);
+                true
+            }
+            Type::Mappings => {
+                self.mappings(node, &what);
+                true
+            }
+            Type::FreeForm => {
+                if node.as_map().is_none() {
+                    self.wrong_type(node, &what, "a mapping");
+                }
+                true
+            }
+            Type::Config { by, cases } => {
+                self.config(
+                    node,
+                    &what,
+                    within.choice_index(by).map(|i| cases[i].1),
+                    entry,
+                );
+                true
+            }
+            scalar => self.scalar(scalar, node, &what),
+        };
+        if !read && field.required() && unreadable_means_incomplete(&field.ty) {
+            self.complete = false;
+        }
+    }
+
+    /// A scalar value; reports what is wrong with it. Returns whether it could be read.
+    fn scalar(&mut self, ty: &Type, node: &Node, what: &str) -> bool {
+        match parse_scalar(ty, node) {
+            Ok(()) => true,
+            Err(problem) => {
+                self.problem(problem, node, what);
+                false
+            }
+        }
+    }
+
+    fn problem(&mut self, problem: Problem, node: &Node, what: &str) {
+        match problem {
+            Problem::WrongType(expected) => self.wrong_type(node, what, expected),
+            Problem::InvalidId(why) => self.report(
+                Diagnostic::at(
+                    Code::InvalidId,
+                    node.span,
+                    format!("{what} `{}` is not a valid id: {why}", text_of(node)),
+                )
+                .with_label("invalid id")
+                .with_help(
+                    "ids use letters, digits, `-`, `_` and `.`, and start with a letter or digit",
+                ),
+            ),
+            Problem::InvalidCapability(why) => self.report(
+                Diagnostic::at(
+                    Code::InvalidCapability,
+                    node.span,
+                    format!("capability `{}` is not a valid name: {why}", text_of(node)),
+                )
+                .with_label("invalid capability")
+                .with_help(
+                    "capabilities are lowercase dotted segments of letters, digits, `-` and `_`, e.g. `code.generation`",
+                ),
+            ),
+            Problem::NotAChoice(allowed) => {
+                let text = text_of(node);
+                let mut diagnostic = Diagnostic::at(
+                    Code::InvalidEnumValue,
+                    node.span,
+                    format!(
+                        "{what} is `{text}`, which is not one of: {}",
+                        allowed.join(", ")
+                    ),
+                )
+                .with_label("not an allowed value");
+                if let Some(best) = names::suggest(text, allowed.iter().copied()) {
+                    diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));
+                }
+                self.report(diagnostic);
+            }
+            Problem::PortOutOfRange(port) => self.invalid_value(
+                node.span,
+                format!("port {port} is out of range 1-65535"),
+                "use a port from 1 to 65535",
+            ),
+        }
     }
 
     pub fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
@@ -103,256 +323,133 @@ impl<'d> Reader<'d> {
         self.report(diagnostic);
     }
 
-    /// The value of a required field; reports it missing otherwise.
-    pub fn required<'n>(&mut self, obj: Obj<'n>, key: &str) -> Option<&'n Node> {
-        match obj.entry(key) {
-            Some(entry) => Some(&entry.value),
-            None => {
-                self.complete = false;
-                self.report(
-                    Diagnostic::at(
-                        Code::MissingField,
-                        obj.anchor,
-                        format!("{} is missing the required field `{key}`", obj.what),
-                    )
-                    .with_label(format!("`{key}` missing here"))
-                    .with_help(format!("add `{key}`")),
-                );
-                None
-            }
-        }
-    }
-
-    pub fn optional<'n>(&mut self, obj: Obj<'n>, key: &str) -> Option<&'n Node> {
-        obj.entry(key)
-            .map(|e| &e.value)
-            .filter(|n| n.value != Value::Null)
-    }
-
-    /// A string value; `what` names the field in messages.
-    pub fn string(&mut self, node: &Node, what: &str) -> Option<Located<String>> {
-        match node.as_str() {
-            Some(s) => Some(Located::new(s.to_string(), node.span)),
-            None => {
-                self.wrong_type(node, what, "a string");
-                None
-            }
-        }
-    }
-
-    pub fn req_string(&mut self, obj: Obj, key: &str) -> Option<Located<String>> {
-        let node = self.required(obj, key)?;
-        let value = self.string(node, &format!("`{key}`"));
-        self.complete &= value.is_some();
-        value
-    }
-
-    pub fn opt_string(&mut self, obj: Obj, key: &str) -> Option<Located<String>> {
-        let node = self.optional(obj, key)?;
-        self.string(node, &format!("`{key}`"))
-    }
-
-    /// An id (its own or a reference to another manifest's): a string of id syntax.
-    pub fn id(&mut self, node: &Node, what: &str) -> Option<Located<String>> {
-        let id = self.string(node, what)?;
-        if let Err(why) = names::check_id(&id.value) {
-            self.report(
-                Diagnostic::at(
-                    Code::InvalidId,
-                    id.span,
-                    format!("{what} `{}` is not a valid id: {why}", id.value),
-                )
-                .with_label("invalid id")
-                .with_help(
-                    "ids use letters, digits, `-`, `_` and `.`, and start with a letter or digit",
-                ),
-            );
-            return None;
-        }
-        Some(id)
-    }
-
-    pub fn req_id(&mut self, obj: Obj, key: &str) -> Option<Located<String>> {
-        let node = self.required(obj, key)?;
-        let value = self.id(node, &format!("`{key}`"));
-        self.complete &= value.is_some();
-        value
-    }
-
-    pub fn opt_id(&mut self, obj: Obj, key: &str) -> Option<Located<String>> {
-        let node = self.optional(obj, key)?;
-        self.id(node, &format!("`{key}`"))
-    }
-
-    /// One of a fixed set of names; a wrong one lists them all.
-    pub fn choice<T: Choice>(&mut self, node: &Node, what: &str) -> Option<Located<T>> {
-        let text = self.string(node, what)?;
-        if let Some(value) = T::from_name(&text.value) {
-            return Some(Located::new(value, text.span));
-        }
-        let allowed: Vec<&str> = T::NAMES.to_vec();
-        let mut diagnostic = Diagnostic::at(
-            Code::InvalidEnumValue,
-            text.span,
-            format!(
-                "{what} is `{}`, which is not one of: {}",
-                text.value,
-                allowed.join(", ")
-            ),
-        )
-        .with_label("not an allowed value");
-        if let Some(best) = names::suggest(&text.value, allowed.iter().copied()) {
-            diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));
-        }
-        self.report(diagnostic);
-        None
-    }
-
-    pub fn req_choice<T: Choice>(&mut self, obj: Obj, key: &str) -> Option<Located<T>> {
-        let node = self.required(obj, key)?;
-        let value = self.choice(node, &format!("`{key}`"));
-        self.complete &= value.is_some();
-        value
-    }
-
-    pub fn opt_choice<T: Choice>(&mut self, obj: Obj, key: &str) -> Option<Located<T>> {
-        let node = self.optional(obj, key)?;
-        self.choice(node, &format!("`{key}`"))
-    }
-
-    pub fn opt_bool(&mut self, obj: Obj, key: &str) -> Option<bool> {
-        let node = self.optional(obj, key)?;
-        match node.value {
-            Value::Bool(b) => Some(b),
-            _ => {
-                self.wrong_type(node, &format!("`{key}`"), "a boolean (true or false)");
-                None
-            }
-        }
-    }
-
-    /// A list; each item is read by `item`, and items that fail are left out.
-    pub fn list<T>(
-        &mut self,
-        node: &Node,
-        what: &str,
-        mut item: impl FnMut(&mut Self, &Node) -> Option<T>,
-    ) -> Vec<T> {
-        match &node.value {
-            Value::Seq(items) => items.iter().filter_map(|n| item(self, n)).collect(),
-            _ => {
-                self.wrong_type(node, what, "a list");
-                Vec::new()
-            }
-        }
-    }
-
-    /// A capability name.
-    pub fn capability(&mut self, node: &Node, what: &str) -> Option<Located<String>> {
-        let name = self.string(node, what)?;
-        if let Err(why) = names::check_capability(&name.value) {
-            self.report(
-                Diagnostic::at(
-                    Code::InvalidCapability,
-                    name.span,
-                    format!("capability `{}` is not a valid name: {why}", name.value),
-                )
-                .with_label("invalid capability")
-                .with_help(
-                    "capabilities are lowercase dotted segments of letters, digits, `-` and `_`, e.g. `code.generation`",
-                ),
-            );
-            return None;
-        }
-        Some(name)
-    }
-
-    /// An optional list of capabilities.
-    pub fn capabilities(&mut self, obj: Obj, key: &str) -> Vec<Located<String>> {
-        let Some(node) = self.optional(obj, key) else {
-            return Vec::new();
+    /// A list: each item is checked against `item`. `anchor` is the list's key, where an item
+    /// object's missing fields point.
+    fn list(&mut self, node: &Node, what: &str, item: &Type, item_what: &str, anchor: Span) {
+        let Value::Seq(items) = &node.value else {
+            self.wrong_type(node, what, "a list");
+            return;
         };
-        let what = format!("`{key}`");
-        self.list(node, &what, |r, n| r.capability(n, "a capability"))
+        for element in items {
+            match item {
+                Type::Object(object) => {
+                    self.object(object, element, anchor);
+                }
+                scalar => {
+                    self.scalar(scalar, element, item_what);
+                }
+            }
+        }
+    }
+
+    /// `config`: its object follows the sibling that chooses it; without a readable one, only
+    /// that it is a mapping can be checked.
+    fn config(&mut self, node: &Node, what: &str, case: Option<&'static Object>, entry: &Entry) {
+        match case {
+            Some(object) => {
+                self.object(object, node, entry.key_span);
+            }
+            None => {
+                if node.as_map().is_none() {
+                    self.wrong_type(node, what, "a mapping");
+                }
+            }
+        }
     }
 
     /// An `env` map of variable names to literal values. A literal under a secret-looking
     /// name is reported, and masked in every snippet.
-    pub fn env_map(&mut self, obj: Obj, key: &str) -> Vec<EnvVar> {
-        let Some(node) = self.optional(obj, key) else {
-            return Vec::new();
-        };
+    fn env(&mut self, node: &Node, what: &str, key: &str) {
         let Some(entries) = node.as_map() else {
-            self.wrong_type(
-                node,
-                &format!("`{key}`"),
-                "a mapping of variable names to values",
-            );
-            return Vec::new();
+            self.wrong_type(node, what, "a mapping of variable names to values");
+            return;
         };
-        let mut vars = Vec::new();
         for entry in entries {
-            let name = Located::new(entry.key.clone(), entry.key_span);
-            let secret_looking = names::looks_secret(&entry.key);
-            let value = match &entry.value.value {
-                Value::String(s) => s.clone(),
-                // Numbers and booleans are fine in an env map; they are the text they read as.
-                Value::Int(i) => i.to_string(),
-                Value::BigInt(digits) => digits.clone(),
-                Value::Float(f) => f.to_string(),
-                Value::Bool(b) => b.to_string(),
-                _ => {
+            match env_value(&entry.value) {
+                None => {
                     let what = format!("variable `{}`", entry.key);
                     self.wrong_type(&entry.value, &what, "a string");
-                    continue;
                 }
-            };
-            let literal_secret = secret_looking && !value.is_empty();
-            if literal_secret {
-                self.literal_secret(
-                    entry.value.span,
-                    format!(
-                        "`{}` looks like a secret but has a literal value in `{key}`",
-                        entry.key
-                    ),
-                );
-            }
-            vars.push(EnvVar {
-                name,
-                value: Located::new(value, entry.value.span),
-                literal_secret,
-            });
-        }
-        vars
-    }
-
-    /// A mapping of string labels (a Process's `metadata` beyond `platform` and `version`).
-    pub fn string_labels(&mut self, obj: Obj, skip: &[&str]) -> BTreeMap<String, String> {
-        let mut labels = BTreeMap::new();
-        for entry in obj
-            .entries
-            .iter()
-            .filter(|e| !skip.contains(&e.key.as_str()))
-        {
-            let what = format!("label `{}`", entry.key);
-            if let Some(value) = self.string(&entry.value, &what) {
-                // A label under a secret-looking name is kept hidden, as in `env`.
-                let shown = if names::looks_secret(&entry.key) && !value.value.is_empty() {
+                Some(value) if names::looks_secret(&entry.key) && !value.is_empty() => {
                     self.literal_secret(
                         entry.value.span,
                         format!(
-                            "label `{}` looks like a secret but has a literal value",
+                            "`{}` looks like a secret but has a literal value in `{key}`",
                             entry.key
                         ),
                     );
-                    super::REDACTED.to_string()
-                } else {
-                    value.value
-                };
-                labels.insert(entry.key.clone(), shown);
+                }
+                Some(_) => {}
             }
         }
-        labels
+    }
+
+    /// A label of an object whose other entries are labels: a string, hidden when its name
+    /// looks secret.
+    fn label(&mut self, entry: &Entry) {
+        let what = format!("label `{}`", entry.key);
+        let Some(value) = entry.value.as_str() else {
+            self.wrong_type(&entry.value, &what, "a string");
+            return;
+        };
+        if names::looks_secret(&entry.key) && !value.is_empty() {
+            self.literal_secret(
+                entry.value.span,
+                format!(
+                    "label `{}` looks like a secret but has a literal value",
+                    entry.key
+                ),
+            );
+        }
+    }
+
+    /// Variable names -> references to where the secrets live.
+    fn secret_refs(&mut self, node: &Node, what: &str) {
+        let Some(entries) = node.as_map() else {
+            self.wrong_type(node, what, "a mapping of variable names to references");
+            return;
+        };
+        for entry in entries {
+            if !is_env_var_name(&entry.key) {
+                self.invalid_value(
+                    entry.key_span,
+                    format!("`{}` is not a valid environment variable name", entry.key),
+                    "use letters, digits and `_`, starting with a letter or `_`",
+                );
+            }
+            let what = format!("the reference of `{}`", entry.key);
+            match entry.value.as_str() {
+                None => self.wrong_type(&entry.value, &what, "a string"),
+                Some(reference) if reference.trim().is_empty() => self.invalid_value(
+                    entry.value.span,
+                    format!("the reference of `{}` is empty", entry.key),
+                    "name where the secret lives, e.g. `kv/data/app#api-key`",
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
+    /// Capability -> provider ids.
+    fn mappings(&mut self, node: &Node, what: &str) {
+        let Some(entries) = node.as_map() else {
+            self.wrong_type(node, what, "a mapping of capability to provider ids");
+            return;
+        };
+        for entry in entries {
+            let key = key_node(entry);
+            if let Err(problem) = parse_capability(&key) {
+                self.problem(problem, &key, "a mapped capability");
+            }
+            let what = format!("the providers of `{}`", entry.key);
+            self.list(
+                &entry.value,
+                &what,
+                &Type::Id,
+                "a provider id",
+                entry.key_span,
+            );
+        }
     }
 
     /// A literal secret (W0303): hidden in every snippet, and reported.
@@ -365,15 +462,6 @@ impl<'d> Reader<'d> {
         );
     }
 
-    /// Free-form metadata: any mapping.
-    pub fn opt_any_map(&mut self, obj: Obj, key: &str) {
-        if let Some(node) = self.optional(obj, key) {
-            if node.as_map().is_none() {
-                self.wrong_type(node, &format!("`{key}`"), "a mapping");
-            }
-        }
-    }
-
     pub fn invalid_value(&mut self, span: Span, message: String, help: &str) {
         self.report(
             Diagnostic::at(Code::InvalidValue, span, message)
@@ -383,8 +471,321 @@ impl<'d> Reader<'d> {
     }
 }
 
+/// The text of a scalar, for messages.
+fn text_of(node: &Node) -> &str {
+    node.as_str().unwrap_or_default()
+}
+
+/// A mapping key as a node, to check it like a value.
+fn key_node(entry: &Entry) -> Node {
+    Node {
+        value: Value::String(entry.key.clone()),
+        span: entry.key_span,
+    }
+}
+
+/// An env value as text: numbers and booleans are the text they read as.
+fn env_value(node: &Node) -> Option<String> {
+    Some(match &node.value {
+        Value::String(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::BigInt(digits) => digits.clone(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
+    })
+}
+
+/// [`is_env_var_name`] as a regular expression, for the JSON Schema (a test checks they agree).
+pub(crate) const ENV_VAR_NAME_PATTERN: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
+
+pub(crate) fn is_env_var_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// Fields named `x-...` are extensions: ignored, so that YAML anchors (`x-defaults: &d`) and
 /// other tools' data can live in a manifest.
 fn is_extension(key: &str) -> bool {
     key.starts_with("x-")
+}
+
+/// Where a reference is written: a field, or a field of a nested object
+/// (`metadata.platform`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldPath {
+    pub parent: Option<&'static str>,
+    pub name: &'static str,
+}
+
+impl std::fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.parent {
+            Some(parent) => write!(f, "{parent}.{}", self.name),
+            None => f.write_str(self.name),
+        }
+    }
+}
+
+/// An id one manifest writes to name another, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub field: FieldPath,
+    pub target: &'static Ref,
+    pub written: Located<String>,
+}
+
+/// The builder's accessors. Each returns a value only when it passed the checks; an optional
+/// field left out (or null) is `None`, or its default.
+impl<'n> Fields<'n> {
+    pub fn entry(&self, key: &str) -> Option<&'n Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    /// The value of a field that is written and not null.
+    fn node(&self, key: &str) -> Option<&'n Node> {
+        self.entry(key)
+            .map(|e| &e.value)
+            .filter(|n| n.value != Value::Null)
+    }
+
+    fn located<T>(node: &Node, value: T) -> Located<T> {
+        Located::new(value, node.span)
+    }
+
+    pub fn text(&self, key: &str) -> Option<Located<String>> {
+        let node = self.node(key)?;
+        parse_text(node)
+            .ok()
+            .map(|t| Self::located(node, t.to_string()))
+    }
+
+    /// An id, or the id a reference names.
+    pub fn id(&self, key: &str) -> Option<Located<String>> {
+        let node = self.node(key)?;
+        parse_id(node)
+            .ok()
+            .map(|t| Self::located(node, t.to_string()))
+    }
+
+    pub fn bool(&self, key: &str) -> Option<bool> {
+        let value = self.node(key).and_then(|n| parse_bool(n).ok());
+        value.or_else(|| match self.object.field(key)?.presence {
+            Presence::Default(Default::Bool(b)) => Some(b),
+            _ => None,
+        })
+    }
+
+    pub fn port(&self, key: &str) -> Option<u16> {
+        parse_port(self.node(key)?).ok()
+    }
+
+    fn choice_index(&self, key: &str) -> Option<usize> {
+        let Type::Choice(names) = self.object.field(key)?.ty else {
+            return None;
+        };
+        parse_choice(self.node(key)?, names).ok()
+    }
+
+    /// One of a closed set; its default when left out.
+    pub fn choice<T: Choice>(&self, key: &str) -> Option<Located<T>> {
+        match self.node(key) {
+            Some(node) => parse_choice(node, T::NAMES)
+                .ok()
+                .map(|i| Self::located(node, T::VALUES[i])),
+            None => match self.object.field(key)?.presence {
+                Presence::Default(Default::Name(name)) => {
+                    T::from_name(name).map(|value| Located::new(value, self.anchor))
+                }
+                _ => None,
+            },
+        }
+    }
+
+    pub fn object(&self, key: &str) -> Option<Fields<'n>> {
+        let entry = self.entry(key)?;
+        let object = match &self.object.field(key)?.ty {
+            Type::Object(object) => *object,
+            Type::Config { by, cases } => cases[self.choice_index(by)?].1,
+            _ => return None,
+        };
+        Some(Fields {
+            object,
+            entries: entry.value.as_map()?,
+            anchor: entry.key_span,
+        })
+    }
+
+    fn items(&self, key: &str) -> &'n [Node] {
+        match self.node(key).map(|n| &n.value) {
+            Some(Value::Seq(items)) => items,
+            _ => &[],
+        }
+    }
+
+    /// A list of capabilities: those that are valid names.
+    pub fn capabilities(&self, key: &str) -> Vec<Located<String>> {
+        self.items(key)
+            .iter()
+            .filter_map(|n| Some(Self::located(n, parse_capability(n).ok()?.to_string())))
+            .collect()
+    }
+
+    /// A list of ids: those that are valid.
+    pub fn ids(&self, key: &str) -> Vec<Located<String>> {
+        self.items(key)
+            .iter()
+            .filter_map(|n| Some(Self::located(n, parse_id(n).ok()?.to_string())))
+            .collect()
+    }
+
+    /// A list of text.
+    pub fn texts(&self, key: &str) -> Vec<Located<String>> {
+        self.items(key)
+            .iter()
+            .filter_map(|n| Some(Self::located(n, parse_text(n).ok()?.to_string())))
+            .collect()
+    }
+
+    /// A list of one of a closed set.
+    pub fn choices<T: Choice>(&self, key: &str) -> Vec<T> {
+        self.items(key)
+            .iter()
+            .filter_map(|n| parse_choice(n, T::NAMES).ok().map(|i| T::VALUES[i]))
+            .collect()
+    }
+
+    /// A list of objects: those that are mappings.
+    pub fn objects(&self, key: &str) -> Vec<Fields<'n>> {
+        let Some(Type::List {
+            item: Type::Object(object),
+            ..
+        }) = self.object.field(key).map(|f| &f.ty)
+        else {
+            return Vec::new();
+        };
+        let anchor = self.entry(key).map_or(self.anchor, |e| e.key_span);
+        self.items(key)
+            .iter()
+            .filter_map(|n| {
+                Some(Fields {
+                    object,
+                    entries: n.as_map()?,
+                    anchor,
+                })
+            })
+            .collect()
+    }
+
+    /// An `env` map; literal values under secret-looking names are marked.
+    pub fn env(&self, key: &str) -> Vec<EnvVar> {
+        let entries = self.node(key).and_then(Node::as_map).unwrap_or_default();
+        entries
+            .iter()
+            .filter_map(|entry| {
+                let value = env_value(&entry.value)?;
+                Some(EnvVar {
+                    name: Located::new(entry.key.clone(), entry.key_span),
+                    literal_secret: names::looks_secret(&entry.key) && !value.is_empty(),
+                    value: Self::located(&entry.value, value),
+                })
+            })
+            .collect()
+    }
+
+    /// Variable -> where its secret lives.
+    pub fn secret_refs(&self, key: &str) -> Vec<(String, String)> {
+        let entries = self.node(key).and_then(Node::as_map).unwrap_or_default();
+        entries
+            .iter()
+            .filter_map(|e| Some((e.key.clone(), e.value.as_str()?.to_string())))
+            .collect()
+    }
+
+    /// Capability -> the provider ids that are valid ids, for each valid capability.
+    pub fn mappings(&self, key: &str) -> Vec<(Located<String>, Vec<Located<String>>)> {
+        let entries = self.node(key).and_then(Node::as_map).unwrap_or_default();
+        entries
+            .iter()
+            .filter(|e| names::check_capability(&e.key).is_ok())
+            .map(|e| {
+                let ids = match &e.value.value {
+                    Value::Seq(items) => items
+                        .iter()
+                        .filter_map(|n| Some(Self::located(n, parse_id(n).ok()?.to_string())))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                (Located::new(e.key.clone(), e.key_span), ids)
+            })
+            .collect()
+    }
+
+    /// The labels of an object with [`Rest::Labels`]: every entry that is not a field and
+    /// holds a string. A label under a secret-looking name is kept hidden, as in `env`.
+    pub fn labels(&self) -> BTreeMap<String, String> {
+        self.entries
+            .iter()
+            .filter(|e| self.object.field(&e.key).is_none())
+            .filter_map(|e| {
+                let value = e.value.as_str()?;
+                let shown = if names::looks_secret(&e.key) && !value.is_empty() {
+                    super::REDACTED
+                } else {
+                    value
+                };
+                Some((e.key.clone(), shown.to_string()))
+            })
+            .collect()
+    }
+
+    /// Every reference this object and the objects nested in it write, in field order.
+    pub fn references(&self) -> Vec<Reference> {
+        let mut found = Vec::new();
+        self.collect_references(None, &mut found);
+        found
+    }
+
+    fn collect_references(&self, parent: Option<&'static str>, found: &mut Vec<Reference>) {
+        for field in self.object.fields {
+            match &field.ty {
+                Type::Ref(target) => {
+                    if let Some(written) = self.id(field.name) {
+                        found.push(Reference {
+                            field: FieldPath {
+                                parent,
+                                name: field.name,
+                            },
+                            target,
+                            written,
+                        });
+                    }
+                }
+                Type::List {
+                    item: Type::Ref(target),
+                    ..
+                } => {
+                    for written in self.ids(field.name) {
+                        found.push(Reference {
+                            field: FieldPath {
+                                parent,
+                                name: field.name,
+                            },
+                            target,
+                            written,
+                        });
+                    }
+                }
+                Type::Object(_) if parent.is_none() => {
+                    if let Some(nested) = self.object(field.name) {
+                        nested.collect_references(Some(field.name), found);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }

@@ -6,10 +6,10 @@
 use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
-use crate::link::references::{self, Definition, IdKind, References, Referrer};
+use crate::link::references::{self, Definition, References, Referrer};
 use crate::link::{Linked, routing};
 use crate::load::source::{Sources, Span};
-use crate::model::{BindingConfig, names};
+use crate::model::{BindingConfig, Kind, names};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -39,8 +39,7 @@ impl std::fmt::Display for Location {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdExplanation {
-    #[serde(serialize_with = "kind_name")]
-    pub kind: IdKind,
+    pub kind: Kind,
     pub id: String,
     /// Where its id is written; `None` for a built-in one.
     pub defined_at: Option<Location>,
@@ -69,17 +68,12 @@ impl Serialize for Details {
     }
 }
 
-fn kind_name<S: Serializer>(kind: &IdKind, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(kind.as_str())
-}
-
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Outgoing {
     /// The field that holds the reference.
-    pub field: &'static str,
-    #[serde(serialize_with = "kind_name")]
-    pub kind: IdKind,
+    pub field: String,
+    pub kind: Kind,
     pub id: String,
     /// As written (an environment may be named by its name).
     pub written: String,
@@ -95,9 +89,9 @@ pub struct Outgoing {
 pub struct Incoming {
     /// `Process`, `Binding`, `Provider`, or `CapabilityMap` for a map entry.
     pub kind: &'static str,
-    /// The referring manifest's id; `None` for a map entry.
+    /// The referring manifest's id; `None` for a capability map.
     pub id: Option<String>,
-    pub field: &'static str,
+    pub field: String,
     /// For a map entry: the capability it is listed under, and its place there (from 1).
     pub capability: Option<String>,
     pub position: Option<usize>,
@@ -153,8 +147,7 @@ pub struct CandidateExplanation {
     pub rank: Option<usize>,
     pub id: String,
     /// `Provider`, or `Process` for a process that serves directly.
-    #[serde(serialize_with = "kind_name")]
-    pub kind: IdKind,
+    pub kind: Kind,
     pub platform: String,
     /// The process behind it; `None` when hosted.
     pub process: Option<String>,
@@ -184,13 +177,13 @@ pub fn explain(
 ) -> Option<Explanation> {
     let references = References::build(linked);
     let at = |span: Span| location(sources, span);
-    let mut ids: Vec<(IdKind, &str)> = references::kinds_of(linked, query)
+    let mut ids: Vec<(Kind, &str)> = references::kinds_of(linked, query)
         .into_iter()
         .map(|kind| (kind, query))
         .collect();
     // An environment may also be asked for by its name.
     if let Some(env) = linked.environment_id(query).filter(|id| *id != query) {
-        ids.push((IdKind::Environment, env));
+        ids.push((Kind::Environment, env));
         ids.sort();
     }
     let ids: Vec<IdExplanation> = ids
@@ -235,7 +228,7 @@ fn location(sources: &Sources, span: Span) -> Location {
 type At<'a> = dyn Fn(Span) -> Location + 'a;
 
 /// `(defined_at, builtin, overrides_builtin)` of a manifest.
-fn defined(linked: &Linked, at: &At, kind: IdKind, id: &str) -> (Option<Location>, bool, bool) {
+fn defined(linked: &Linked, at: &At, kind: Kind, id: &str) -> (Option<Location>, bool, bool) {
     match references::definition(linked, kind, id) {
         Some(Definition::At {
             span,
@@ -250,7 +243,7 @@ fn explain_id(
     linked: &Linked,
     references: &References,
     at: &At,
-    kind: IdKind,
+    kind: Kind,
     id: &str,
 ) -> Option<IdExplanation> {
     let (defined_at, builtin, overrides_builtin) = defined(linked, at, kind, id);
@@ -260,12 +253,12 @@ fn explain_id(
     let outgoing = references
         .from(kind, id)
         .map(|r| {
-            let (target_at, target_builtin, _) = defined(linked, at, r.kind, &r.id);
+            let (target_at, target_builtin, _) = defined(linked, at, r.kind, r.id);
             Outgoing {
-                field: r.field,
+                field: r.field.to_string(),
                 kind: r.kind,
-                id: r.id.clone(),
-                written: r.written.clone(),
+                id: r.id.to_string(),
+                written: r.written.to_string(),
                 at: at(r.span),
                 defined_at: target_at,
                 builtin: target_builtin,
@@ -276,21 +269,24 @@ fn explain_id(
         .to(kind, id)
         .map(|r| {
             let (kind, id, capability, position) = match &r.from {
-                Referrer::Manifest { kind, id } => (kind.as_str(), Some(id.clone()), None, None),
+                Referrer::Manifest { kind, id } => {
+                    (kind.as_str(), Some(id.to_string()), None, None)
+                }
+                Referrer::Map { .. } => (Kind::CapabilityMap.as_str(), None, None, None),
                 Referrer::Mapping {
                     capability,
                     position,
                 } => (
-                    "CapabilityMap",
+                    Kind::CapabilityMap.as_str(),
                     None,
-                    Some(capability.clone()),
+                    Some(capability.to_string()),
                     Some(*position),
                 ),
             };
             Incoming {
                 kind,
                 id,
-                field: r.field,
+                field: r.field.to_string(),
                 capability,
                 position,
                 at: at(r.span),
@@ -298,21 +294,15 @@ fn explain_id(
         })
         .collect();
     let requires = match kind {
-        IdKind::Process => requirements(linked, at)
-            .into_iter()
-            .filter(|r| r.process == id)
-            .collect(),
+        Kind::Process => requirements(linked, at, |process, _, _| process == id),
         _ => Vec::new(),
     };
     // A requirement is served by this Process only when no Provider has its id (routing
     // reads a shared id as the Provider).
-    let serves = matches!(kind, IdKind::Provider)
-        || (kind == IdKind::Process && !linked.providers.contains_key(id));
+    let serves = matches!(kind, Kind::Provider)
+        || (kind == Kind::Process && !linked.providers.contains_key(id));
     let chosen_by = if serves {
-        requirements(linked, at)
-            .into_iter()
-            .filter(|r| r.provider.as_deref() == Some(id))
-            .collect()
+        requirements(linked, at, |_, _, provider| provider == Some(id))
     } else {
         Vec::new()
     };
@@ -330,19 +320,27 @@ fn explain_id(
     })
 }
 
-/// Every process's `requires`, each resolved in the process's environment.
-fn requirements(linked: &Linked, at: &At) -> Vec<Requirement> {
+/// Every process's `requires`, each with the provider the link stage chose for it in the
+/// process's environment, where `keep` says so.
+fn requirements(
+    linked: &Linked,
+    at: &At,
+    keep: impl Fn(&str, &crate::link::Link, Option<&str>) -> bool,
+) -> Vec<Requirement> {
     let mut all = Vec::new();
-    for process in linked.processes.values() {
-        let environment = linked.process_environment(process);
-        for required in &process.requires {
-            let resolution = routing::resolve(linked, &required.value, environment);
+    for id in linked.processes.keys() {
+        let resolved = linked.resolved(id);
+        for link in &resolved.links {
+            let provider = linked.chosen(link);
+            if !keep(id, link, provider) {
+                continue;
+            }
             all.push(Requirement {
-                process: process.id.value.clone(),
-                capability: required.value.clone(),
-                environment: environment.map(str::to_string),
-                provider: resolution.eligible().next().map(|c| c.id.clone()),
-                at: at(required.span),
+                process: id.clone(),
+                capability: link.capability.value.clone(),
+                environment: resolved.environment.clone(),
+                provider: provider.map(str::to_string),
+                at: at(link.capability.span),
             });
         }
     }
@@ -354,10 +352,10 @@ fn strings<'a>(items: impl IntoIterator<Item = &'a String>) -> Value {
 }
 
 /// What a manifest is, by kind. No values of variables, no secret references.
-fn details(linked: &Linked, kind: IdKind, id: &str) -> Details {
+fn details(linked: &Linked, kind: Kind, id: &str) -> Details {
     let mut d: Vec<(&'static str, Value)> = Vec::new();
     match kind {
-        IdKind::Process => {
+        Kind::Process => {
             let p = &linked.processes[id];
             d.push(("name", json!(p.name)));
             d.push(("type", json!(p.process_type.as_str())));
@@ -370,12 +368,12 @@ fn details(linked: &Linked, kind: IdKind, id: &str) -> Details {
             d.push(("provides", strings(p.capabilities.iter().map(|c| &c.value))));
             d.push(("variables", strings(p.env.iter().map(|v| &v.name.value))));
         }
-        IdKind::Environment => {
+        Kind::Environment => {
             let e = &linked.environments[id];
             d.push(("name", json!(e.name.value)));
             d.push(("variables", strings(e.env.iter().map(|v| &v.name.value))));
         }
-        IdKind::Binding => {
+        Kind::Binding => {
             let b = &linked.bindings[id];
             d.push(("type", json!(b.binding_type.value.as_str())));
             d.push(("process", json!(b.process.value)));
@@ -407,7 +405,7 @@ fn details(linked: &Linked, kind: IdKind, id: &str) -> Details {
                 BindingConfig::Invalid => {}
             }
         }
-        IdKind::Provider => {
+        Kind::Provider => {
             let p = &linked.providers[id];
             d.push(("name", json!(p.name)));
             d.push(("platform", json!(p.platform.value)));
@@ -417,7 +415,7 @@ fn details(linked: &Linked, kind: IdKind, id: &str) -> Details {
             d.push(("endpoint", json!(p.endpoint)));
             d.push(("provides", strings(p.capabilities.iter().map(|c| &c.value))));
         }
-        IdKind::Platform => {
+        Kind::Platform => {
             let p = &linked.platforms[id];
             d.push(("name", json!(p.name)));
             let types: Vec<&str> = p.binding_types.iter().map(|t| t.as_str()).collect();
@@ -425,6 +423,7 @@ fn details(linked: &Linked, kind: IdKind, id: &str) -> Details {
             let pattern = p.version_pattern.as_ref().map(|(text, _)| text);
             d.push(("versionPattern", json!(pattern)));
         }
+        Kind::CapabilityMap => {}
     }
     Details(d)
 }
@@ -439,15 +438,18 @@ fn explain_capability(
     if names::check_capability(capability).is_err() {
         return None;
     }
-    let matched = routing::matching_key(linked, capability);
+    let scope = linked.maps.scope_of(environment);
+    let matched = linked.maps.matching_key(capability, scope);
     if !named && matched.is_none() {
         return None;
     }
+    let matched_mapping = matched.and_then(|(key, from)| linked.maps.mapping(from, key));
+    let matched = matched.map(|(key, _)| key);
     // The capability, then each shorter dotted prefix, down to the key that matched.
     let mut keys = Vec::new();
     let mut key = capability;
     loop {
-        let mapping = linked.routes.get(key);
+        let mapping = linked.maps.lookup(key, scope).map(|(m, _)| m);
         keys.push(KeyLookup {
             key: key.to_string(),
             mapped: mapping.is_some(),
@@ -459,7 +461,7 @@ fn explain_capability(
         }
     }
     let resolution = routing::resolve(linked, capability, environment);
-    let listed = matched.map_or(0, |k| linked.routes[k].providers.len());
+    let listed = matched_mapping.map_or(0, |m| m.providers.len());
     let mapped_count = resolution
         .candidates
         .iter()
@@ -477,12 +479,12 @@ fn explain_capability(
             let (position, listed_at, order) = match c.source {
                 routing::Source::Mapped { position } => {
                     let key = matched.unwrap_or(capability);
-                    let entry = &linked.routes[key].providers[position - 1];
+                    let entry = matched_mapping.map(|m| &m.providers[position - 1]);
                     let order = format!("listed #{position} of {listed} under map key `{key}`");
-                    (Some(position), Some(at(entry.span)), order)
+                    (Some(position), entry.map(|e| at(e.span)), order)
                 }
                 routing::Source::Advertised => {
-                    let (written, span) = advertised_at(linked, &c.id, capability, matched);
+                    let (written, span) = advertised_at(linked, c.id, capability, matched);
                     let after = match mapped_count {
                         0 => "not mapped; advertisers rank by id".to_string(),
                         n => format!("not mapped: after the {n} mapped, by id"),
@@ -493,16 +495,12 @@ fn explain_capability(
             };
             CandidateExplanation {
                 rank,
-                id: c.id.clone(),
-                kind: if linked.providers.contains_key(&c.id) {
-                    IdKind::Provider
-                } else {
-                    IdKind::Process
-                },
-                platform: c.platform.clone(),
-                process: c.process.clone(),
+                id: c.id.to_string(),
+                kind: c.kind,
+                platform: c.platform.to_string(),
+                process: c.process.map(str::to_string),
                 status: c.status.map(|s| s.to_string()),
-                environment: c.environment.clone(),
+                environment: c.environment.map(str::to_string),
                 eligible: c.eligible,
                 via: c.via(),
                 position,
@@ -513,10 +511,7 @@ fn explain_capability(
             }
         })
         .collect();
-    let required_by = requirements(linked, at)
-        .into_iter()
-        .filter(|r| r.capability == capability)
-        .collect();
+    let required_by = requirements(linked, at, |_, link, _| link.capability.value == capability);
     Some(CapabilityExplanation {
         capability: capability.to_string(),
         named,

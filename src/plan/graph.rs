@@ -235,7 +235,7 @@ pub fn build(linked: &Linked, filter: &GraphFilter) -> Graph {
         let resolution = routing::resolve(linked, capability, environment);
         let mut rank = 0;
         for candidate in &resolution.candidates {
-            let to = candidate_node(linked, &candidate.id);
+            let to = candidate_node(linked, candidate.id);
             if !shown.contains(&to) {
                 continue;
             }
@@ -258,14 +258,11 @@ pub fn build(linked: &Linked, filter: &GraphFilter) -> Graph {
     // Requirements: to the chosen provider, or to the capability when unresolved.
     let mut unresolved: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for id in &processes {
-        let process = &linked.processes[*id];
-        let env = linked.process_environment(process);
-        for required in &process.requires {
-            let capability = required.value.as_str();
-            let chosen = routing::resolve(linked, capability, env)
-                .eligible()
-                .next()
-                .map(|c| candidate_node(linked, &c.id));
+        let resolved = linked.resolved(id);
+        let env = resolved.environment.as_deref();
+        for link in &resolved.links {
+            let capability = link.capability.value.as_str();
+            let chosen = linked.chosen(link).map(|c| candidate_node(linked, c));
             let (to, kind) = match chosen {
                 Some(to) => (
                     to,
@@ -403,9 +400,8 @@ fn candidate_node(linked: &Linked, id: &str) -> NodeId {
 /// Why a Provider cannot serve now (`None` when it can): its process is not running, or not
 /// in the environment asked for.
 fn serving_problem(linked: &Linked, id: &str, environment: Option<&str>) -> Option<String> {
-    let source = routing::Source::Advertised;
-    let candidate = routing::candidate(linked, id, source, environment)?;
-    (!candidate.eligible).then_some(candidate.reason)
+    let server = linked.routing.server_named(id)?;
+    (!server.eligible(environment)).then(|| server.reason(environment))
 }
 
 /// A name worth showing beside the id: not empty, not the id again.

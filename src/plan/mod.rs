@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::link::{Linked, routing};
+use crate::link::Linked;
 use crate::model::binding::{Ingress, Mount};
 use crate::model::{Binding, BindingConfig, Process};
 
@@ -23,7 +23,9 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<PlanScope>,
     pub processes: Vec<PlannedProcess>,
-    /// Every mapped capability -> its eligible providers in rank order.
+    /// Every mapped capability -> its eligible providers in rank order (with `--env`, there,
+    /// under that environment's own maps; otherwise anywhere, under the maps for every
+    /// environment).
     pub routes: BTreeMap<String, Vec<String>>,
 }
 
@@ -134,13 +136,14 @@ pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
         })
         .map(|p| plan_process(linked, p))
         .collect();
+    let scope = linked.maps.scope_of(filter.environment);
     let routes = linked
-        .routes
-        .keys()
+        .maps
+        .keys(scope)
+        .into_iter()
         .map(|capability| {
-            let resolution = routing::resolve(linked, capability, filter.environment);
-            let ids = resolution.eligible().map(|c| c.id.clone()).collect();
-            (capability.clone(), ids)
+            let ids = eligible_ids(linked, capability, filter.environment);
+            (capability.to_string(), ids)
         })
         .collect();
     let filtered = filter.environment.is_some() || filter.process.is_some();
@@ -155,21 +158,36 @@ pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
     }
 }
 
-fn plan_process(linked: &Linked, process: &Process) -> PlannedProcess {
-    let environment = linked.process_environment(process).unwrap_or_default();
-    let bindings: Vec<&Binding> = linked
-        .bindings_of(&process.id.value)
-        .filter(|b| linked.environment_id(&b.environment.value) == Some(environment))
-        .collect();
-    let links = process
-        .requires
+/// The ids of a capability's eligible candidates in `environment` (or anywhere), in rank
+/// order, from the routing table.
+fn eligible_ids(linked: &Linked, capability: &str, environment: Option<&str>) -> Vec<String> {
+    let table = &linked.routing;
+    let Some(route) = table.route(capability, environment) else {
+        return Vec::new();
+    };
+    route
+        .candidates
         .iter()
-        .map(|required| PlannedLink {
-            capability: required.value.clone(),
-            provider: routing::resolve(linked, &required.value, Some(environment))
-                .eligible()
-                .next()
-                .map(|c| c.id.clone()),
+        .map(|c| table.server(c.server))
+        .filter(|server| server.eligible(environment))
+        .map(|server| server.id.clone())
+        .collect()
+}
+
+fn plan_process(linked: &Linked, process: &Process) -> PlannedProcess {
+    let resolved = linked.resolved(&process.id.value);
+    let environment = resolved.environment.as_deref().unwrap_or_default();
+    let bindings: Vec<&Binding> = resolved
+        .bindings
+        .iter()
+        .map(|id| &linked.bindings[id])
+        .collect();
+    let links = resolved
+        .links
+        .iter()
+        .map(|link| PlannedLink {
+            capability: link.capability.value.clone(),
+            provider: linked.chosen(link).map(str::to_string),
         })
         .collect();
     PlannedProcess {

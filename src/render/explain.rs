@@ -140,7 +140,7 @@ fn id_block(out: &mut String, e: &IdExplanation, query: &str) {
         })
         .collect();
     section(out, "referenced by", &referenced_by);
-    if e.kind == crate::link::references::IdKind::Process {
+    if e.kind == crate::model::Kind::Process {
         let rows: Vec<Vec<String>> = e
             .requires
             .iter()
@@ -150,7 +150,7 @@ fn id_block(out: &mut String, e: &IdExplanation, query: &str) {
     }
     if matches!(
         e.kind,
-        crate::link::references::IdKind::Process | crate::link::references::IdKind::Provider
+        crate::model::Kind::Process | crate::model::Kind::Provider
     ) {
         let rows: Vec<Vec<String>> = e
             .chosen_by

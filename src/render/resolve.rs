@@ -6,7 +6,10 @@ use serde::Serialize;
 use crate::link::routing::{Candidate, Resolution};
 
 /// Candidates to show: the eligible ones, or all with `--all`.
-fn shown(resolution: &Resolution, all: bool) -> impl Iterator<Item = &Candidate> {
+fn shown<'r, 'l>(
+    resolution: &'r Resolution<'l>,
+    all: bool,
+) -> impl Iterator<Item = &'r Candidate<'l>> {
     resolution
         .candidates
         .iter()
@@ -33,9 +36,9 @@ pub fn table(resolution: &Resolution, all: bool) -> String {
         };
         table.add_row([
             rank_cell,
-            c.id.clone(),
-            c.platform.clone(),
-            c.process.clone().unwrap_or_else(|| "-".to_string()),
+            c.id.to_string(),
+            c.platform.to_string(),
+            c.process.unwrap_or("-").to_string(),
             c.via(),
             c.reason.clone(),
         ]);
@@ -78,13 +81,13 @@ struct JsonProvider<'a> {
 pub fn json(resolution: &Resolution, all: bool) -> String {
     let providers = shown(resolution, all)
         .map(|c| JsonProvider {
-            id: &c.id,
-            name: c.name.as_deref(),
-            endpoint: c.endpoint.as_deref(),
-            platform: &c.platform,
-            process: c.process.as_deref(),
+            id: c.id,
+            name: c.name,
+            endpoint: c.endpoint,
+            platform: c.platform,
+            process: c.process,
             status: c.status.map(|s| s.to_string()),
-            environment: c.environment.as_deref(),
+            environment: c.environment,
             eligible: c.eligible,
             via: c.via(),
             reason: &c.reason,
