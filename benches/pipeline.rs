@@ -1,136 +1,399 @@
-//! Times the whole pipeline (load -> read -> link -> plan) on generated trees.
+//! The budget benchmark: the real `oslinker` binary on fleet-shaped trees (see `fleet.rs`),
+//! measured against a floor taken in the same run on the same files.
 //!
-//! `cargo bench` runs it; `cargo bench -- 20000` picks the number of processes. Each process
-//! comes with a binding and a provider, and every tenth capability is mapped, so a tree of N
-//! processes holds about 3N manifests in N/10 files of each format.
+//! - floor: read every file and parse it with the same crates oslinker uses (saphyr-parser's
+//!   events for YAML, toml's `DeTable` for TOML) and nothing else: on one thread (CPU time),
+//!   and on two threads (wall time).
+//! - `validate` and `plan --format json`: CPU time (user + system), wall time and peak memory
+//!   of the binary, best of 3.
+//! - `watch --debounce 0 --format json`: from the write of a one-file edit to the `relinked`
+//!   line on stdout, median of 7 edits.
 //!
-//! It then times one `watch` re-link after a one-file edit, stage by stage: re-walk and
-//! re-read (only the changed file is parsed again), read + link, plan, and diff.
-//! `cargo bench --bench pipeline -- --write DIR 3334` writes a tree (10,000 manifests) to DIR
-//! and exits, for timing the real `oslinker watch` end to end.
+//! `cargo bench` runs 1,000, 10,000 and 100,000 processes and checks the budgets; `cargo bench
+//! -- 20000` picks sizes; `cargo bench --bench pipeline -- --write DIR 10000` writes a tree
+//! and exits. It exits 1 when a budget is missed.
 
-use std::fmt::Write as _;
-use std::path::Path;
+mod fleet;
+
+use std::io::{BufRead, BufReader, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use oslinker::pipeline::{check_loaded, check_tree};
-use oslinker::plan::diff::diff;
-use oslinker::plan::{PlanFilter, build};
-use oslinker::watch::TreeCache;
+const BIN: &str = env!("CARGO_BIN_EXE_oslinker");
+const RUNS: usize = 3;
 
-fn write_tree(root: &Path, processes: usize) {
-    let per_file = 10;
-    std::fs::create_dir_all(root.join("yaml")).unwrap();
-    std::fs::create_dir_all(root.join("toml")).unwrap();
-    let mut map = String::from("kind: CapabilityMap\nmappings:\n");
-    for chunk in 0..processes.div_ceil(per_file) {
-        let mut yaml = String::new();
-        let mut toml = String::new();
-        for i in chunk * per_file..((chunk + 1) * per_file).min(processes) {
-            let status = if i % 7 == 0 { "stopped" } else { "running" };
-            write!(
-                yaml,
-                "---\nkind: Process\nid: agent-{i}\nname: Agent {i}\nstatus: {status}\n\
-                 metadata: {{platform: nodejs, version: \"1.{i}.0\", team: t{}}}\n\
-                 capabilities: [cap.c{i}]\nrequires: [cap.c{}]\n\
-                 runtimeContext:\n  environment: production\n  version: nodejs-20.x\n  env: {{NODE_ENV: production, SHARD: \"{i}\"}}\n",
-                i % 13,
-                (i + 1) % processes
-            )
-            .unwrap();
-            write!(
-                toml,
-                "[[manifest]]\nkind = \"Binding\"\nid = \"secrets-{i}\"\nprocessId = \"agent-{i}\"\n\
-                 environmentId = \"env-production\"\ntype = \"secrets\"\n\
-                 config = {{ store = \"vault\", secrets = {{ API_KEY = \"kv/data/agent-{i}#key\" }} }}\n\n\
-                 [[manifest]]\nkind = \"Provider\"\nid = \"provider-{i}\"\nplatform = \"nodejs\"\n\
-                 process = \"agent-{i}\"\ncapabilities = [\"cap.c{i}\"]\n\n"
-            )
-            .unwrap();
-            if i % 10 == 0 {
-                writeln!(map, "  cap.c{i}: [provider-{i}, agent-{i}]").unwrap();
-            }
-        }
-        std::fs::write(root.join(format!("yaml/p{chunk:05}.yaml")), yaml).unwrap();
-        std::fs::write(root.join(format!("toml/b{chunk:05}.toml")), toml).unwrap();
-    }
-    std::fs::write(root.join("capabilities.yaml"), map).unwrap();
-}
-
-/// One re-link as `watch` does it after an edit of one file, timed per stage.
-fn time_relink(root: &Path) {
-    let mut cache = TreeCache::new(root, false);
-    let first = cache.refresh(&[]).unwrap();
-    let baseline = build(&check_loaded(first.loaded).linked, &PlanFilter::default());
-    let edited = root.join("yaml/p00000.yaml");
-    let text = std::fs::read_to_string(&edited).unwrap();
-    std::fs::write(
-        &edited,
-        text.replacen("NODE_ENV: production", "NODE_ENV: staging", 1),
-    )
-    .unwrap();
-    let start = Instant::now();
-    let refresh = cache.refresh(std::slice::from_ref(&edited)).unwrap();
-    let reread = start.elapsed();
-    assert_eq!(refresh.changed, vec![edited]);
-    let checked = check_loaded(refresh.loaded);
-    let linked = start.elapsed();
-    let plan = build(&checked.linked, &PlanFilter::default());
-    let planned = start.elapsed();
-    let changes = diff(&baseline, &plan);
-    let diffed = start.elapsed();
-    assert_eq!(changes.changes.len(), 1);
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!(
-        "{:>33} watch re-link after one edit: {:>6.1} ms = walk + re-read {:.1} + read + link {:.1} + plan {:.1} + diff {:.1}",
-        "",
-        ms(diffed),
-        ms(reread),
-        ms(linked - reread),
-        ms(planned - linked),
-        ms(diffed - planned)
-    );
+/// What one run of the binary cost.
+#[derive(Debug, Clone, Copy)]
+struct Cost {
+    cpu: Duration,
+    wall: Duration,
+    /// Peak resident memory, bytes.
+    peak: u64,
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let [flag, dir, processes, ..] = args.as_slice() {
         if flag == "--write" {
-            write_tree(
-                Path::new(dir),
-                processes.parse().expect("a number of processes"),
-            );
+            let n = processes.parse().expect("a number of processes");
+            fleet::write(Path::new(dir), n, true);
             return;
         }
     }
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1_000, 10_000]
-    } else {
-        sizes
-    };
-    for processes in sizes {
+    let mut sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    if sizes.is_empty() {
+        sizes = vec![1_000, 10_000, 100_000];
+    }
+    let scoped = std::env::var_os("FLEET_UNSCOPED").is_none();
+    println!(
+        "fleet benchmark on {} ({} cores); times are best of {RUNS}",
+        machine(),
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    let mut results: Vec<(usize, Row)> = Vec::new();
+    for &processes in &sizes {
         let dir = tempfile::tempdir().unwrap();
-        write_tree(dir.path(), processes);
-        let runs = 3;
-        let mut best = Duration::MAX;
-        let mut manifests = 0;
-        for _ in 0..runs {
-            let start = Instant::now();
-            let checked = check_tree(dir.path(), false).unwrap();
-            let plan = build(&checked.linked, &PlanFilter::default());
-            best = best.min(start.elapsed());
-            manifests = checked.manifests;
-            assert_eq!(checked.errors(), 0, "generated tree must be valid");
-            assert_eq!(plan.processes.len(), processes);
+        let root = dir.path().join("linker.d");
+        let bytes = fleet::write(&root, processes, scoped);
+        let row = measure(&root, processes, bytes);
+        row.print();
+        results.push((processes, row));
+    }
+    let missed = budgets(&results);
+    if missed > 0 {
+        println!("{missed} budget(s) missed");
+        std::process::exit(1);
+    }
+}
+
+struct Row {
+    files: usize,
+    bytes: u64,
+    manifests: usize,
+    floor_cpu: Duration,
+    floor_wall_2: Duration,
+    validate: Cost,
+    plan: Cost,
+    watch: Option<Duration>,
+}
+
+fn measure(root: &Path, processes: usize, bytes: u64) -> Row {
+    let files = manifest_files(root);
+    let floor_cpu = best(|| floor(&files, 1)).0;
+    let floor_wall_2 = best(|| floor(&files, 2)).1;
+    let validate = best_cost(|| run(root, &["validate", "-q"]));
+    let plan = best_cost(|| run(root, &["plan", "--format", "json"]));
+    let manifests = count_manifests(root);
+    let watch = (processes <= 20_000).then(|| watch_latency(root, processes));
+    Row {
+        files: files.len(),
+        bytes,
+        manifests,
+        floor_cpu,
+        floor_wall_2,
+        validate,
+        plan,
+        watch,
+    }
+}
+
+impl Row {
+    fn print(&self) {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let per_second = self.manifests as f64 / self.validate.wall.as_secs_f64();
+        println!(
+            "{:>7} manifests in {:>6} files ({:.1} MB): {:.0} manifests/s validated",
+            self.manifests,
+            self.files,
+            self.bytes as f64 / 1e6,
+            per_second
+        );
+        println!(
+            "  floor (parse only): {:>8.1} ms CPU on 1 thread, {:>8.1} ms wall on 2 threads",
+            ms(self.floor_cpu),
+            ms(self.floor_wall_2)
+        );
+        for (name, cost) in [
+            ("validate", self.validate),
+            ("plan --format json", self.plan),
+        ] {
+            println!(
+                "  {name:<18}: {:>8.1} ms CPU ({:.2}x floor), {:>8.1} ms wall ({:.2}x 2-thread floor), peak {:.0} MB ({:.1}x bytes read)",
+                ms(cost.cpu),
+                ratio(cost.cpu, self.floor_cpu),
+                ms(cost.wall),
+                ratio(cost.wall, self.floor_wall_2),
+                cost.peak as f64 / 1e6,
+                cost.peak as f64 / self.bytes as f64
+            );
         }
         println!(
-            "{processes:>7} processes, {manifests:>7} manifests: validate + plan in {:>8.1} ms (best of {runs})",
-            best.as_secs_f64() * 1e3
+            "  plan / validate: {:.2}x CPU",
+            ratio(self.plan.cpu, self.validate.cpu)
         );
-        time_relink(dir.path());
+        if let Some(latency) = self.watch {
+            println!(
+                "  watch: relinked {:.1} ms after a one-file write (median of 7)",
+                ms(latency)
+            );
+        }
     }
+}
+
+/// Checks the budgets; returns how many were missed.
+fn budgets(results: &[(usize, Row)]) -> usize {
+    let mut missed = 0;
+    let mut check = |what: String, value: f64, limit: f64| {
+        let verdict = if value <= limit { "ok  " } else { "OVER" };
+        println!("  {verdict} {what}: {value:.2} (budget {limit})");
+        missed += usize::from(value > limit);
+    };
+    println!("budgets:");
+    let row = |n: usize| results.iter().find(|(p, _)| *p == n).map(|(_, r)| r);
+    if let Some(r) = row(10_000) {
+        check(
+            "10k validate CPU / 1-thread floor".into(),
+            ratio(r.validate.cpu, r.floor_cpu),
+            2.0,
+        );
+        check(
+            "10k validate wall / 2-thread floor".into(),
+            ratio(r.validate.wall, r.floor_wall_2),
+            1.5,
+        );
+        check(
+            "10k plan CPU / validate CPU".into(),
+            ratio(r.plan.cpu, r.validate.cpu),
+            1.3,
+        );
+        if let Some(latency) = r.watch {
+            check(
+                "10k watch one-edit latency, ms".into(),
+                latency.as_secs_f64() * 1e3,
+                50.0,
+            );
+        }
+    }
+    if let (Some(small), Some(big)) = (row(10_000), row(100_000)) {
+        check(
+            "100k/10k validate CPU".into(),
+            ratio(big.validate.cpu, small.validate.cpu),
+            11.0,
+        );
+        check(
+            "100k/10k plan CPU".into(),
+            ratio(big.plan.cpu, small.plan.cpu),
+            11.0,
+        );
+    }
+    for (n, r) in results {
+        for (name, cost) in [("validate", r.validate), ("plan", r.plan)] {
+            check(
+                format!("{n} {name} peak memory / bytes read"),
+                cost.peak as f64 / r.bytes as f64,
+                10.0,
+            );
+        }
+    }
+    missed
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
+
+fn best<T>(mut f: impl FnMut() -> (Duration, Duration, T)) -> (Duration, Duration) {
+    (0..RUNS)
+        .map(|_| {
+            let (cpu, wall, _) = f();
+            (cpu, wall)
+        })
+        .fold((Duration::MAX, Duration::MAX), |(c, w), (c2, w2)| {
+            (c.min(c2), w.min(w2))
+        })
+}
+
+fn best_cost(mut f: impl FnMut() -> Cost) -> Cost {
+    let costs: Vec<Cost> = (0..RUNS).map(|_| f()).collect();
+    Cost {
+        cpu: costs.iter().map(|c| c.cpu).min().unwrap(),
+        wall: costs.iter().map(|c| c.wall).min().unwrap(),
+        peak: costs.iter().map(|c| c.peak).max().unwrap(),
+    }
+}
+
+/// Every manifest file of the tree, as the loader would find them (sorted).
+fn manifest_files(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// The floor: read and parse every file with the parsers alone, on `threads` threads.
+/// Returns (CPU time of this process, wall time).
+fn floor(files: &[PathBuf], threads: usize) -> (Duration, Duration, ()) {
+    let cpu = process_cpu();
+    let start = Instant::now();
+    let per_thread = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        for chunk in files.chunks(per_thread) {
+            scope.spawn(move || {
+                for path in chunk {
+                    let text = std::fs::read_to_string(path).unwrap();
+                    parse_only(path, &text);
+                }
+            });
+        }
+    });
+    (process_cpu() - cpu, start.elapsed(), ())
+}
+
+fn parse_only(path: &Path, text: &str) {
+    if path.extension().is_some_and(|e| e == "toml") {
+        let table = toml::de::DeTable::parse(text).expect("generated TOML parses");
+        std::hint::black_box(table);
+    } else {
+        let mut parser = saphyr_parser::Parser::new_from_str(text);
+        while let Some(event) = parser.next_event() {
+            std::hint::black_box(event.expect("generated YAML parses"));
+        }
+    }
+}
+
+fn process_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the timespec we own.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Runs the binary on the tree with stdout and stderr discarded; its CPU time, wall time and
+/// peak memory come from `wait4`.
+fn run(root: &Path, args: &[&str]) -> Cost {
+    let start = Instant::now();
+    #[allow(clippy::zombie_processes)]
+    let child = Command::new(BIN)
+        .args(args)
+        .arg("--dir")
+        .arg(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Reaped by wait4 below, which also gives its resource use.
+    let (status, usage) = wait4(child.id());
+    std::mem::forget(child);
+    let wall = start.elapsed();
+    assert!(
+        status == 0 || status == 1,
+        "oslinker {args:?} exited with {status}"
+    );
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    Cost {
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
+        wall,
+        peak: usage.ru_maxrss as u64 * 1024,
+    }
+}
+
+fn wait4(pid: u32) -> (i32, libc::rusage) {
+    let mut status = 0;
+    // SAFETY: rusage is plain data that wait4 fills in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; the pointers are to locals we own.
+    let waited = unsafe { libc::wait4(pid as i32, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid as i32, "wait4 failed");
+    (libc::WEXITSTATUS(status), usage)
+}
+
+fn count_manifests(root: &Path) -> usize {
+    let output = Command::new(BIN)
+        .args(["validate", "--format", "json", "--dir"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["errors"], 0,
+        "the generated tree must be valid: {}",
+        report["diagnostics"][0]
+    );
+    // stderr: `checked F files, M manifests: ...`
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let words: Vec<&str> = stderr.split_whitespace().collect();
+    let at = words
+        .iter()
+        .position(|w| w.starts_with("manifests"))
+        .unwrap();
+    words[at - 1].parse().unwrap()
+}
+
+/// Starts `watch`, edits one process file 7 times, and returns the median time from each
+/// write to the `relinked` line.
+fn watch_latency(root: &Path, processes: usize) -> Duration {
+    let mut child = Command::new(BIN)
+        .args(["watch", "--debounce", "0", "--format", "json", "--dir"])
+        .arg(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next_event = || {
+        let line = lines.next().expect("watch ended").unwrap();
+        let event: serde_json::Value = serde_json::from_str(&line).unwrap();
+        event["event"].as_str().unwrap().to_string()
+    };
+    assert_eq!(next_event(), "ready");
+    let file = fleet::process_file(root, processes / 2);
+    let original = std::fs::read_to_string(&file).unwrap();
+    let mut latencies = Vec::new();
+    for edit in 0..7 {
+        // Let the watcher settle so each edit is one batch.
+        std::thread::sleep(Duration::from_millis(300));
+        let text = original.replacen("WORKERS = 4", &format!("WORKERS = {}", 5 + edit), 1);
+        let text = text.replacen("WORKERS: 4", &format!("WORKERS: {}", 5 + edit), 1);
+        // As an editor saves: a hidden temporary file renamed over the old one.
+        let temporary = file.with_file_name(".edit.tmp");
+        let start = Instant::now();
+        let mut f = std::fs::File::create(&temporary).unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        drop(f);
+        std::fs::rename(&temporary, &file).unwrap();
+        loop {
+            if next_event() == "relinked" {
+                break;
+            }
+        }
+        latencies.push(start.elapsed());
+    }
+    std::fs::write(&file, original).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    latencies.sort();
+    latencies[latencies.len() / 2]
+}
+
+/// The CPU model, for the figures.
+fn machine() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "an unknown machine".to_string())
 }
