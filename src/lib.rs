@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod plan;
 pub(crate) mod render;
 pub mod report;
+pub mod secrets;
 pub mod watch;
 
 use std::ffi::OsString;

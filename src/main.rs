@@ -3,3 +3,6 @@
 fn main() -> std::process::ExitCode {
     oslinker::run(std::env::args_os())
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

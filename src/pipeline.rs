@@ -1,12 +1,19 @@
 //! The walk every command shares: load -> read -> link, with every diagnostic collected.
+//!
+//! Each file is loaded and read on its own ([`read_file`]), in parallel on every core; the
+//! files are then put together in path order and linked ([`check_files`]), so the output is
+//! the same whatever the number of cores.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::link::{self, Linked};
-use crate::load::source::{FileId, Sources, Span};
-use crate::load::{self, Limits, LoadError, Loaded};
-use crate::model;
+use crate::load::source::{FileId, SourceFile, Sources, Span};
+use crate::load::{self, Limits, LoadError, LoadedFile, LoadedTree};
+use crate::model::{self, Manifests};
 use crate::plan::{self, Plan, PlanFilter};
 
 /// A loaded, linked tree and everything found wrong with it.
@@ -33,53 +40,106 @@ impl Checked {
     }
 }
 
-pub fn check_tree(root: &Path, follow_links: bool) -> Result<Checked, LoadError> {
-    let loaded = load::load_tree(root, follow_links, &Limits::default())?;
-    Ok(check_loaded(loaded))
+/// One manifest file, loaded and read on its own: its text, its manifests and its problems.
+/// What `watch` keeps of a file between edits.
+#[derive(Debug, Clone)]
+pub struct ReadFile {
+    /// Its place in the tree: spans in `manifests` and `diagnostics` point there.
+    pub file: FileId,
+    pub source: Arc<SourceFile>,
+    pub manifests: Manifests,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counted among the files checked (a symbolic-link loop is not a file).
+    pub counted: bool,
 }
 
-/// Reads and links a loaded tree (from disk, a git revision, or `watch`'s cache).
-pub fn check_loaded(loaded: Loaded) -> Checked {
-    let mut sources = loaded.sources;
+/// Reads a loaded file's documents into manifests.
+pub fn read_file(loaded: LoadedFile) -> ReadFile {
     let mut diagnostics = loaded.diagnostics;
-    let manifest_count = loaded.documents.len();
     let manifests = model::read_documents(&loaded.documents, &mut diagnostics);
-    // Secret values must never reach a snippet: hide what the text shows under a
-    // secret-looking key (even where parsing failed), and every value the reader found there.
-    for id in 0..sources.len() {
-        let file = sources.get_mut(FileId(id));
-        for range in model::names::secret_value_ranges(&file.text) {
-            file.mask(range);
-        }
-    }
+    let mut source = loaded.source;
+    // Literal secrets the reader found are never shown in a snippet (nor is what the text
+    // shows under a secret-looking key: see `SourceFile::snippet_text`).
     for span in &manifests.secret_spans {
-        sources.get_mut(span.file).mask(span.range());
+        source.mask(span.range());
     }
+    ReadFile {
+        file: loaded.file,
+        source: Arc::new(source),
+        manifests,
+        diagnostics,
+        counted: loaded.counted,
+    }
+}
+
+/// Loads, reads and links the tree under `root`.
+pub fn check_tree(root: &Path, follow_links: bool) -> Result<Checked, LoadError> {
+    let root_source = load::open_root(root)?;
+    let walk = load::walk(root, follow_links);
+    let limits = Limits::default();
+    let mut files: Vec<ReadFile> = walk
+        .manifests
+        .par_iter()
+        .enumerate()
+        .map(|(index, path)| read_file(load::load_file(path, FileId(index + 1), &limits)))
+        .collect();
+    files.extend(walk.problems.into_iter().map(read_file));
+    Ok(check_files(root_source, files))
+}
+
+/// Reads and links a tree whose files were loaded elsewhere (a git revision).
+pub fn check_loaded(tree: LoadedTree) -> Checked {
+    let files = tree.files.into_par_iter().map(read_file).collect();
+    check_files(tree.root, files)
+}
+
+/// Links the files of one tree: the root is file 0, then each file in the order given.
+pub fn check_files(root: SourceFile, files: Vec<ReadFile>) -> Checked {
+    let mut sources = Sources::default();
+    let root = sources.add(root);
+    let mut diagnostics = Vec::new();
+    let mut manifests = Manifests::default();
+    let mut counted = 0;
+    for file in files {
+        let id = sources.add_shared(file.source);
+        counted += usize::from(file.counted);
+        // Problems found while walking are not yet placed; everything else is read for its
+        // place (watch re-reads a file whose place moved).
+        let moved = file.file != id;
+        debug_assert!(!moved || file.manifests.documents == 0);
+        diagnostics.extend(file.diagnostics.into_iter().map(|mut d| {
+            if moved {
+                d.set_file(id);
+            }
+            d
+        }));
+        manifests.extend(&file.manifests);
+    }
+    let documents = manifests.documents;
     // An empty tree is an error of its own, unless other errors already explain it.
-    if loaded.documents.is_empty() && !diagnostics.iter().any(Diagnostic::is_error) {
+    if documents == 0 && !diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics.push(
             Diagnostic::in_file(
                 Code::NoManifests,
-                loaded.root,
+                root,
                 format!(
                     "no manifests found under `{}` ({} files named *.yaml, *.yml or *.toml)",
-                    sources.get(loaded.root).display,
-                    loaded.files
+                    sources.get(root).display,
+                    counted
                 ),
             )
             .with_help("add *.yaml, *.yml or *.toml manifests, or point --dir at the right folder"),
         );
     }
-    let root_span = Span::new(loaded.root, 0..0);
-    let linked = link::link(manifests, root_span, &mut diagnostics);
+    let linked = link::link(manifests, Span::new(root, 0..0), &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     Checked {
         sources,
-        root: loaded.root,
+        root,
         linked,
         diagnostics,
-        files: loaded.files,
-        manifests: manifest_count,
+        files: counted,
+        manifests: documents,
     }
 }
 
@@ -138,7 +198,7 @@ pub fn side_plan(side: &Side, root: &Path, follow_links: bool) -> Result<SidePla
             match load::git::load_revision(root, rev, &Limits::default())
                 .map_err(SideError::Trouble)?
             {
-                Some(loaded) => check_loaded(loaded),
+                Some(tree) => check_loaded(tree),
                 None => {
                     return Ok(SidePlan {
                         plan: Plan::empty(),

@@ -11,8 +11,8 @@ pub fn run(context: &Context, args: &ExplainArgs) -> Outcome {
 
 fn explain(context: &Context, args: &ExplainArgs) -> Result<Outcome, Outcome> {
     let checked = super::check(context)?;
-    let note = super::require_valid(context, &checked)?;
-    let environment = super::environment_arg(&checked, args.env.as_deref())?;
+    let note = super::require_valid(context, checked)?;
+    let environment = super::environment_arg(checked, args.env.as_deref())?;
     let linked = &checked.linked;
     let query = args.name.as_str();
     let Some(explanation) =

@@ -11,8 +11,8 @@ pub fn run(context: &Context, args: &GraphArgs) -> Outcome {
 
 fn draw(context: &Context, args: &GraphArgs) -> Result<Outcome, Outcome> {
     let checked = super::check(context)?;
-    let note = super::require_valid(context, &checked)?;
-    let environment = super::environment_arg(&checked, args.env.as_deref())?;
+    let note = super::require_valid(context, checked)?;
+    let environment = super::environment_arg(checked, args.env.as_deref())?;
     if let Some((wanted, best)) = graph::unknown_focus(&checked.linked, &args.capability) {
         let hint = best
             .map(|best| format!("\nhelp: did you mean `{best}`?"))

@@ -18,12 +18,16 @@ use crate::report::{self, HumanOptions};
 use crate::{Context, Exit, Outcome};
 
 /// Loads and links the tree; a root that cannot be loaded is trouble (exit 2).
-fn check(context: &Context) -> Result<Checked, Outcome> {
-    pipeline::check_tree(&context.root()?, context.follow_links).map_err(|e| {
+///
+/// The tree lives until the process exits: a command runs once, and freeing a large tree
+/// piece by piece costs more than the rest of a short command does.
+fn check(context: &Context) -> Result<&'static Checked, Outcome> {
+    let checked = pipeline::check_tree(&context.root()?, context.follow_links).map_err(|e| {
         Outcome::trouble(format!(
             "{e}\nhelp: pass --dir DIR (or set OSLINKER_DIR) to the folder that holds your manifests"
         ))
-    })
+    })?;
+    Ok(Box::leak(Box::new(checked)))
 }
 
 fn human_options(context: &Context) -> HumanOptions {

@@ -12,8 +12,8 @@ pub fn run(context: &Context, args: &PlanArgs) -> Outcome {
 
 fn plan(context: &Context, args: &PlanArgs) -> Result<Outcome, Outcome> {
     let checked = super::check(context)?;
-    let note = super::require_valid(context, &checked)?;
-    let environment = super::environment_arg(&checked, args.env.as_deref())?;
+    let note = super::require_valid(context, checked)?;
+    let environment = super::environment_arg(checked, args.env.as_deref())?;
     if let Some(id) = &args.process {
         if !checked.linked.processes.contains_key(id) {
             let hint = names::suggest(id, checked.linked.processes.keys().map(String::as_str))

@@ -18,8 +18,8 @@ fn resolve(context: &Context, args: &ResolveArgs) -> Result<Outcome, Outcome> {
         )));
     }
     let checked = super::check(context)?;
-    let note = super::require_valid(context, &checked)?;
-    let environment = super::environment_arg(&checked, args.env.as_deref())?;
+    let note = super::require_valid(context, checked)?;
+    let environment = super::environment_arg(checked, args.env.as_deref())?;
     let resolution = routing::resolve(&checked.linked, &args.capability, environment.as_deref());
     let found = resolution.eligible().next().is_some();
     let mut outcome = Outcome::new(if found { Exit::Success } else { Exit::No });

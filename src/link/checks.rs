@@ -3,6 +3,7 @@
 //! are skipped: they would rest on values we could not read.
 
 use super::references::{self, Written};
+use super::routing;
 use super::{Link, Linked};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Binding, Kind, Process, names};
@@ -82,12 +83,11 @@ fn check_process(linked: &Linked, process: &Process, diagnostics: &mut Vec<Diagn
             }
         }
     }
-    let resolved = linked.resolved(&process.id.value);
-    let Some(environment) = &resolved.environment else {
+    let Some(environment) = linked.environment_of(&process.id.value) else {
         return;
     };
-    for link in &resolved.links {
-        check_requirement(linked, process, link, environment, diagnostics);
+    for link in linked.links_of(&process.id.value) {
+        check_requirement(linked, process, &link, environment, diagnostics);
     }
 }
 
@@ -103,7 +103,7 @@ fn check_requirement(
     if link.provider.is_some() {
         return;
     }
-    let required = &link.capability;
+    let required = link.capability;
     let Some(route) = linked.routing.route(&required.value, Some(environment)) else {
         return;
     };
@@ -133,8 +133,8 @@ fn check_requirement(
             .candidates
             .iter()
             .map(|c| {
-                let server = linked.routing.server(c.server);
-                format!("`{}`: {}", server.id, server.reason(Some(environment)))
+                let why = routing::reason(linked, c.server, Some(environment));
+                format!("`{}`: {why}", linked.server_name(c.server))
             })
             .collect();
         diagnostics.push(

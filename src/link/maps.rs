@@ -4,6 +4,7 @@
 //! environment, is a conflict (E0208): the first one wins.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::CapabilityMap;
@@ -25,7 +26,7 @@ type At = (usize, usize);
 #[derive(Debug, Default)]
 pub struct CapabilityMaps {
     /// Every map of the tree, in load order.
-    pub maps: Vec<CapabilityMap>,
+    pub maps: Vec<Arc<CapabilityMap>>,
     everywhere: BTreeMap<String, At>,
     /// Environment id -> capability -> mapping, for environments with maps of their own.
     scoped: Vec<(String, BTreeMap<String, At>)>,
@@ -37,7 +38,7 @@ impl CapabilityMaps {
     /// Merges the maps. `environment_id` resolves a map's `environments` entries (unknown
     /// ones are reported as references, and ignored here).
     pub fn merge<'a>(
-        maps: Vec<CapabilityMap>,
+        maps: Vec<Arc<CapabilityMap>>,
         environment_id: impl Fn(&str) -> Option<&'a str>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> CapabilityMaps {
@@ -65,7 +66,7 @@ impl CapabilityMaps {
 
     fn insert(
         &mut self,
-        maps: &[CapabilityMap],
+        maps: &[Arc<CapabilityMap>],
         environment: Option<&str>,
         at: At,
         mapping: &Mapping,

@@ -1,59 +1,66 @@
-//! Link stage: index manifests by id, merge capability maps, check every reference, build the
-//! routing table, and resolve each process: its environment, the bindings that apply to it,
-//! and the provider of each capability it requires. Everything is computed once, here; every
-//! view (plan, resolve, explain, graph, diff) reads it.
+//! Link stage: index manifests by id, merge capability maps, build the routing table, resolve
+//! each process (its environment, the bindings that apply to it, the provider of each
+//! capability it requires), and check every reference. Everything is computed once, here, in
+//! time linear in the tree; every view (plan, resolve, explain, graph, diff) reads it.
 
 mod checks;
 pub mod maps;
 pub mod references;
 pub mod routing;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::source::Span;
 use crate::model::{
-    Binding, Environment, Located, Manifests, Platform, Process, Provider, builtin,
+    Binding, Environment, Kind, Located, Manifests, Platform, Process, Provider, builtin,
 };
 use maps::CapabilityMaps;
-use routing::{RoutingTable, ServerId};
+use routing::{Backing, EnvIndex, RoutingTable, ServerId};
+
+/// Manifests of one kind by id, sorted by id: lookups are hashed, iteration is in id order.
+pub type ById<T> = IndexMap<String, Arc<T>, foldhash::fast::RandomState>;
 
 /// The linked model: every manifest indexed by id (first definition wins), the merged
 /// capability maps, the routing table, and each process resolved.
 #[derive(Debug, Default)]
 pub struct Linked {
-    pub processes: BTreeMap<String, Process>,
-    pub environments: BTreeMap<String, Environment>,
-    pub bindings: BTreeMap<String, Binding>,
-    pub providers: BTreeMap<String, Provider>,
-    pub platforms: BTreeMap<String, Platform>,
+    pub processes: ById<Process>,
+    pub environments: ById<Environment>,
+    pub bindings: ById<Binding>,
+    pub providers: ById<Provider>,
+    pub platforms: ById<Platform>,
     pub maps: CapabilityMaps,
     pub routing: RoutingTable,
-    /// Process id -> what it resolves to.
-    resolved: HashMap<String, Resolved>,
+    /// What each process resolves to, in the order of `processes`.
+    resolved: Vec<Resolved>,
     /// Environment names -> ids, so processes may name their environment either way.
-    environment_names: BTreeMap<String, String>,
-    /// Capability -> ids of the Providers and Processes that list it in `capabilities`,
-    /// sorted and unique.
-    advertisers: BTreeMap<String, Vec<String>>,
+    environment_names: HashMap<String, String, foldhash::fast::RandomState>,
 }
 
-/// A process, resolved: where it runs, what applies to it, what it links to.
+/// A process, resolved: where it runs, what applies to it, what it links to (by index: see
+/// the accessors on [`Linked`]).
 #[derive(Debug, Default)]
-pub struct Resolved {
-    /// Its environment's id, when it names one.
-    pub environment: Option<String>,
-    /// Its bindings for the environment it runs in, in id order.
-    pub bindings: Vec<String>,
-    /// Each `requires`, in order, with the provider chosen in its environment.
-    pub links: Vec<Link>,
+struct Resolved {
+    /// Its environment's place in `environments`, when it names one.
+    environment: Option<EnvIndex>,
+    /// Its bindings for the environment it runs in, as places in `bindings` (id order).
+    bindings: Vec<usize>,
+    /// For each `requires`, in order, the provider chosen in its environment.
+    links: Vec<Option<ServerId>>,
 }
 
-#[derive(Debug)]
-pub struct Link {
-    pub capability: Located<String>,
-    /// The first eligible candidate in the process's environment; `None` when unresolved.
-    pub provider: Option<ServerId>,
+/// One `requires` of a process and the provider chosen for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Link<'l> {
+    pub capability: &'l Located<String>,
+    /// The id of the first eligible candidate in the process's environment; `None` when
+    /// unresolved.
+    pub provider: Option<&'l str>,
+    pub server: Option<ServerId>,
 }
 
 impl Linked {
@@ -70,24 +77,65 @@ impl Linked {
         self.environment_id(&process.environment.value)
     }
 
-    /// What a process resolves to (empty for an id that is not a process).
-    pub fn resolved(&self, process: &str) -> &Resolved {
-        static NONE: Resolved = Resolved {
-            environment: None,
-            bindings: Vec::new(),
-            links: Vec::new(),
+    fn resolved(&self, process: &str) -> Option<(&Process, &Resolved)> {
+        let (index, _, process) = self.processes.get_full(process)?;
+        Some((process, self.resolved.get(index)?))
+    }
+
+    /// The environment (id) a process runs in, resolved once by link.
+    pub fn environment_of(&self, process: &str) -> Option<&str> {
+        let (_, resolved) = self.resolved(process)?;
+        let (id, _) = self.environments.get_index(resolved.environment?)?;
+        Some(id)
+    }
+
+    /// A process's bindings for the environment it runs in, in id order.
+    pub fn bindings_of(&self, process: &str) -> impl Iterator<Item = &Binding> {
+        let places = self.resolved(process).map_or(&[][..], |(_, r)| &r.bindings);
+        places
+            .iter()
+            .filter_map(|&index| self.bindings.get_index(index).map(|(_, b)| b.as_ref()))
+    }
+
+    /// A process's `requires`, each with the provider chosen in its environment.
+    pub fn links_of(&self, process: &str) -> impl Iterator<Item = Link<'_>> {
+        let found = self.resolved(process);
+        let requires = found.map_or(&[][..], |(p, _)| &p.requires);
+        let links = found.map_or(&[][..], |(_, r)| &r.links);
+        requires
+            .iter()
+            .zip(links)
+            .map(|(capability, &server)| Link {
+                capability,
+                provider: server.map(|s| self.server_name(s)),
+                server,
+            })
+    }
+
+    /// A server's id: the Provider's or the Process's.
+    pub fn server_name(&self, server: ServerId) -> &str {
+        let serving = self.routing.server(server);
+        let found = match serving.kind {
+            Kind::Provider => self.providers.get_index(serving.index).map(|(id, _)| id),
+            _ => self.processes.get_index(serving.index).map(|(id, _)| id),
         };
-        self.resolved.get(process).unwrap_or(&NONE)
+        found.map_or("", String::as_str)
     }
 
-    /// The provider id a link chose.
-    pub fn chosen(&self, link: &Link) -> Option<&str> {
-        link.provider.map(|id| self.routing.server(id).id.as_str())
-    }
-
-    /// Ids of the Providers and Processes that advertise `capability`, sorted.
-    pub fn advertisers(&self, capability: &str) -> &[String] {
-        self.advertisers.get(capability).map_or(&[], Vec::as_slice)
+    /// The id of the process behind a server (as written, if the tree does not define it);
+    /// `None` when it is a hosted provider.
+    pub fn server_process(&self, server: ServerId) -> Option<&str> {
+        let serving = self.routing.server(server);
+        match serving.backing {
+            Backing::Hosted => None,
+            Backing::Undefined => {
+                let (_, provider) = self.providers.get_index(serving.index)?;
+                provider.process.as_ref().map(|p| p.value.as_str())
+            }
+            Backing::Process { process, .. } => {
+                self.processes.get_index(process).map(|(id, _)| id.as_str())
+            }
+        }
     }
 
     /// Every capability the tree names: map keys, and what Providers and Processes list in
@@ -100,7 +148,7 @@ impl Linked {
             .map(|c| c.value.as_str());
         self.maps
             .all_keys()
-            .chain(self.advertisers.keys().map(String::as_str))
+            .chain(self.routing.advertised())
             .chain(required)
             .collect()
     }
@@ -108,8 +156,11 @@ impl Linked {
     /// Every capability with something to route to: a capability map key or a capability a
     /// Provider or Process advertises; sorted, each once.
     pub fn routable_capabilities(&self) -> Vec<&str> {
-        let advertised = self.advertisers.keys().map(String::as_str);
-        let all: BTreeSet<&str> = self.maps.all_keys().chain(advertised).collect();
+        let all: BTreeSet<&str> = self
+            .maps
+            .all_keys()
+            .chain(self.routing.advertised())
+            .collect();
         all.into_iter().collect()
     }
 
@@ -121,162 +172,124 @@ impl Linked {
 
 /// Links the manifests. `root` locates the built-in environments and platforms.
 pub fn link(manifests: Manifests, root: Span, diagnostics: &mut Vec<Diagnostic>) -> Linked {
-    let mut linked = Linked::default();
-    index(
-        &mut linked.processes,
-        manifests.processes,
-        |p| &p.id,
-        "Process",
-        diagnostics,
-    );
-    index(
-        &mut linked.bindings,
-        manifests.bindings,
-        |b| &b.id,
-        "Binding",
-        diagnostics,
-    );
-    index(
-        &mut linked.providers,
-        manifests.providers,
-        |p| &p.id,
-        "Provider",
-        diagnostics,
-    );
-    index(
-        &mut linked.environments,
-        manifests.environments,
-        |e| &e.id,
-        "Environment",
-        diagnostics,
-    );
-    index(
-        &mut linked.platforms,
-        manifests.platforms,
-        |p| &p.id,
-        "Platform",
-        diagnostics,
-    );
+    let mut linked = Linked {
+        processes: index(manifests.processes, |p| &p.id, "Process", diagnostics),
+        bindings: index(manifests.bindings, |b| &b.id, "Binding", diagnostics),
+        providers: index(manifests.providers, |p| &p.id, "Provider", diagnostics),
+        environments: index(
+            manifests.environments,
+            |e| &e.id,
+            "Environment",
+            diagnostics,
+        ),
+        platforms: index(manifests.platforms, |p| &p.id, "Platform", diagnostics),
+        ..Linked::default()
+    };
     for environment in builtin::environments(root) {
         linked
             .environments
             .entry(environment.id.value.clone())
-            .or_insert(environment);
+            .or_insert_with(|| Arc::new(environment));
     }
     for platform in builtin::platforms(root) {
         linked
             .platforms
             .entry(platform.id.value.clone())
-            .or_insert(platform);
+            .or_insert_with(|| Arc::new(platform));
     }
+    linked.environments.sort_unstable_keys();
+    linked.platforms.sort_unstable_keys();
     // Names of the tree's own environments take precedence over the built-in ones.
-    let mut by_builtin: Vec<&Environment> = linked.environments.values().collect();
-    by_builtin.sort_by_key(|e| !e.builtin);
-    linked.environment_names = by_builtin
-        .into_iter()
-        .map(|e| (e.name.value.clone(), e.id.value.clone()))
-        .collect();
+    for environment in linked.environments.values() {
+        let name = &environment.name.value;
+        if !environment.builtin || !linked.environment_names.contains_key(name) {
+            linked
+                .environment_names
+                .insert(name.clone(), environment.id.value.clone());
+        }
+    }
     linked.maps = CapabilityMaps::merge(
         manifests.maps,
         |name| linked.environment_id(name),
         diagnostics,
     );
-    index_advertisers(&mut linked);
     linked.routing = routing::build(&linked);
     linked.resolved = resolve_processes(&linked);
     checks::check(&linked, diagnostics);
     linked
 }
 
-fn index_advertisers(linked: &mut Linked) {
-    let providers = linked.providers.values().map(|p| (&p.id, &p.capabilities));
-    let processes = linked.processes.values().map(|p| (&p.id, &p.capabilities));
-    for (id, capabilities) in providers.chain(processes) {
-        for capability in capabilities {
-            linked
-                .advertisers
-                .entry(capability.value.clone())
-                .or_default()
-                .push(id.value.clone());
-        }
-    }
-    for ids in linked.advertisers.values_mut() {
-        ids.sort_unstable();
-        ids.dedup();
-    }
-}
-
 /// Each process's environment, bindings and links, from the routing table.
-fn resolve_processes(linked: &Linked) -> HashMap<String, Resolved> {
-    let mut bindings: HashMap<&str, Vec<String>> = HashMap::new();
-    for binding in linked.bindings.values() {
-        bindings
-            .entry(binding.process.value.as_str())
-            .or_default()
-            .push(binding.id.value.clone());
-    }
-    linked
+fn resolve_processes(linked: &Linked) -> Vec<Resolved> {
+    let environment_of = |written: &str| {
+        let id = linked.environment_id(written)?;
+        linked.environments.get_index_of(id)
+    };
+    let mut resolved: Vec<Resolved> = linked
         .processes
         .values()
-        .map(|process| {
-            let environment = linked.process_environment(process);
-            let applicable = bindings
-                .remove(process.id.value.as_str())
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|id| {
-                    let binding = &linked.bindings[id];
-                    environment.is_some()
-                        && linked.environment_id(&binding.environment.value) == environment
-                })
-                .collect();
-            let links = process
-                .requires
-                .iter()
-                .map(|required| Link {
-                    capability: required.clone(),
-                    provider: linked
-                        .routing
-                        .route(&required.value, environment)
-                        .and_then(|route| route.first_eligible(environment))
-                        .map(|ranked| ranked.server),
-                })
-                .collect();
-            let resolved = Resolved {
-                environment: environment.map(str::to_string),
-                bindings: applicable,
-                links,
-            };
-            (process.id.value.clone(), resolved)
+        .map(|process| Resolved {
+            environment: environment_of(&process.environment.value),
+            ..Resolved::default()
         })
-        .collect()
+        .collect();
+    for (index, binding) in linked.bindings.values().enumerate() {
+        if let Some(process) = linked.processes.get_index_of(&binding.process.value) {
+            let runs_in = resolved[process].environment;
+            if runs_in.is_some() && environment_of(&binding.environment.value) == runs_in {
+                resolved[process].bindings.push(index);
+            }
+        }
+    }
+    for (process, resolved) in linked.processes.values().zip(&mut resolved) {
+        let environment = resolved.environment;
+        let id =
+            environment.and_then(|e| linked.environments.get_index(e).map(|(id, _)| id.as_str()));
+        resolved.links = process
+            .requires
+            .iter()
+            .map(|required| {
+                let route = linked.routing.route(&required.value, id)?;
+                route
+                    .first_eligible(environment)
+                    .map(|ranked| ranked.server)
+            })
+            .collect();
+    }
+    resolved
 }
 
-/// Indexes manifests by id; a second manifest with the same id is reported with both places.
+/// Indexes manifests by id, sorted; a second manifest with the same id is reported with both
+/// places, and the first one is kept.
 fn index<T>(
-    into: &mut BTreeMap<String, T>,
-    items: Vec<T>,
+    items: Vec<Arc<T>>,
     id: impl Fn(&T) -> &Located<String>,
     kind: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> ById<T> {
+    let mut by_id = ById::with_capacity_and_hasher(items.len(), Default::default());
     for item in items {
-        let this = id(&item).clone();
-        if let Some(first) = into.get(&this.value) {
-            diagnostics.push(
-                Diagnostic::at(
-                    Code::DuplicateId,
-                    this.span,
-                    format!("{kind} id `{}` is defined twice", this.value),
-                )
-                .with_label("second definition")
-                .with_related(id(first).span, "first defined here")
-                .with_help(format!(
-                    "rename one of the two, or remove the duplicate {kind}"
-                )),
-            );
-        } else {
-            into.insert(this.value, item);
+        match by_id.entry(id(&item).value.clone()) {
+            indexmap::map::Entry::Vacant(vacant) => {
+                vacant.insert(item);
+            }
+            indexmap::map::Entry::Occupied(first) => {
+                let this = id(&item);
+                diagnostics.push(
+                    Diagnostic::at(
+                        Code::DuplicateId,
+                        this.span,
+                        format!("{kind} id `{}` is defined twice", this.value),
+                    )
+                    .with_label("second definition")
+                    .with_related(id(first.get()).span, "first defined here")
+                    .with_help(format!(
+                        "rename one of the two, or remove the duplicate {kind}"
+                    )),
+                );
+            }
         }
     }
+    by_id.sort_unstable_keys();
+    by_id
 }

@@ -113,7 +113,7 @@ pub fn resolve<'l>(linked: &'l Linked, target: &Ref, written: &str) -> Option<(K
     }
 }
 
-fn key<'a, T>(map: &'a BTreeMap<String, T>, id: &str) -> Option<&'a str> {
+fn key<'a, T>(map: &'a super::ById<T>, id: &str) -> Option<&'a str> {
     map.get_key_value(id).map(|(k, _)| k.as_str())
 }
 

@@ -1,8 +1,8 @@
 //! The routing table: for every capability the tree names, and every environment whose own
-//! maps route it differently, the ranked candidates, and which of them serve where. Built
-//! once by `link`, in time linear in the tree; `resolve`, `plan`, `explain`, `graph` and the
-//! requirement checks read it, and nothing recomputes a route. It is also the one place where
-//! a route changes.
+//! maps route it differently, the ranked candidates, and where the first eligible one is.
+//! Built once by `link`, in time linear in the tree; `resolve`, `plan`, `explain`, `graph` and
+//! the requirement checks read it, and nothing recomputes a route. It is also the one place
+//! where a route changes.
 //!
 //! Ranking: the map key equal to the capability, or else the longest key that is a dotted
 //! prefix of it (`code.generation.rust` -> `code.generation` -> `code`), gives the candidates
@@ -13,88 +13,65 @@
 //! Eligibility: a candidate backed by a process is eligible only while that process is
 //! running (and, with an environment, runs in it); a provider with no process is always
 //! eligible.
+//!
+//! Everything is held by index (into the linked manifests and environments) rather than by
+//! id: building the table does no string work beyond one lookup per id written.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 
 use super::Linked;
 use super::maps::MapScope;
 use crate::model::capability_map::Mapping;
 use crate::model::{Kind, Status};
 
-/// Index of a [`Server`] in the table.
+/// A server's place in the table.
 pub type ServerId = u32;
+/// An environment's place in `Linked::environments`.
+pub type EnvIndex = usize;
+
+type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A Provider or a Process that can serve capabilities, and what it depends on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Server {
-    pub id: String,
     /// `Provider`, or `Process` for a process that serves directly (a shared id is read as the
     /// Provider).
     pub kind: Kind,
+    /// Its place in `Linked::providers` or `Linked::processes`, by kind.
+    pub index: usize,
     pub backing: Backing,
 }
 
 /// What a server's eligibility rests on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backing {
     /// A provider with no process: always eligible.
     Hosted,
     /// Backed by a process the tree does not define.
-    Undefined { process: String },
+    Undefined,
     Process {
-        process: String,
+        /// Its place in `Linked::processes`.
+        process: usize,
         status: Status,
-        /// The environment (id) it runs in, if that names one.
-        environment: Option<String>,
+        /// The environment it runs in, if that names one.
+        environment: Option<EnvIndex>,
         /// False when the process could not be read whole: its status is not to be trusted.
         complete: bool,
     },
 }
 
 impl Server {
-    /// Whether it serves (in `environment`, an id, when given).
-    pub fn eligible(&self, environment: Option<&str>) -> bool {
-        match &self.backing {
+    /// Whether it serves (in `environment`, when given).
+    pub fn eligible(&self, environment: Option<EnvIndex>) -> bool {
+        match self.backing {
             Backing::Hosted => true,
-            Backing::Undefined { .. } => false,
+            Backing::Undefined => false,
             Backing::Process {
                 status,
                 environment: runs_in,
                 ..
-            } => {
-                *status == Status::Running
-                    && environment.is_none_or(|wanted| runs_in.as_deref() == Some(wanted))
-            }
-        }
-    }
-
-    /// Why it is eligible or not, in a few words.
-    pub fn reason(&self, environment: Option<&str>) -> String {
-        match &self.backing {
-            Backing::Hosted => "hosted (no process)".to_string(),
-            Backing::Undefined { .. } => "backing process not defined".to_string(),
-            Backing::Process {
-                status,
-                environment: runs_in,
-                ..
-            } => {
-                let shown = runs_in.as_deref().unwrap_or("an unknown environment");
-                if *status != Status::Running {
-                    status.to_string()
-                } else if let Some(wanted) = environment.filter(|w| runs_in.as_deref() != Some(w)) {
-                    format!("runs in {shown}, not {wanted}")
-                } else {
-                    format!("running in {shown}")
-                }
-            }
-        }
-    }
-
-    /// The process behind it; `None` when hosted.
-    pub fn process(&self) -> Option<&str> {
-        match &self.backing {
-            Backing::Hosted => None,
-            Backing::Undefined { process } | Backing::Process { process, .. } => Some(process),
+            } => status == Status::Running && environment.is_none_or(|e| runs_in == Some(e)),
         }
     }
 }
@@ -123,14 +100,81 @@ pub struct Route {
     /// Every candidate in rank order, eligible or not.
     pub candidates: Vec<Ranked>,
     /// The first hosted candidate, the first running one (anywhere), and the first running
-    /// one per environment: with these, the chosen provider anywhere is one lookup.
+    /// one per environment: with these, the chosen provider is one lookup.
     first_hosted: Option<usize>,
     first_running: Option<usize>,
-    first_in: HashMap<String, usize>,
+    first_in: Vec<(EnvIndex, usize)>,
     /// The matched mapping lists ids that name nothing: what they would serve is unknown.
     pub names_unknown: bool,
     /// A candidate's process could not be read whole: its status is unsure.
     pub unsure: bool,
+}
+
+impl Route {
+    fn new(
+        matched: Option<(&str, MapScope)>,
+        candidates: Vec<Ranked>,
+        servers: &[Server],
+        names_unknown: bool,
+    ) -> Route {
+        let mut route = Route {
+            matched: matched.map(|(key, scope)| (key.to_string(), scope)),
+            candidates,
+            first_hosted: None,
+            first_running: None,
+            first_in: Vec::new(),
+            names_unknown,
+            unsure: false,
+        };
+        for (index, ranked) in route.candidates.iter().enumerate() {
+            match servers[ranked.server as usize].backing {
+                Backing::Hosted => {
+                    route.first_hosted.get_or_insert(index);
+                }
+                Backing::Undefined => {}
+                Backing::Process {
+                    status,
+                    environment,
+                    complete,
+                    ..
+                } => {
+                    route.unsure |= !complete;
+                    if status == Status::Running {
+                        route.first_running.get_or_insert(index);
+                        if let Some(env) = environment {
+                            if !route.first_in.iter().any(|(e, _)| *e == env) {
+                                route.first_in.push((env, index));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        route
+    }
+
+    /// The mapping its matched key comes from.
+    pub fn mapping<'l>(&self, linked: &'l Linked) -> Option<&'l Mapping> {
+        let (key, scope) = self.matched.as_ref()?;
+        linked.maps.mapping(*scope, key)
+    }
+
+    /// The first eligible candidate (in `environment`, when given).
+    pub fn first_eligible(&self, environment: Option<EnvIndex>) -> Option<Ranked> {
+        let process_backed = match environment {
+            None => self.first_running,
+            Some(env) => self
+                .first_in
+                .iter()
+                .find(|(e, _)| *e == env)
+                .map(|(_, i)| *i),
+        };
+        let first = match (self.first_hosted, process_backed) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b)?,
+        };
+        Some(self.candidates[first])
+    }
 }
 
 /// The routes of one capability.
@@ -144,10 +188,126 @@ struct Routes {
 
 #[derive(Debug, Default)]
 pub struct RoutingTable {
+    /// Every Provider, then every Process whose id is not also a Provider's.
     servers: Vec<Server>,
-    by_id: HashMap<String, ServerId>,
+    /// The server of each process (its own, or the Provider that shares its id).
+    process_servers: Vec<ServerId>,
+    /// Each server's place in id order, for ranking advertisers by id.
+    rank: Vec<u32>,
+    /// Capability -> the servers that list it in `capabilities`, in id order.
+    advertisers: FastMap<String, Vec<ServerId>>,
+    /// The capabilities advertised, sorted.
+    advertised: Vec<String>,
     routes: Vec<Route>,
-    capabilities: BTreeMap<String, Routes>,
+    capabilities: FastMap<String, Routes>,
+}
+
+impl RoutingTable {
+    pub fn server(&self, id: ServerId) -> &Server {
+        &self.servers[id as usize]
+    }
+
+    /// The server of a Provider id, or else of a Process id.
+    pub fn server_id(&self, linked: &Linked, id: &str) -> Option<ServerId> {
+        match linked.providers.get_index_of(id) {
+            Some(index) => Some(index as ServerId),
+            None => linked
+                .processes
+                .get_index_of(id)
+                .map(|index| self.process_servers[index]),
+        }
+    }
+
+    /// The route of a capability the tree names, in `environment` (an id) or with none.
+    pub fn route(&self, capability: &str, environment: Option<&str>) -> Option<&Route> {
+        let routes = self.capabilities.get(capability)?;
+        let index = environment
+            .and_then(|env| routes.scoped.iter().find(|(e, _)| e == env))
+            .map_or(routes.default, |(_, i)| *i);
+        Some(&self.routes[index])
+    }
+
+    /// Every capability some Provider or Process advertises, sorted.
+    pub fn advertised(&self) -> impl Iterator<Item = &str> {
+        self.advertised.iter().map(String::as_str)
+    }
+
+    fn advertisers_of(&self, capability: &str) -> &[ServerId] {
+        self.advertisers.get(capability).map_or(&[], Vec::as_slice)
+    }
+
+    /// Ranks the candidates of `capability` under the maps of `scope`.
+    fn route_for(&self, linked: &Linked, capability: &str, scope: MapScope) -> Route {
+        let matched = linked.maps.matching_key(capability, scope);
+        let mut candidates: Vec<Ranked> = Vec::new();
+        let mut names_unknown = false;
+        if let Some((key, from)) = matched {
+            let mapping = linked
+                .maps
+                .mapping(from, key)
+                .expect("a matched key is mapped");
+            for (index, id) in mapping.providers.iter().enumerate() {
+                match self.server_id(linked, &id.value) {
+                    // Listed twice: the first place counts.
+                    Some(server) if candidates.iter().any(|c| c.server == server) => {}
+                    Some(server) => candidates.push(Ranked {
+                        server,
+                        source: Source::Mapped {
+                            position: index + 1,
+                        },
+                    }),
+                    None => names_unknown = true,
+                }
+            }
+        }
+        // Advertisers of the capability itself and of the map key that matched it, by id,
+        // after the mapped ones.
+        let mut advertised: Vec<ServerId> = self.advertisers_of(capability).to_vec();
+        if let Some((key, _)) = matched.filter(|(key, _)| *key != capability) {
+            advertised.extend_from_slice(self.advertisers_of(key));
+            advertised.sort_unstable_by_key(|&s| self.rank[s as usize]);
+            advertised.dedup();
+        }
+        let mapped: FastSet<ServerId> = candidates.iter().map(|c| c.server).collect();
+        candidates.extend(
+            advertised
+                .into_iter()
+                .filter(|server| !mapped.contains(server))
+                .map(|server| Ranked {
+                    server,
+                    source: Source::Advertised,
+                }),
+        );
+        Route::new(matched, candidates, &self.servers, names_unknown)
+    }
+
+    /// The route of `capability` under `scope`, computed or shared.
+    fn route_index(
+        &mut self,
+        linked: &Linked,
+        capability: &str,
+        scope: MapScope,
+        shared: &mut FastMap<(String, MapScope), usize>,
+    ) -> usize {
+        let matched = linked.maps.matching_key(capability, scope);
+        let own_advertisers = !self.advertisers_of(capability).is_empty();
+        let share = match matched {
+            Some((key, from)) if !own_advertisers => Some((key.to_string(), from)),
+            // Nothing routes it: every such capability has the same empty route.
+            None if !own_advertisers => Some((String::new(), MapScope::Everywhere)),
+            _ => None,
+        };
+        if let Some(index) = share.as_ref().and_then(|key| shared.get(key)) {
+            return *index;
+        }
+        let route = self.route_for(linked, capability, scope);
+        let index = self.routes.len();
+        self.routes.push(route);
+        if let Some(key) = share {
+            shared.insert(key, index);
+        }
+        index
+    }
 }
 
 /// One capability's candidates in one environment (or none), for display: every candidate
@@ -221,292 +381,197 @@ pub fn resolve<'l>(
         candidates: route
             .candidates
             .iter()
-            .map(|ranked| {
-                candidate(
-                    linked,
-                    table.server(ranked.server),
-                    ranked.source,
-                    environment,
-                )
-            })
+            .map(|ranked| candidate(linked, ranked.server, ranked.source, environment))
             .collect(),
     }
 }
 
-/// A server as a candidate in `environment`.
+/// A server as a candidate in `environment` (an id).
 pub fn candidate<'l>(
     linked: &'l Linked,
-    server: &'l Server,
+    server: ServerId,
     source: Source,
     environment: Option<&str>,
 ) -> Candidate<'l> {
-    let provider = match server.kind {
-        Kind::Provider => linked.providers.get(&server.id),
+    let table = &linked.routing;
+    let serving = table.server(server);
+    let provider = match serving.kind {
+        Kind::Provider => linked.providers.get_index(serving.index).map(|(_, p)| p),
         _ => None,
     };
     let platform = match provider {
         Some(provider) => &provider.platform.value,
         None => linked
             .processes
-            .get(&server.id)
-            .map_or("", |p| p.platform.value.as_str()),
+            .get_index(serving.index)
+            .map_or("", |(_, p)| p.platform.value.as_str()),
     };
-    let (status, runs_in) = match &server.backing {
+    let (status, runs_in) = match serving.backing {
         Backing::Process {
             status,
             environment,
             ..
-        } => (Some(*status), environment.as_deref()),
+        } => (Some(status), environment),
         _ => (None, None),
     };
     Candidate {
-        id: &server.id,
-        kind: server.kind,
+        id: linked.server_name(server),
+        kind: serving.kind,
         name: provider.and_then(|p| p.name.as_deref()),
         endpoint: provider.and_then(|p| p.endpoint.as_deref()),
         platform,
-        process: server.process(),
+        process: linked.server_process(server),
         status,
-        environment: runs_in,
+        environment: runs_in
+            .and_then(|e| linked.environments.get_index(e).map(|(id, _)| id.as_str())),
         source,
-        eligible: server.eligible(environment),
-        reason: server.reason(environment),
+        eligible: serving.eligible(environment.and_then(|e| linked.environments.get_index_of(e))),
+        reason: reason(linked, server, environment),
     }
 }
 
-impl Route {
-    fn new(
-        matched: Option<(&str, MapScope)>,
-        candidates: Vec<Ranked>,
-        servers: &[Server],
-        linked: &Linked,
-    ) -> Route {
-        let mut route = Route {
-            matched: matched.map(|(key, scope)| (key.to_string(), scope)),
-            candidates,
-            first_hosted: None,
-            first_running: None,
-            first_in: HashMap::new(),
-            names_unknown: false,
-            unsure: false,
-        };
-        for (index, ranked) in route.candidates.iter().enumerate() {
-            match &servers[ranked.server as usize].backing {
-                Backing::Hosted => {
-                    route.first_hosted.get_or_insert(index);
-                }
-                Backing::Undefined { .. } => {}
-                Backing::Process {
-                    status,
-                    environment,
-                    complete,
-                    ..
-                } => {
-                    route.unsure |= !complete;
-                    if *status == Status::Running {
-                        route.first_running.get_or_insert(index);
-                        if let Some(environment) = environment {
-                            route.first_in.entry(environment.clone()).or_insert(index);
-                        }
-                    }
-                }
+/// Why a server is eligible or not in `environment` (an id), in a few words.
+pub fn reason(linked: &Linked, server: ServerId, environment: Option<&str>) -> String {
+    match linked.routing.server(server).backing {
+        Backing::Hosted => "hosted (no process)".to_string(),
+        Backing::Undefined => "backing process not defined".to_string(),
+        Backing::Process {
+            status,
+            environment: runs_in,
+            ..
+        } => {
+            let runs_in =
+                runs_in.and_then(|e| linked.environments.get_index(e).map(|(id, _)| id.as_str()));
+            let shown = runs_in.unwrap_or("an unknown environment");
+            if status != Status::Running {
+                status.to_string()
+            } else if let Some(wanted) = environment.filter(|w| runs_in != Some(*w)) {
+                format!("runs in {shown}, not {wanted}")
+            } else {
+                format!("running in {shown}")
             }
         }
-        route.names_unknown = route
-            .mapping(linked)
-            .is_some_and(|m| m.providers.iter().any(|id| !linked.is_provider(&id.value)));
-        route
-    }
-
-    /// The mapping its matched key comes from.
-    pub fn mapping<'l>(&self, linked: &'l Linked) -> Option<&'l Mapping> {
-        let (key, scope) = self.matched.as_ref()?;
-        linked.maps.mapping(*scope, key)
-    }
-
-    /// The first eligible candidate (in `environment`, an id, when given).
-    pub fn first_eligible(&self, environment: Option<&str>) -> Option<Ranked> {
-        let process_backed = match environment {
-            None => self.first_running,
-            Some(environment) => self.first_in.get(environment).copied(),
-        };
-        let first = match (self.first_hosted, process_backed) {
-            (Some(a), Some(b)) => a.min(b),
-            (a, b) => a.or(b)?,
-        };
-        Some(self.candidates[first])
     }
 }
 
-impl RoutingTable {
-    pub fn server(&self, id: ServerId) -> &Server {
-        &self.servers[id as usize]
-    }
-
-    /// The server with this Provider (or else Process) id.
-    pub fn server_named(&self, id: &str) -> Option<&Server> {
-        self.by_id.get(id).map(|&i| self.server(i))
-    }
-
-    /// The route of a capability the tree names, in `environment` (an id) or with none.
-    pub fn route(&self, capability: &str, environment: Option<&str>) -> Option<&Route> {
-        let routes = self.capabilities.get(capability)?;
-        let index = environment
-            .and_then(|env| routes.scoped.iter().find(|(e, _)| e == env))
-            .map_or(routes.default, |(_, i)| *i);
-        Some(&self.routes[index])
-    }
-
-    /// The provider chosen for `capability` in `environment`: the first eligible candidate.
-    pub fn chosen(&self, capability: &str, environment: Option<&str>) -> Option<&Server> {
-        let ranked = self
-            .route(capability, environment)?
-            .first_eligible(environment)?;
-        Some(self.server(ranked.server))
-    }
-
-    /// Ranks the candidates of `capability` under the maps of `scope`.
-    fn route_for(&self, linked: &Linked, capability: &str, scope: MapScope) -> Route {
-        let matched = linked.maps.matching_key(capability, scope);
-        let mut candidates: Vec<Ranked> = Vec::new();
-        let mut listed = std::collections::HashSet::new();
-        if let Some((key, from)) = matched {
-            let mapping = linked
-                .maps
-                .mapping(from, key)
-                .expect("a matched key is mapped");
-            for (index, id) in mapping.providers.iter().enumerate() {
-                if let Some(&server) = self.by_id.get(&id.value) {
-                    if listed.insert(server) {
-                        candidates.push(Ranked {
-                            server,
-                            source: Source::Mapped {
-                                position: index + 1,
-                            },
-                        });
-                    }
-                }
-            }
-        }
-        // Advertisers of the capability itself and of the map key that matched it, by id.
-        let mut advertised: Vec<&str> = linked
-            .advertisers(capability)
-            .iter()
-            .chain(
-                matched
-                    .map(|(key, _)| key)
-                    .filter(|k| *k != capability)
-                    .map_or(&[][..], |k| linked.advertisers(k)),
-            )
-            .map(String::as_str)
-            .collect();
-        advertised.sort_unstable();
-        advertised.dedup();
-        for id in advertised {
-            if let Some(&server) = self.by_id.get(id) {
-                if listed.insert(server) {
-                    candidates.push(Ranked {
-                        server,
-                        source: Source::Advertised,
-                    });
-                }
-            }
-        }
-        Route::new(matched, candidates, &self.servers, linked)
-    }
-
-    /// Every capability that has a route, sorted.
-    pub fn capabilities(&self) -> impl Iterator<Item = &str> {
-        self.capabilities.keys().map(String::as_str)
-    }
-}
-
-/// Builds the table: a server for every Provider and Process, then the routes of every
-/// capability the tree names, in every scope that routes it differently.
+/// Builds the table: a server for every Provider and Process, who advertises what, then
+/// the routes of every capability the tree names, in every scope that routes it differently.
 pub fn build(linked: &Linked) -> RoutingTable {
     let mut table = RoutingTable::default();
-    for (id, provider) in &linked.providers {
+    for (index, provider) in linked.providers.values().enumerate() {
         let backing = match &provider.process {
             None => Backing::Hosted,
-            Some(process) => process_backing(linked, &process.value),
+            Some(process) => process_backing(linked, linked.processes.get_index_of(&process.value)),
         };
-        table.add_server(id, Kind::Provider, backing);
+        table.servers.push(Server {
+            kind: Kind::Provider,
+            index,
+            backing,
+        });
     }
-    for id in linked.processes.keys() {
-        if !table.by_id.contains_key(id) {
-            table.add_server(id, Kind::Process, process_backing(linked, id));
+    for (index, id) in linked.processes.keys().enumerate() {
+        let server = match linked.providers.get_index_of(id) {
+            Some(provider) => provider,
+            None => {
+                table.servers.push(Server {
+                    kind: Kind::Process,
+                    index,
+                    backing: process_backing(linked, Some(index)),
+                });
+                table.servers.len() - 1
+            }
+        };
+        table.process_servers.push(server as ServerId);
+    }
+    table.rank = id_order(linked, &table);
+    let advertisers = (linked.providers.values().enumerate())
+        .map(|(index, p)| (index as ServerId, &p.capabilities))
+        .chain(
+            (linked.processes.values().enumerate())
+                .map(|(index, p)| (table.process_servers[index], &p.capabilities)),
+        );
+    let mut by_capability: FastMap<String, Vec<ServerId>> = FastMap::default();
+    for (server, capabilities) in advertisers {
+        for capability in capabilities {
+            match by_capability.get_mut(&capability.value) {
+                Some(servers) => servers.push(server),
+                None => {
+                    by_capability.insert(capability.value.clone(), vec![server]);
+                }
+            }
         }
     }
+    for servers in by_capability.values_mut() {
+        servers.sort_unstable_by_key(|&s| table.rank[s as usize]);
+        servers.dedup();
+    }
+    table.advertisers = by_capability;
+    let mut advertised: Vec<String> = table.advertisers.keys().cloned().collect();
+    advertised.sort_unstable();
     // A capability with no advertisers of its own under a matched key routes exactly as
     // that key does: such routes are shared, so a thousand `code.review.<language>` cost one.
-    let mut shared: HashMap<(String, MapScope), usize> = HashMap::new();
+    let mut shared = FastMap::default();
     let scopes = linked.maps.scopes();
-    for capability in linked.capabilities() {
+    let required = linked.processes.values().flat_map(|p| &p.requires);
+    let named: FastSet<&str> = (linked.maps.all_keys())
+        .chain(advertised.iter().map(String::as_str))
+        .chain(required.map(|c| c.value.as_str()))
+        .collect();
+    for capability in named {
         let mut routes = Routes::default();
         for &(environment, scope) in &scopes {
-            let index = table.route_index(linked, capability, scope, &mut shared);
+            // An environment's own maps change the route only if they match the capability.
+            let own = linked
+                .maps
+                .matching_key(capability, scope)
+                .is_some_and(|(_, from)| from == scope);
             match environment {
-                None => routes.default = index,
-                Some(env) if index != routes.default => {
-                    routes.scoped.push((env.to_string(), index))
+                None => routes.default = table.route_index(linked, capability, scope, &mut shared),
+                Some(env) if own => {
+                    let index = table.route_index(linked, capability, scope, &mut shared);
+                    routes.scoped.push((env.to_string(), index));
                 }
                 Some(_) => {}
             }
         }
         table.capabilities.insert(capability.to_string(), routes);
     }
+    table.advertised = advertised;
     table
 }
 
-impl RoutingTable {
-    fn add_server(&mut self, id: &str, kind: Kind, backing: Backing) {
-        let index = self.servers.len() as ServerId;
-        self.servers.push(Server {
-            id: id.to_string(),
-            kind,
-            backing,
-        });
-        self.by_id.insert(id.to_string(), index);
-    }
-
-    /// The route of `capability` under `scope`, computed or shared.
-    fn route_index(
-        &mut self,
-        linked: &Linked,
-        capability: &str,
-        scope: MapScope,
-        shared: &mut HashMap<(String, MapScope), usize>,
-    ) -> usize {
-        let matched = linked.maps.matching_key(capability, scope);
-        let own_advertisers = !linked.advertisers(capability).is_empty();
-        let share = match matched {
-            Some((key, from)) if !own_advertisers => Some((key.to_string(), from)),
-            // Nothing routes it: every such capability has the same empty route.
-            None if !own_advertisers => Some((String::new(), MapScope::Everywhere)),
-            _ => None,
+/// Each server's place when all are sorted by id (providers and processes are each sorted
+/// already: one merge).
+fn id_order(linked: &Linked, table: &RoutingTable) -> Vec<u32> {
+    let id = |server: &Server| {
+        let found = match server.kind {
+            Kind::Provider => linked.providers.get_index(server.index).map(|(id, _)| id),
+            _ => linked.processes.get_index(server.index).map(|(id, _)| id),
         };
-        if let Some(index) = share.as_ref().and_then(|key| shared.get(key)) {
-            return *index;
-        }
-        let route = self.route_for(linked, capability, scope);
-        let index = self.routes.len();
-        self.routes.push(route);
-        if let Some(key) = share {
-            shared.insert(key, index);
-        }
-        index
+        found.map_or("", String::as_str)
+    };
+    let providers = linked.providers.len();
+    let (mut p, mut q) = (0, providers);
+    let mut rank = vec![0; table.servers.len()];
+    for place in 0..table.servers.len() {
+        let take_provider = q >= table.servers.len()
+            || (p < providers && id(&table.servers[p]) <= id(&table.servers[q]));
+        let server = if take_provider { &mut p } else { &mut q };
+        rank[*server] = place as u32;
+        *server += 1;
     }
+    rank
 }
 
-fn process_backing(linked: &Linked, id: &str) -> Backing {
-    match linked.processes.get(id) {
-        None => Backing::Undefined {
-            process: id.to_string(),
-        },
-        Some(process) => Backing::Process {
-            process: id.to_string(),
+fn process_backing(linked: &Linked, process: Option<usize>) -> Backing {
+    match process.and_then(|index| linked.processes.get_index(index).map(|(_, p)| (index, p))) {
+        None => Backing::Undefined,
+        Some((index, process)) => Backing::Process {
+            process: index,
             status: process.status.value,
-            environment: linked.process_environment(process).map(str::to_string),
+            environment: linked
+                .process_environment(process)
+                .and_then(|env| linked.environments.get_index_of(env)),
             complete: process.complete,
         },
     }

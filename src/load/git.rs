@@ -8,10 +8,15 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::{Limits, Loaded, LoadedFile, SourceFile, assemble, display_path, is_hidden};
+use super::source::FileId;
+use super::{Limits, LoadedFile, LoadedTree, SourceFile, display_path, is_hidden};
 
 /// The tree at a revision, or `None` when the directory held no manifests there.
-pub fn load_revision(root: &Path, rev: &str, limits: &Limits) -> Result<Option<Loaded>, String> {
+pub fn load_revision(
+    root: &Path,
+    rev: &str,
+    limits: &Limits,
+) -> Result<Option<LoadedTree>, String> {
     if rev.is_empty() || rev.starts_with('-') {
         return Err(format!(
             "`{rev}` is not a revision\nhelp: write a branch, tag or commit after `git:`, e.g. `git:HEAD~1`"
@@ -45,22 +50,36 @@ pub fn load_revision(root: &Path, rev: &str, limits: &Limits) -> Result<Option<L
     }
     let contents = read_blobs(&top, &blobs)?;
     let shown_prefix = slash_path(&prefix);
-    let files = blobs
+    // What was read, or why not; links to folders are skipped, as on disk.
+    let found: Vec<(&Blob, Result<Vec<u8>, String>)> = blobs
         .iter()
         .zip(contents)
-        .filter_map(|(blob, content)| {
+        .filter_map(|(blob, content)| match content {
+            Content::Bytes(bytes) => Some((blob, Ok(bytes))),
+            Content::Unreadable(problem) => Some((blob, Err(problem))),
+            Content::Skip => None,
+        })
+        .collect();
+    // File 0 is the root; the files follow in order.
+    let files = found
+        .into_iter()
+        .enumerate()
+        .map(|(index, (blob, content))| {
+            let file = FileId(index + 1);
             let relative = blob.path.strip_prefix(&prefix).unwrap_or(&blob.path);
             let display = format!("{rev}:{}", slash_path(&blob.path));
             let path = root.join(relative);
             match content {
-                Content::Bytes(bytes) => Some(super::parse_file(&path, display, bytes, limits)),
-                Content::Skip => None,
-                Content::Unreadable(problem) => Some(super::unreadable_at(&path, display, problem)),
+                Ok(bytes) => super::parse_file(&path, display, bytes, file, limits),
+                Err(problem) => super::unreadable_at(&path, display, file, problem),
             }
         })
         .collect::<Vec<LoadedFile>>();
     let root_source = SourceFile::new(root.clone(), format!("{rev}:{shown_prefix}"), String::new());
-    Ok(Some(assemble(root_source, files)))
+    Ok(Some(LoadedTree {
+        root: root_source,
+        files,
+    }))
 }
 
 /// The repository's top level, and `root` relative to it. `root` may no longer exist in the

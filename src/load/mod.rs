@@ -70,6 +70,14 @@ impl std::fmt::Display for LoadError {
     }
 }
 
+/// The files of one tree, each loaded on its own.
+#[derive(Debug)]
+pub struct LoadedTree {
+    pub root: SourceFile,
+    /// In order: file `i` of the list is `FileId(i + 1)` (the root is 0).
+    pub files: Vec<LoadedFile>,
+}
+
 /// Everything read from one tree.
 #[derive(Debug)]
 pub struct Loaded {
@@ -83,11 +91,11 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// One file, read and parsed on its own. Its spans use [`FileId::PENDING`] until
-/// [`assemble`] gives the file its place in the tree's [`Sources`]; `watch` keeps these
-/// between edits and re-reads only the files that changed.
+/// One file, read and parsed on its own, with its place in the tree's [`Sources`] (`file`):
+/// its spans point there. Files are parsed in parallel, each knowing its place beforehand.
 #[derive(Debug, Clone)]
 pub struct LoadedFile {
+    pub file: FileId,
     pub source: SourceFile,
     pub documents: Vec<Node>,
     pub diagnostics: Vec<Diagnostic>,
@@ -98,6 +106,7 @@ pub struct LoadedFile {
 impl LoadedFile {
     fn problem(path: &Path, diagnostic: Diagnostic, counted: bool) -> Self {
         LoadedFile {
+            file: diagnostic.file,
             source: source_at(path, String::new()),
             documents: Vec::new(),
             diagnostics: vec![diagnostic],
@@ -127,14 +136,16 @@ pub fn open_root(root: &Path) -> Result<SourceFile, LoadError> {
     Ok(source_at(root, String::new()))
 }
 
-/// Loads every manifest under `root`.
+/// Loads every manifest under `root` into documents (for tools that want the documents
+/// themselves; commands go through `pipeline`, which reads each file as it is parsed).
 pub fn load_tree(root: &Path, follow_links: bool, limits: &Limits) -> Result<Loaded, LoadError> {
     let root_source = open_root(root)?;
     let walk = walk(root, follow_links);
     let files = walk
         .manifests
         .iter()
-        .map(|path| load_file(path, limits))
+        .enumerate()
+        .map(|(i, path)| load_file(path, FileId(i + 1), limits))
         .chain(walk.problems)
         .collect();
     Ok(assemble(root_source, files))
@@ -172,7 +183,7 @@ pub fn is_manifest_name(path: &Path) -> bool {
 }
 
 /// Puts the files of one tree together: the root is file 0, then each file in the order
-/// given, with its spans pointing at its place.
+/// given (a file loaded for another place is moved to its own).
 pub fn assemble(root: SourceFile, files: Vec<LoadedFile>) -> Loaded {
     let mut sources = Sources::default();
     let root = sources.add(root);
@@ -187,7 +198,9 @@ pub fn assemble(root: SourceFile, files: Vec<LoadedFile>) -> Loaded {
         let id = loaded.sources.add(file.source);
         loaded.files += usize::from(file.counted);
         for mut document in file.documents {
-            document.set_file(id);
+            if file.file != id {
+                document.set_file(id);
+            }
             loaded.documents.push(document);
         }
         for mut diagnostic in file.diagnostics {
@@ -268,10 +281,10 @@ fn describe_io_error(error: &io::Error) -> String {
     }
 }
 
-fn unreadable(path: &Path, error: &io::Error) -> LoadedFile {
+fn unreadable(path: &Path, file: FileId, error: &io::Error) -> LoadedFile {
     let mut diagnostic = Diagnostic::in_file(
         Code::UnreadableFile,
-        FileId::PENDING,
+        file,
         format!("cannot read: {}", describe_io_error(error)),
     );
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) {
@@ -281,13 +294,14 @@ fn unreadable(path: &Path, error: &io::Error) -> LoadedFile {
 }
 
 /// A file that was found but could not be read (e.g. at a git revision), and why.
-fn unreadable_at(path: &Path, display: String, problem: String) -> LoadedFile {
+fn unreadable_at(path: &Path, display: String, file: FileId, problem: String) -> LoadedFile {
     LoadedFile {
+        file,
         source: SourceFile::new(path.to_path_buf(), display, String::new()),
         documents: Vec::new(),
         diagnostics: vec![Diagnostic::in_file(
             Code::UnreadableFile,
-            FileId::PENDING,
+            file,
             format!("cannot read: {problem}"),
         )],
         counted: true,
@@ -299,25 +313,25 @@ fn source_at(path: &Path, text: String) -> SourceFile {
     SourceFile::new(path.to_path_buf(), display_path(path), text)
 }
 
-/// Reads and parses one manifest file from disk.
-pub fn load_file(path: &Path, limits: &Limits) -> LoadedFile {
+/// Reads and parses one manifest file from disk, as file `file` of its tree.
+pub fn load_file(path: &Path, file: FileId, limits: &Limits) -> LoadedFile {
     let metadata = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(error) => return unreadable(path, &error),
+        Err(error) => return unreadable(path, file, &error),
     };
     if metadata.len() > limits.max_file_bytes {
-        return too_large(path, metadata.len(), limits);
+        return too_large(path, file, metadata.len(), limits);
     }
     match std::fs::read(path) {
-        Ok(bytes) => parse_file(path, display_path(path), bytes, limits),
-        Err(error) => unreadable(path, &error),
+        Ok(bytes) => parse_file(path, display_path(path), bytes, file, limits),
+        Err(error) => unreadable(path, file, &error),
     }
 }
 
-fn too_large(path: &Path, len: u64, limits: &Limits) -> LoadedFile {
+fn too_large(path: &Path, file: FileId, len: u64, limits: &Limits) -> LoadedFile {
     let diagnostic = Diagnostic::in_file(
         Code::LimitExceeded,
-        FileId::PENDING,
+        file,
         format!(
             "file is {len} bytes, more than the limit of {} bytes",
             limits.max_file_bytes
@@ -329,9 +343,15 @@ fn too_large(path: &Path, len: u64, limits: &Limits) -> LoadedFile {
 
 /// Parses the bytes of one manifest file, wherever they came from (disk or a git
 /// revision); `display` is how messages name it. The format follows the file name.
-pub fn parse_file(path: &Path, display: String, bytes: Vec<u8>, limits: &Limits) -> LoadedFile {
+pub fn parse_file(
+    path: &Path,
+    display: String,
+    bytes: Vec<u8>,
+    file: FileId,
+    limits: &Limits,
+) -> LoadedFile {
     if bytes.len() as u64 > limits.max_file_bytes {
-        return too_large(path, bytes.len() as u64, limits);
+        return too_large(path, file, bytes.len() as u64, limits);
     }
     let mut diagnostics = Vec::new();
     let text = match String::from_utf8(bytes) {
@@ -342,13 +362,14 @@ pub fn parse_file(path: &Path, display: String, bytes: Vec<u8>, limits: &Limits)
             diagnostics.push(
                 Diagnostic::at(
                     Code::NotText,
-                    Span::new(FileId::PENDING, valid..valid),
+                    Span::new(file, valid..valid),
                     "file is not UTF-8 text (a binary file?)",
                 )
                 .with_label("invalid byte here")
                 .with_help("manifests must be UTF-8; remove the file or rename it"),
             );
             return LoadedFile {
+                file,
                 source: SourceFile::new(path.to_path_buf(), display, prefix),
                 documents: Vec::new(),
                 diagnostics,
@@ -356,8 +377,9 @@ pub fn parse_file(path: &Path, display: String, bytes: Vec<u8>, limits: &Limits)
             };
         }
     };
-    let documents = parse_text(path, &text, limits, &mut diagnostics);
+    let documents = parse_text(path, &text, file, limits, &mut diagnostics);
     LoadedFile {
+        file,
         source: SourceFile::new(path.to_path_buf(), display, text),
         documents,
         diagnostics,
@@ -368,6 +390,7 @@ pub fn parse_file(path: &Path, display: String, bytes: Vec<u8>, limits: &Limits)
 fn parse_text(
     path: &Path,
     text: &str,
+    file: FileId,
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Node> {
@@ -375,7 +398,7 @@ fn parse_text(
         diagnostics.push(
             Diagnostic::at(
                 Code::NotText,
-                Span::new(FileId::PENDING, nul..nul),
+                Span::new(file, nul..nul),
                 "file contains a NUL byte (a binary file?)",
             )
             .with_help("manifests are text; remove the file or rename it"),
@@ -385,7 +408,6 @@ fn parse_text(
     // A UTF-8 byte-order mark is allowed and skipped; spans stay relative to the whole file.
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &text[base..];
-    let file = FileId::PENDING;
     match format_of(path) {
         Some(Format::Yaml) => yaml::parse(body, base, file, limits, diagnostics),
         Some(Format::Toml) => toml::parse(body, base, file, limits, diagnostics),

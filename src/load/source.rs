@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -47,30 +48,40 @@ pub struct SourceFile {
     pub display: String,
     /// The file's text; empty when it could not be read.
     pub text: String,
-    /// The text as shown in snippets: secret values are masked (see `mask`).
-    masked: Option<String>,
-    line_starts: Vec<usize>,
+    /// Ranges to hide in snippets: literal secrets the reader found (see `mask`).
+    masks: Vec<Range<usize>>,
+    /// The text as shown in snippets, made on first use: most files never show one.
+    masked: OnceLock<String>,
+    /// Where each line starts, made on first use (only reports need lines).
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             path,
             display,
             text,
-            masked: None,
-            line_starts,
+            masks: Vec::new(),
+            masked: OnceLock::new(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[line];
         let mut column = self
             .text
             .get(start..offset)
@@ -85,44 +96,55 @@ impl SourceFile {
     /// Hides `range` in snippets by overwriting it with `*`, byte for byte, so that every other
     /// span stays valid. Used for literal values under secret-looking names.
     pub fn mask(&mut self, range: Range<usize>) {
-        let masked = self.masked.get_or_insert_with(|| self.text.clone());
-        if masked.is_char_boundary(range.start) && masked.is_char_boundary(range.end) {
-            // One `*` per byte keeps offsets; line breaks stay so line numbers do too.
-            let stars: String = masked[range.clone()]
-                .chars()
-                .map(|c| match c {
-                    '\n' | '\r' => c.to_string(),
-                    _ => "*".repeat(c.len_utf8()),
-                })
-                .collect();
-            masked.replace_range(range, &stars);
-        }
+        self.masks.push(range);
+        self.masked = OnceLock::new();
     }
 
-    /// The text to show in snippets (secrets masked).
+    /// The text to show in snippets: the ranges given to `mask` hidden, and whatever the
+    /// text shows under a secret-looking key (found in the raw text, so even in a file that
+    /// does not parse). Made on first use: only files that show a snippet pay for it.
     pub fn snippet_text(&self) -> &str {
-        self.masked.as_deref().unwrap_or(&self.text)
+        self.masked.get_or_init(|| {
+            let mut masked = self.text.clone();
+            let found = crate::secrets::secret_value_ranges(&self.text);
+            for range in self.masks.iter().chain(&found) {
+                let range = range.start.min(masked.len())..range.end.min(masked.len());
+                if masked.is_char_boundary(range.start) && masked.is_char_boundary(range.end) {
+                    // One `*` per byte keeps offsets; line breaks stay so line numbers do too.
+                    let stars: String = masked[range.clone()]
+                        .chars()
+                        .map(|c| match c {
+                            '\n' | '\r' => c.to_string(),
+                            _ => "*".repeat(c.len_utf8()),
+                        })
+                        .collect();
+                    masked.replace_range(range, &stars);
+                }
+            }
+            masked
+        })
     }
 }
 
-/// All files of one loaded tree.
+/// All files of one loaded tree. Shared, so that `watch` keeps the files that did not change
+/// from one re-link to the next without copying them.
 #[derive(Debug, Default)]
 pub struct Sources {
-    files: Vec<SourceFile>,
+    files: Vec<Arc<SourceFile>>,
 }
 
 impl Sources {
     pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.add_shared(Arc::new(file))
+    }
+
+    pub fn add_shared(&mut self, file: Arc<SourceFile>) -> FileId {
         self.files.push(file);
         FileId(self.files.len() - 1)
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0]
-    }
-
-    pub fn get_mut(&mut self, id: FileId) -> &mut SourceFile {
-        &mut self.files[id.0]
     }
 
     pub fn len(&self) -> usize {

@@ -13,8 +13,7 @@ pub mod provider;
 pub mod read;
 pub mod schema;
 
-/// What outputs show in place of a literal secret value.
-pub const REDACTED: &str = "<redacted>";
+use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::node::Node;
@@ -96,15 +95,16 @@ pub(crate) use choice;
 
 pub const API_VERSION: &str = "oslinker/v1";
 
-/// All manifests of a tree (or of one file), by kind, in load order.
-#[derive(Debug, Default)]
+/// All manifests of a tree (or of one file), by kind, in load order. Each is shared: `watch`
+/// keeps the manifests of files that did not change from one re-link to the next.
+#[derive(Debug, Default, Clone)]
 pub struct Manifests {
-    pub processes: Vec<Process>,
-    pub environments: Vec<Environment>,
-    pub bindings: Vec<Binding>,
-    pub providers: Vec<Provider>,
-    pub maps: Vec<CapabilityMap>,
-    pub platforms: Vec<Platform>,
+    pub processes: Vec<Arc<Process>>,
+    pub environments: Vec<Arc<Environment>>,
+    pub bindings: Vec<Arc<Binding>>,
+    pub providers: Vec<Arc<Provider>>,
+    pub maps: Vec<Arc<CapabilityMap>>,
+    pub platforms: Vec<Arc<Platform>>,
     /// Spans of literal values under secret-looking names, to mask in snippets.
     pub secret_spans: Vec<Span>,
     /// Documents read (whatever became of them).
@@ -113,14 +113,14 @@ pub struct Manifests {
 
 impl Manifests {
     /// Appends another file's manifests after these.
-    pub fn append(&mut self, mut other: Manifests) {
-        self.processes.append(&mut other.processes);
-        self.environments.append(&mut other.environments);
-        self.bindings.append(&mut other.bindings);
-        self.providers.append(&mut other.providers);
-        self.maps.append(&mut other.maps);
-        self.platforms.append(&mut other.platforms);
-        self.secret_spans.append(&mut other.secret_spans);
+    pub fn extend(&mut self, other: &Manifests) {
+        self.processes.extend_from_slice(&other.processes);
+        self.environments.extend_from_slice(&other.environments);
+        self.bindings.extend_from_slice(&other.bindings);
+        self.providers.extend_from_slice(&other.providers);
+        self.maps.extend_from_slice(&other.maps);
+        self.platforms.extend_from_slice(&other.platforms);
+        self.secret_spans.extend_from_slice(&other.secret_spans);
         self.documents += other.documents;
     }
 }
@@ -174,13 +174,16 @@ fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut V
     };
     if let Some(fields) = reader.object(kind.object(), document, kind_entry.key_span) {
         let r = &mut reader;
+        let m = &mut *manifests;
         match kind {
-            Kind::Process => manifests.processes.extend(process::build(r, fields)),
-            Kind::Environment => manifests.environments.extend(environment::build(fields)),
-            Kind::Binding => manifests.bindings.extend(binding::build(r, fields)),
-            Kind::Provider => manifests.providers.extend(provider::build(r, fields)),
-            Kind::CapabilityMap => manifests.maps.extend(capability_map::build(fields)),
-            Kind::Platform => manifests.platforms.extend(platform::build(r, fields)),
+            Kind::Process => m.processes.extend(process::build(r, fields).map(Arc::new)),
+            Kind::Environment => m
+                .environments
+                .extend(environment::build(fields).map(Arc::new)),
+            Kind::Binding => m.bindings.extend(binding::build(r, fields).map(Arc::new)),
+            Kind::Provider => m.providers.extend(provider::build(r, fields).map(Arc::new)),
+            Kind::CapabilityMap => m.maps.extend(capability_map::build(fields).map(Arc::new)),
+            Kind::Platform => m.platforms.extend(platform::build(r, fields).map(Arc::new)),
         }
     }
     manifests.secret_spans.append(&mut reader.secret_spans);

@@ -1,5 +1,6 @@
 //! `kind: Provider`: something that serves capabilities, hosted or backed by a Process.
 
+use super::Located;
 use super::describe::{
     API_VERSION_FIELD, CAPABILITIES, FREE_METADATA, Field, Object, Presence, Ref, Rest, Type,
     kind_field,
@@ -7,7 +8,7 @@ use super::describe::{
 use super::kind::Kind;
 use super::process::PLATFORM_REF;
 use super::read::{Fields, Reader, Reference};
-use super::{Located, names};
+use crate::secrets;
 
 pub const OBJECT: Object = Object {
     name: "Provider",
@@ -85,7 +86,7 @@ pub fn build(r: &mut Reader, fields: Fields) -> Option<Provider> {
     if let Some(url) = &mut endpoint {
         check_url(r, url);
         // Credentials in a URL are literal secrets: reported, and never shown.
-        if let Some(redacted) = names::redact_url(&url.value) {
+        if let Some(redacted) = secrets::redact_url(&url.value) {
             r.literal_secret(
                 url.span,
                 "`endpoint` holds a credential (a password or a secret-looking query parameter)"

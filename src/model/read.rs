@@ -15,6 +15,7 @@ use super::{Choice, EnvVar, Located};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::node::{Entry, Node, Value};
 use crate::load::source::Span;
+use crate::secrets;
 
 /// Reads one document; `complete` turns false when a required value could not be read, so
 /// later stages skip the checks that would need it.
@@ -370,7 +371,7 @@ impl<'d> Reader<'d> {
                     let what = format!("variable `{}`", entry.key);
                     self.wrong_type(&entry.value, &what, "a string");
                 }
-                Some(value) if names::looks_secret(&entry.key) && !value.is_empty() => {
+                Some(value) if secrets::looks_secret(&entry.key) && !value.is_empty() => {
                     self.literal_secret(
                         entry.value.span,
                         format!(
@@ -392,7 +393,7 @@ impl<'d> Reader<'d> {
             self.wrong_type(&entry.value, &what, "a string");
             return;
         };
-        if names::looks_secret(&entry.key) && !value.is_empty() {
+        if secrets::looks_secret(&entry.key) && !value.is_empty() {
             self.literal_secret(
                 entry.value.span,
                 format!(
@@ -689,7 +690,7 @@ impl<'n> Fields<'n> {
                 let value = env_value(&entry.value)?;
                 Some(EnvVar {
                     name: Located::new(entry.key.clone(), entry.key_span),
-                    literal_secret: names::looks_secret(&entry.key) && !value.is_empty(),
+                    literal_secret: secrets::looks_secret(&entry.key) && !value.is_empty(),
                     value: Self::located(&entry.value, value),
                 })
             })
@@ -732,8 +733,8 @@ impl<'n> Fields<'n> {
             .filter(|e| self.object.field(&e.key).is_none())
             .filter_map(|e| {
                 let value = e.value.as_str()?;
-                let shown = if names::looks_secret(&e.key) && !value.is_empty() {
-                    super::REDACTED
+                let shown = if secrets::looks_secret(&e.key) && !value.is_empty() {
+                    secrets::REDACTED
                 } else {
                     value
                 };

@@ -294,7 +294,7 @@ fn explain_id(
         })
         .collect();
     let requires = match kind {
-        Kind::Process => requirements(linked, at, |process, _, _| process == id),
+        Kind::Process => requirements(linked, at, |process, _| process == id),
         _ => Vec::new(),
     };
     // A requirement is served by this Process only when no Provider has its id (routing
@@ -302,7 +302,7 @@ fn explain_id(
     let serves = matches!(kind, Kind::Provider)
         || (kind == Kind::Process && !linked.providers.contains_key(id));
     let chosen_by = if serves {
-        requirements(linked, at, |_, _, provider| provider == Some(id))
+        requirements(linked, at, |_, link| link.provider == Some(id))
     } else {
         Vec::new()
     };
@@ -325,21 +325,19 @@ fn explain_id(
 fn requirements(
     linked: &Linked,
     at: &At,
-    keep: impl Fn(&str, &crate::link::Link, Option<&str>) -> bool,
+    keep: impl Fn(&str, &crate::link::Link) -> bool,
 ) -> Vec<Requirement> {
     let mut all = Vec::new();
     for id in linked.processes.keys() {
-        let resolved = linked.resolved(id);
-        for link in &resolved.links {
-            let provider = linked.chosen(link);
-            if !keep(id, link, provider) {
+        for link in linked.links_of(id) {
+            if !keep(id, &link) {
                 continue;
             }
             all.push(Requirement {
                 process: id.clone(),
                 capability: link.capability.value.clone(),
-                environment: resolved.environment.clone(),
-                provider: provider.map(str::to_string),
+                environment: linked.environment_of(id).map(str::to_string),
+                provider: link.provider.map(str::to_string),
                 at: at(link.capability.span),
             });
         }
@@ -511,7 +509,7 @@ fn explain_capability(
             }
         })
         .collect();
-    let required_by = requirements(linked, at, |_, link, _| link.capability.value == capability);
+    let required_by = requirements(linked, at, |_, link| link.capability.value == capability);
     Some(CapabilityExplanation {
         capability: capability.to_string(),
         named,

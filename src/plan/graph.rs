@@ -258,11 +258,10 @@ pub fn build(linked: &Linked, filter: &GraphFilter) -> Graph {
     // Requirements: to the chosen provider, or to the capability when unresolved.
     let mut unresolved: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for id in &processes {
-        let resolved = linked.resolved(id);
-        let env = resolved.environment.as_deref();
-        for link in &resolved.links {
+        let env = linked.environment_of(id);
+        for link in linked.links_of(id) {
             let capability = link.capability.value.as_str();
-            let chosen = linked.chosen(link).map(|c| candidate_node(linked, c));
+            let chosen = link.provider.map(|c| candidate_node(linked, c));
             let (to, kind) = match chosen {
                 Some(to) => (
                     to,
@@ -400,8 +399,10 @@ fn candidate_node(linked: &Linked, id: &str) -> NodeId {
 /// Why a Provider cannot serve now (`None` when it can): its process is not running, or not
 /// in the environment asked for.
 fn serving_problem(linked: &Linked, id: &str, environment: Option<&str>) -> Option<String> {
-    let server = linked.routing.server_named(id)?;
-    (!server.eligible(environment)).then(|| server.reason(environment))
+    let server = linked.routing.server_id(linked, id)?;
+    let wanted = environment.and_then(|e| linked.environments.get_index_of(e));
+    let eligible = linked.routing.server(server).eligible(wanted);
+    (!eligible).then(|| routing::reason(linked, server, environment))
 }
 
 /// A name worth showing beside the id: not empty, not the id again.

@@ -165,29 +165,24 @@ fn eligible_ids(linked: &Linked, capability: &str, environment: Option<&str>) ->
     let Some(route) = table.route(capability, environment) else {
         return Vec::new();
     };
+    let wanted = environment.and_then(|e| linked.environments.get_index_of(e));
     route
         .candidates
         .iter()
-        .map(|c| table.server(c.server))
-        .filter(|server| server.eligible(environment))
-        .map(|server| server.id.clone())
+        .filter(|c| table.server(c.server).eligible(wanted))
+        .map(|c| linked.server_name(c.server).to_string())
         .collect()
 }
 
 fn plan_process(linked: &Linked, process: &Process) -> PlannedProcess {
-    let resolved = linked.resolved(&process.id.value);
-    let environment = resolved.environment.as_deref().unwrap_or_default();
-    let bindings: Vec<&Binding> = resolved
-        .bindings
-        .iter()
-        .map(|id| &linked.bindings[id])
-        .collect();
-    let links = resolved
-        .links
-        .iter()
+    let id = &process.id.value;
+    let environment = linked.environment_of(id).unwrap_or_default();
+    let bindings: Vec<&Binding> = linked.bindings_of(id).collect();
+    let links = linked
+        .links_of(id)
         .map(|link| PlannedLink {
             capability: link.capability.value.clone(),
-            provider: linked.chosen(link).map(str::to_string),
+            provider: link.provider.map(str::to_string),
         })
         .collect();
     PlannedProcess {
@@ -229,7 +224,7 @@ fn effective_env(
         .chain(&process.env)
         .map(|var| {
             let shown = if var.literal_secret {
-                crate::model::REDACTED.to_string()
+                crate::secrets::REDACTED.to_string()
             } else {
                 var.value.value.clone()
             };

@@ -10,8 +10,11 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::{self, Limits, LoadError, LoadedFile};
-use crate::pipeline::{self, Checked};
+use rayon::prelude::*;
+
+use crate::load::source::{FileId, SourceFile};
+use crate::load::{self, Limits, LoadError};
+use crate::pipeline::{self, Checked, ReadFile};
 use crate::plan::diff::{self, PlanDiff};
 use crate::plan::{self, Plan, PlanFilter};
 
@@ -36,7 +39,7 @@ impl Stamp {
 #[derive(Debug)]
 struct Cached {
     stamp: Option<Stamp>,
-    file: LoadedFile,
+    read: ReadFile,
 }
 
 /// Every file of the tree as last read. Holds only the files that exist now, so memory
@@ -53,7 +56,8 @@ pub struct TreeCache {
 
 /// A re-read tree, and which files differ from the last read (added, removed or changed).
 pub struct Refresh {
-    pub loaded: load::Loaded,
+    pub root: SourceFile,
+    pub files: Vec<ReadFile>,
     pub changed: Vec<PathBuf>,
 }
 
@@ -69,32 +73,51 @@ impl TreeCache {
     }
 
     /// Walks the tree again and re-reads the files that `touched` names (or lies above)
-    /// and those whose size or time changed; the rest come from the cache.
+    /// and those whose size or time changed; the rest come from the cache. Files are read
+    /// in parallel.
     pub fn refresh(&mut self, touched: &[PathBuf]) -> Result<Refresh, LoadError> {
         let root_source = load::open_root(&self.root)?;
         let walk = load::walk(&self.root, self.follow_links);
         let mut previous = std::mem::take(&mut self.files);
-        let mut changed = Vec::new();
-        let mut files = Vec::with_capacity(walk.manifests.len() + walk.problems.len());
-        for path in walk.manifests {
-            let stamp = Stamp::of(&path);
-            let before = previous.remove(&path);
-            let unchanged = before.as_ref().is_some_and(|cached| {
-                cached.stamp.is_some()
-                    && cached.stamp == stamp
-                    && !touched.iter().any(|t| path.starts_with(t))
-            });
-            let cached = match before {
-                Some(cached) if unchanged => cached,
+        // Each file of the walk, with what was read of it before and whether that still holds
+        // (same size and time, not named by an event, and read for the same place).
+        let found: Vec<(PathBuf, Option<Stamp>, Option<Cached>, bool)> = walk
+            .manifests
+            .into_iter()
+            .enumerate()
+            .map(|(index, path)| {
+                let stamp = Stamp::of(&path);
+                let before = previous.remove(&path);
+                let unchanged = before.as_ref().is_some_and(|cached| {
+                    cached.stamp.is_some()
+                        && cached.stamp == stamp
+                        && cached.read.file == FileId(index + 1)
+                        && !touched.iter().any(|t| path.starts_with(t))
+                });
+                (path, stamp, before, unchanged)
+            })
+            .collect();
+        let limits = &self.limits;
+        let read: Vec<(PathBuf, Cached, bool)> = found
+            .into_par_iter()
+            .enumerate()
+            .map(|(index, (path, stamp, before, unchanged))| match before {
+                Some(cached) if unchanged => (path, cached, false),
                 before => {
-                    let file = load::load_file(&path, &self.limits);
-                    if before.is_none_or(|b| !same(&b.file, &file)) {
-                        changed.push(path.clone());
-                    }
-                    Cached { stamp, file }
+                    let file = FileId(index + 1);
+                    let read = pipeline::read_file(load::load_file(&path, file, limits));
+                    let changed = before.is_none_or(|b| !same(&b.read, &read));
+                    (path, Cached { stamp, read }, changed)
                 }
-            };
-            files.push(cached.file.clone());
+            })
+            .collect();
+        let mut changed = Vec::new();
+        let mut files = Vec::with_capacity(read.len() + walk.problems.len());
+        for (path, cached, differs) in read {
+            if differs {
+                changed.push(path.clone());
+            }
+            files.push(cached.read.clone());
             self.files.insert(path, cached);
         }
         // Entries that could not be walked are cheap to find again: never cached, but a
@@ -111,20 +134,27 @@ impl TreeCache {
             changed.push(problem.0.clone());
         }
         self.problems = problems;
-        files.extend(walk.problems);
+        files.extend(walk.problems.into_iter().map(pipeline::read_file));
         changed.extend(previous.into_keys());
         changed.sort();
         changed.dedup();
         Ok(Refresh {
-            loaded: load::assemble(root_source, files),
+            root: root_source,
+            files,
             changed,
         })
     }
 }
 
-/// Whether a re-read file is the same as before (text and problems).
-fn same(a: &LoadedFile, b: &LoadedFile) -> bool {
-    a.source.text == b.source.text && a.diagnostics == b.diagnostics
+/// Whether a re-read file says the same as before: the same text and problems (wherever the
+/// file now sits in the tree).
+fn same(a: &ReadFile, b: &ReadFile) -> bool {
+    let problem = |d: &Diagnostic| (d.code, d.span.map(|s| s.range()), d.message.clone());
+    a.source.text == b.source.text
+        && a.diagnostics
+            .iter()
+            .map(problem)
+            .eq(b.diagnostics.iter().map(problem))
 }
 
 /// A watched tree and the last good plan.
@@ -194,7 +224,7 @@ impl Session {
     }
 
     fn relink(&mut self, refresh: Refresh) -> Relinked {
-        let checked = pipeline::check_loaded(refresh.loaded);
+        let checked = pipeline::check_files(refresh.root, refresh.files);
         let plan =
             (checked.errors() == 0).then(|| plan::build(&checked.linked, &PlanFilter::default()));
         let diff = plan.as_ref().map(|new| {
