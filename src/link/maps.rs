@@ -193,6 +193,15 @@ impl CapabilityMaps {
             .collect()
     }
 
+    /// The keys an environment's own maps route (none for the maps for every environment).
+    pub fn own_keys(&self, scope: MapScope) -> impl Iterator<Item = &str> {
+        let own = match scope {
+            MapScope::Everywhere => None,
+            MapScope::Environment(_) => Some(self.table(scope)),
+        };
+        own.into_iter().flat_map(|t| t.keys()).map(String::as_str)
+    }
+
     /// Every key mapped anywhere.
     pub fn all_keys(&self) -> impl Iterator<Item = &str> {
         self.everywhere

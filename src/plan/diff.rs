@@ -98,10 +98,40 @@ pub fn diff(old: &Plan, new: &Plan) -> PlanDiff {
             }
         }
     }
-    for capability in union(keys(&old.routes), keys(&new.routes)) {
-        let path = pointer(&["routes", capability]);
-        let mut entity = Entity::new(Kind::Route, capability, &mut changes);
-        let (before, after) = (old.routes.get(capability), new.routes.get(capability));
+    diff_routes(&old.routes, &new.routes, None, &mut changes, &mut summary);
+    let none = BTreeMap::new();
+    let environments = union(keys(&old.environment_routes), keys(&new.environment_routes));
+    for environment in environments {
+        let before = old.environment_routes.get(environment).unwrap_or(&none);
+        let after = new.environment_routes.get(environment).unwrap_or(&none);
+        diff_routes(before, after, Some(environment), &mut changes, &mut summary);
+    }
+    PlanDiff {
+        format_version: 1,
+        changes,
+        summary,
+    }
+}
+
+/// Route changes: under `routes`, or an environment's own under
+/// `environmentRoutes/<environment>` (its routes are named `<capability> in <environment>`).
+fn diff_routes(
+    old: &BTreeMap<String, Vec<String>>,
+    new: &BTreeMap<String, Vec<String>>,
+    environment: Option<&str>,
+    changes: &mut Vec<Change>,
+    summary: &mut Summary,
+) {
+    for capability in union(keys(old), keys(new)) {
+        let (path, id) = match environment {
+            None => (pointer(&["routes", capability]), capability.to_string()),
+            Some(env) => (
+                pointer(&["environmentRoutes", env, capability]),
+                format!("{capability} in {env}"),
+            ),
+        };
+        let mut entity = Entity::new(Kind::Route, &id, changes);
+        let (before, after) = (old.get(capability), new.get(capability));
         if before != after {
             entity.push(&path, before.map(to_json), after.map(to_json));
             match (before, after) {
@@ -109,11 +139,6 @@ pub fn diff(old: &Plan, new: &Plan) -> PlanDiff {
                 (before, _) => count_add_remove(&mut summary.routes, before.is_some()),
             }
         }
-    }
-    PlanDiff {
-        format_version: 1,
-        changes,
-        summary,
     }
 }
 

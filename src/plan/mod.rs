@@ -27,6 +27,10 @@ pub struct Plan {
     /// under that environment's own maps; otherwise anywhere, under the maps for every
     /// environment).
     pub routes: BTreeMap<String, Vec<String>>,
+    /// For each environment with capability maps of its own (whole plans only): each key
+    /// those maps route there -> its eligible providers there, in rank order.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub environment_routes: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 /// The filter a plan was built with.
@@ -111,6 +115,7 @@ impl Plan {
             filter: None,
             processes: Vec::new(),
             routes: BTreeMap::new(),
+            environment_routes: BTreeMap::new(),
         }
     }
 }
@@ -147,6 +152,27 @@ pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
         })
         .collect();
     let filtered = filter.environment.is_some() || filter.process.is_some();
+    let environment_routes = if filtered {
+        BTreeMap::new()
+    } else {
+        linked
+            .maps
+            .scopes()
+            .into_iter()
+            .filter_map(|(environment, scope)| {
+                let environment = environment?;
+                let routes = (linked.maps.own_keys(scope))
+                    .map(|key| {
+                        (
+                            key.to_string(),
+                            eligible_ids(linked, key, Some(environment)),
+                        )
+                    })
+                    .collect();
+                Some((environment.to_string(), routes))
+            })
+            .collect()
+    };
     Plan {
         format_version: 1,
         filter: filtered.then(|| PlanScope {
@@ -155,6 +181,7 @@ pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
         }),
         processes,
         routes,
+        environment_routes,
     }
 }
 

@@ -2,6 +2,8 @@
 //! Lists wrap between items and `NAME=value` pairs after the `=`; a single item longer than
 //! a line (a long secret reference, say) is never cut.
 
+use std::collections::BTreeMap;
+
 use crate::plan::{Plan, PlannedBinding, PlannedProcess};
 
 const WIDTH: usize = 80;
@@ -141,9 +143,22 @@ pub fn table(plan: &Plan) -> String {
         out.push_str("no processes\n\n");
     }
     out.push_str("routes\n");
-    let key_width = plan.routes.keys().map(String::len).max().unwrap_or(0);
+    routes(&mut out, &plan.routes);
+    if plan.routes.is_empty() {
+        out.push_str(&format!("{INDENT}(no capability map)\n"));
+    }
+    for (environment, own) in &plan.environment_routes {
+        out.push_str(&format!("\nroutes in {environment} (its own maps)\n"));
+        routes(&mut out, own);
+    }
+    out
+}
+
+/// One line per route (more where the providers wrap), keys aligned.
+fn routes(out: &mut String, routes: &BTreeMap<String, Vec<String>>) {
+    let key_width = routes.keys().map(String::len).max().unwrap_or(0);
     let width = WIDTH.saturating_sub(INDENT.len() + key_width + 2).max(20);
-    for (capability, providers) in &plan.routes {
+    for (capability, providers) in routes {
         let lines = if providers.is_empty() {
             vec!["(none eligible)".to_string()]
         } else {
@@ -154,10 +169,6 @@ pub fn table(plan: &Plan) -> String {
             out.push_str(&format!("{INDENT}{label:<key_width$}  {line}\n"));
         }
     }
-    if plan.routes.is_empty() {
-        out.push_str(&format!("{INDENT}(no capability map)\n"));
-    }
-    out
 }
 
 #[cfg(test)]
