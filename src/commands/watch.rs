@@ -38,6 +38,8 @@ fn watch(context: &Context, args: &WatchArgs) -> Result<Outcome, Outcome> {
         last_report: String::new(),
     };
     let mut open = !events::stopping() && printer.ready(&ready);
+    // Let go of the first state, so that the session can link the next edit into it.
+    drop(ready);
     while open {
         let Batch::Changed { paths, errors } = events.next_batch() else {
             break; // SIGINT or SIGTERM

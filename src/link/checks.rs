@@ -1,6 +1,7 @@
-//! Cross-reference checks over the linked model. Incomplete manifests (a required field could
-//! not be read) are indexed so that references to them resolve, but their own semantic checks
-//! are skipped: they would rest on values we could not read.
+//! Cross-reference checks over the linked model, one manifest at a time, so that a relink
+//! redoes only the manifests an edit touched (see `Problems`). Incomplete manifests (a
+//! required field could not be read) are indexed so that references to them resolve, but
+//! their own semantic checks are skipped: they would rest on values we could not read.
 
 use super::references::{self, Written};
 use super::routing;
@@ -8,18 +9,81 @@ use super::{Link, Linked};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Binding, Kind, Process, names};
 
-pub fn check(linked: &Linked, diagnostics: &mut Vec<Diagnostic>) {
-    for reference in references::all(linked) {
-        if references::resolve(linked, reference.target, &reference.written.value).is_none() {
-            diagnostics.push(unknown(linked, &reference));
-        }
+/// What link found wrong, by what each problem is about.
+#[derive(Debug, Default)]
+pub struct Problems {
+    /// Duplicate ids and capability map conflicts: about the tree as a whole.
+    pub tree: Vec<Diagnostic>,
+    /// The capability maps' references (their `environments` and entries).
+    pub maps: Vec<Diagnostic>,
+    /// Per process, in the order of `processes`: its references and its version.
+    pub processes: Vec<Vec<Diagnostic>>,
+    /// Per process: its requirements (E0209, W0301), which rest on every route.
+    pub requirements: Vec<Vec<Diagnostic>>,
+    /// Per binding: its references and how it fits its process.
+    pub bindings: Vec<Vec<Diagnostic>>,
+    /// Per provider: its references.
+    pub providers: Vec<Vec<Diagnostic>>,
+}
+
+impl Problems {
+    pub fn all(&self) -> impl Iterator<Item = &Diagnostic> {
+        let per_item = (self.processes.iter())
+            .chain(&self.requirements)
+            .chain(&self.bindings)
+            .chain(&self.providers)
+            .flatten();
+        self.tree.iter().chain(&self.maps).chain(per_item)
     }
-    for process in linked.processes.values() {
-        check_process(linked, process, diagnostics);
+}
+
+/// Every check, on every manifest. `tree` holds what linking found already.
+pub fn check(linked: &Linked, tree: Vec<Diagnostic>) -> Problems {
+    let maps = references::of_maps(linked)
+        .filter_map(|r| unresolved(linked, &r))
+        .collect();
+    Problems {
+        tree,
+        maps,
+        processes: linked
+            .processes
+            .values()
+            .map(|p| check_process(linked, p))
+            .collect(),
+        requirements: linked
+            .processes
+            .values()
+            .map(|p| check_requirements(linked, p))
+            .collect(),
+        bindings: linked
+            .bindings
+            .values()
+            .map(|b| check_binding(linked, b))
+            .collect(),
+        providers: linked
+            .providers
+            .values()
+            .map(|p| check_references(linked, Kind::Provider, &p.id.value, &p.references))
+            .collect(),
     }
-    for binding in linked.bindings.values() {
-        check_binding(linked, binding, diagnostics);
-    }
+}
+
+/// E0202-E0205 for the references a manifest writes.
+pub fn check_references(
+    linked: &Linked,
+    kind: Kind,
+    id: &str,
+    references: &[crate::model::read::Reference],
+) -> Vec<Diagnostic> {
+    references::of(kind, id, references)
+        .filter_map(|r| unresolved(linked, &r))
+        .collect()
+}
+
+/// "unknown X" for a reference that names nothing.
+fn unresolved(linked: &Linked, reference: &Written) -> Option<Diagnostic> {
+    let found = references::resolve(linked, reference.target, &reference.written.value);
+    found.is_none().then(|| unknown(linked, reference))
 }
 
 /// "unknown X `id`" (E0202-E0205), with a did-you-mean over the ids that exist.
@@ -56,9 +120,12 @@ fn unknown(linked: &Linked, reference: &Written) -> Diagnostic {
     }
 }
 
-fn check_process(linked: &Linked, process: &Process, diagnostics: &mut Vec<Diagnostic>) {
+/// A process's references, and its runtime version against its platform.
+pub fn check_process(linked: &Linked, process: &Process) -> Vec<Diagnostic> {
+    let id = &process.id.value;
+    let mut diagnostics = check_references(linked, Kind::Process, id, &process.references);
     if !process.complete {
-        return;
+        return diagnostics;
     }
     let platform = linked.platforms.get(&process.platform.value);
     if let (Some(platform), Some(version)) = (platform, &process.runtime_version) {
@@ -83,12 +150,22 @@ fn check_process(linked: &Linked, process: &Process, diagnostics: &mut Vec<Diagn
             }
         }
     }
+    diagnostics
+}
+
+/// A process's `requires`, each against the routes of its environment.
+pub fn check_requirements(linked: &Linked, process: &Process) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    if !process.complete {
+        return diagnostics;
+    }
     let Some(environment) = linked.environment_of(&process.id.value) else {
-        return;
+        return diagnostics;
     };
     for link in linked.links_of(&process.id.value) {
-        check_requirement(linked, process, &link, environment, diagnostics);
+        check_requirement(linked, process, &link, environment, &mut diagnostics);
     }
+    diagnostics
 }
 
 /// A `requires` capability must have a provider (E0209), and one running in the process's
@@ -160,10 +237,14 @@ fn example_version(platform: &str) -> &'static str {
     }
 }
 
-fn check_binding(linked: &Linked, binding: &Binding, diagnostics: &mut Vec<Diagnostic>) {
+/// A binding's references, its type against its process's platform, and its environment
+/// against its process's.
+pub fn check_binding(linked: &Linked, binding: &Binding) -> Vec<Diagnostic> {
+    let id = &binding.id.value;
+    let mut diagnostics = check_references(linked, Kind::Binding, id, &binding.references);
     let process = linked.processes.get(&binding.process.value);
     let Some(process) = process.filter(|p| p.complete && binding.complete) else {
-        return;
+        return diagnostics;
     };
     if let Some(platform) = linked.platforms.get(&process.platform.value) {
         let binding_type = binding.binding_type.value;
@@ -205,4 +286,5 @@ fn check_binding(linked: &Linked, binding: &Binding, diagnostics: &mut Vec<Diagn
             );
         }
     }
+    diagnostics
 }

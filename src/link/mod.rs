@@ -6,9 +6,10 @@
 mod checks;
 pub mod maps;
 pub mod references;
+mod relink;
 pub mod routing;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -37,6 +38,10 @@ pub struct Linked {
     pub routing: RoutingTable,
     /// What each process resolves to, in the order of `processes`.
     resolved: Vec<Resolved>,
+    /// What is wrong with it, by what each problem is about.
+    problems: checks::Problems,
+    /// Ids defined more than once, by kind: an edit that touches one is linked afresh.
+    duplicated: HashSet<(Kind, String)>,
     /// Environment names -> ids, so processes may name their environment either way.
     environment_names: HashMap<String, String, foldhash::fast::RandomState>,
 }
@@ -47,7 +52,9 @@ pub struct Linked {
 struct Resolved {
     /// Its environment's place in `environments`, when it names one.
     environment: Option<EnvIndex>,
-    /// Its bindings for the environment it runs in, as places in `bindings` (id order).
+    /// The bindings that name it, as places in `bindings` (id order).
+    named_by: Vec<usize>,
+    /// Those for the environment it runs in.
     bindings: Vec<usize>,
     /// For each `requires`, in order, the provider chosen in its environment.
     links: Vec<Option<ServerId>>,
@@ -138,6 +145,11 @@ impl Linked {
         }
     }
 
+    /// Everything link found wrong, in no particular order.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.problems.all()
+    }
+
     /// Every capability the tree names: map keys, and what Providers and Processes list in
     /// `capabilities` or `requires`. Sorted.
     pub fn capabilities(&self) -> BTreeSet<&str> {
@@ -172,17 +184,18 @@ impl Linked {
 
 /// Links the manifests. `root` locates the built-in environments and platforms.
 pub fn link(manifests: Manifests, root: Span, diagnostics: &mut Vec<Diagnostic>) -> Linked {
+    let mut found = Found::default();
     let mut linked = Linked {
-        processes: index(manifests.processes, |p| &p.id, "Process", diagnostics),
-        bindings: index(manifests.bindings, |b| &b.id, "Binding", diagnostics),
-        providers: index(manifests.providers, |p| &p.id, "Provider", diagnostics),
+        processes: index(manifests.processes, |p| &p.id, Kind::Process, &mut found),
+        bindings: index(manifests.bindings, |b| &b.id, Kind::Binding, &mut found),
+        providers: index(manifests.providers, |p| &p.id, Kind::Provider, &mut found),
         environments: index(
             manifests.environments,
             |e| &e.id,
-            "Environment",
-            diagnostics,
+            Kind::Environment,
+            &mut found,
         ),
-        platforms: index(manifests.platforms, |p| &p.id, "Platform", diagnostics),
+        platforms: index(manifests.platforms, |p| &p.id, Kind::Platform, &mut found),
         ..Linked::default()
     };
     for environment in builtin::environments(root) {
@@ -211,52 +224,82 @@ pub fn link(manifests: Manifests, root: Span, diagnostics: &mut Vec<Diagnostic>)
     linked.maps = CapabilityMaps::merge(
         manifests.maps,
         |name| linked.environment_id(name),
-        diagnostics,
+        &mut found.tree,
     );
     linked.routing = routing::build(&linked);
     linked.resolved = resolve_processes(&linked);
-    checks::check(&linked, diagnostics);
+    linked.duplicated = found.duplicated;
+    linked.problems = checks::check(&linked, found.tree);
+    diagnostics.extend(linked.problems.all().cloned());
     linked
+}
+
+/// What indexing found besides the index.
+#[derive(Default)]
+struct Found {
+    /// Problems with the tree as a whole (duplicate ids, capability map conflicts).
+    tree: Vec<Diagnostic>,
+    /// The ids defined more than once, by kind.
+    duplicated: HashSet<(Kind, String)>,
 }
 
 /// Each process's environment, bindings and links, from the routing table.
 fn resolve_processes(linked: &Linked) -> Vec<Resolved> {
+    let mut named_by: Vec<Vec<usize>> = vec![Vec::new(); linked.processes.len()];
+    for (index, binding) in linked.bindings.values().enumerate() {
+        if let Some(process) = linked.processes.get_index_of(&binding.process.value) {
+            named_by[process].push(index);
+        }
+    }
+    named_by
+        .into_iter()
+        .enumerate()
+        .map(|(index, named_by)| {
+            let mut resolved = Resolved {
+                named_by,
+                ..Resolved::default()
+            };
+            resolve_process(linked, index, &mut resolved);
+            resolved
+        })
+        .collect()
+}
+
+/// Resolves the process at `index` anew: its environment, which of the bindings that name
+/// it apply, and its links.
+fn resolve_process(linked: &Linked, index: usize, resolved: &mut Resolved) {
+    let Some((_, process)) = linked.processes.get_index(index) else {
+        return;
+    };
     let environment_of = |written: &str| {
         let id = linked.environment_id(written)?;
         linked.environments.get_index_of(id)
     };
-    let mut resolved: Vec<Resolved> = linked
-        .processes
-        .values()
-        .map(|process| Resolved {
-            environment: environment_of(&process.environment.value),
-            ..Resolved::default()
+    let runs_in = environment_of(&process.environment.value);
+    resolved.environment = runs_in;
+    resolved.bindings = (resolved.named_by.iter().copied())
+        .filter(|&b| {
+            let (_, binding) = linked.bindings.get_index(b).expect("a binding's place");
+            runs_in.is_some() && environment_of(&binding.environment.value) == runs_in
         })
         .collect();
-    for (index, binding) in linked.bindings.values().enumerate() {
-        if let Some(process) = linked.processes.get_index_of(&binding.process.value) {
-            let runs_in = resolved[process].environment;
-            if runs_in.is_some() && environment_of(&binding.environment.value) == runs_in {
-                resolved[process].bindings.push(index);
-            }
-        }
-    }
-    for (process, resolved) in linked.processes.values().zip(&mut resolved) {
-        let environment = resolved.environment;
-        let id =
-            environment.and_then(|e| linked.environments.get_index(e).map(|(id, _)| id.as_str()));
-        resolved.links = process
-            .requires
-            .iter()
-            .map(|required| {
-                let route = linked.routing.route(&required.value, id)?;
-                route
-                    .first_eligible(environment)
-                    .map(|ranked| ranked.server)
-            })
-            .collect();
-    }
-    resolved
+    resolve_links(linked, process, resolved);
+}
+
+/// A process's links, from the routing table.
+fn resolve_links(linked: &Linked, process: &Process, resolved: &mut Resolved) {
+    let environment = resolved.environment;
+    let id = environment.and_then(|e| linked.environments.get_index(e).map(|(id, _)| id.as_str()));
+    resolved.links = process
+        .requires
+        .iter()
+        .map(|required| {
+            let route = linked.routing.route(&required.value, id)?;
+            route
+                .first_eligible(environment)
+                .map(|ranked| ranked.server)
+        })
+        .collect();
 }
 
 /// Indexes manifests by id, sorted; a second manifest with the same id is reported with both
@@ -264,8 +307,8 @@ fn resolve_processes(linked: &Linked) -> Vec<Resolved> {
 fn index<T>(
     items: Vec<Arc<T>>,
     id: impl Fn(&T) -> &Located<String>,
-    kind: &str,
-    diagnostics: &mut Vec<Diagnostic>,
+    kind: Kind,
+    found: &mut Found,
 ) -> ById<T> {
     let mut by_id = ById::with_capacity_and_hasher(items.len(), Default::default());
     for item in items {
@@ -275,7 +318,8 @@ fn index<T>(
             }
             indexmap::map::Entry::Occupied(first) => {
                 let this = id(&item);
-                diagnostics.push(
+                found.duplicated.insert((kind, this.value.clone()));
+                found.tree.push(
                     Diagnostic::at(
                         Code::DuplicateId,
                         this.span,

@@ -44,27 +44,23 @@ const MAPPINGS: FieldPath = FieldPath {
     name: "mappings",
 };
 
-/// Every reference of the linked tree: each manifest's (first definitions only: a duplicate
-/// is reported as such), then each entry of the capability mappings in use.
-pub fn all(linked: &Linked) -> impl Iterator<Item = Written<'_>> {
-    fn of<'l>(
-        kind: Kind,
-        id: &'l str,
-        refs: &'l [crate::model::read::Reference],
-    ) -> impl Iterator<Item = Written<'l>> {
-        refs.iter().map(move |r| Written {
-            from: Referrer::Manifest { kind, id },
-            field: r.field,
-            target: r.target,
-            written: &r.written,
-        })
-    }
-    let processes =
-        (linked.processes.iter()).flat_map(|(id, p)| of(Kind::Process, id, &p.references));
-    let bindings =
-        (linked.bindings.iter()).flat_map(|(id, b)| of(Kind::Binding, id, &b.references));
-    let providers =
-        (linked.providers.iter()).flat_map(|(id, p)| of(Kind::Provider, id, &p.references));
+/// The references a manifest with an id writes.
+pub fn of<'l>(
+    kind: Kind,
+    id: &'l str,
+    references: &'l [crate::model::read::Reference],
+) -> impl Iterator<Item = Written<'l>> {
+    references.iter().map(move |r| Written {
+        from: Referrer::Manifest { kind, id },
+        field: r.field,
+        target: r.target,
+        written: &r.written,
+    })
+}
+
+/// The references of the capability maps: each map's `environments`, then each entry of the
+/// mappings in use (a mapping lost to a conflict is reported as such).
+pub fn of_maps(linked: &Linked) -> impl Iterator<Item = Written<'_>> {
     let maps = linked.maps.maps.iter().flat_map(|m| {
         m.references.iter().map(move |r| Written {
             from: Referrer::Map { at: m.at.span },
@@ -88,11 +84,22 @@ pub fn all(linked: &Linked) -> impl Iterator<Item = Written<'_>> {
                 written: id,
             })
     });
+    maps.chain(entries)
+}
+
+/// Every reference of the linked tree: each manifest's (first definitions only: a duplicate
+/// is reported as such), then the capability maps'.
+pub fn all(linked: &Linked) -> impl Iterator<Item = Written<'_>> {
+    let processes =
+        (linked.processes.iter()).flat_map(|(id, p)| of(Kind::Process, id, &p.references));
+    let bindings =
+        (linked.bindings.iter()).flat_map(|(id, b)| of(Kind::Binding, id, &b.references));
+    let providers =
+        (linked.providers.iter()).flat_map(|(id, p)| of(Kind::Provider, id, &p.references));
     processes
         .chain(bindings)
         .chain(providers)
-        .chain(maps)
-        .chain(entries)
+        .chain(of_maps(linked))
 }
 
 /// The kind a reference resolves to and the id it names (an environment named by its name is

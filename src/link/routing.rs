@@ -126,6 +126,18 @@ impl Route {
             names_unknown,
             unsure: false,
         };
+        route.find_firsts(servers);
+        route
+    }
+
+    /// Finds the first hosted, first running and first running-per-environment candidates,
+    /// and whether any candidate's status is unsure: what rests on the servers' backings.
+    fn find_firsts(&mut self, servers: &[Server]) {
+        let route = self;
+        route.first_hosted = None;
+        route.first_running = None;
+        route.first_in.clear();
+        route.unsure = false;
         for (index, ranked) in route.candidates.iter().enumerate() {
             match servers[ranked.server as usize].backing {
                 Backing::Hosted => {
@@ -150,7 +162,6 @@ impl Route {
                 }
             }
         }
-        route
     }
 
     /// The mapping its matched key comes from.
@@ -230,6 +241,52 @@ impl RoutingTable {
     /// Every capability some Provider or Process advertises, sorted.
     pub fn advertised(&self) -> impl Iterator<Item = &str> {
         self.advertised.iter().map(String::as_str)
+    }
+
+    /// Whether the table routes this capability (the tree names it).
+    pub fn routes(&self, capability: &str) -> bool {
+        self.capabilities.contains_key(capability)
+    }
+
+    /// Takes in new backings for the servers of these processes and providers (by their
+    /// places), and of the providers those processes back. Returns whether any changed; then
+    /// every route's first eligible candidates are found again.
+    pub fn rebacked(&mut self, linked: &Linked, processes: &[usize], providers: &[usize]) -> bool {
+        let mut servers: Vec<ServerId> = providers.iter().map(|&p| p as ServerId).collect();
+        for &process in processes {
+            servers.push(self.process_servers[process]);
+            let id = linked
+                .processes
+                .get_index(process)
+                .map(|(id, _)| id.as_str());
+            for (index, provider) in linked.providers.values().enumerate() {
+                if provider.process.as_ref().map(|p| p.value.as_str()) == id {
+                    servers.push(index as ServerId);
+                }
+            }
+        }
+        let mut changed = false;
+        for server in servers {
+            let serving = self.servers[server as usize];
+            let backing = match serving.kind {
+                Kind::Provider => {
+                    let provider = &linked.providers[serving.index];
+                    match &provider.process {
+                        None => Backing::Hosted,
+                        Some(p) => process_backing(linked, linked.processes.get_index_of(&p.value)),
+                    }
+                }
+                _ => process_backing(linked, Some(serving.index)),
+            };
+            changed |= backing != serving.backing;
+            self.servers[server as usize].backing = backing;
+        }
+        if changed {
+            for route in &mut self.routes {
+                route.find_firsts(&self.servers);
+            }
+        }
+        changed
     }
 
     fn advertisers_of(&self, capability: &str) -> &[ServerId] {

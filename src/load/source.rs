@@ -143,6 +143,11 @@ impl Sources {
         FileId(self.files.len() - 1)
     }
 
+    /// Puts a file read again in its place.
+    pub fn replace(&mut self, id: FileId, file: Arc<SourceFile>) {
+        self.files[id.0] = file;
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0]
     }

@@ -2,6 +2,7 @@
 //! manifest that moved to another file or was reformatted is no change.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -77,16 +78,17 @@ impl PlanDiff {
 pub fn diff(old: &Plan, new: &Plan) -> PlanDiff {
     let mut changes = Vec::new();
     let mut summary = Summary::default();
-    let old_processes: BTreeMap<&str, &PlannedProcess> =
+    let old_processes: BTreeMap<&str, &Arc<PlannedProcess>> =
         old.processes.iter().map(|p| (p.id.as_str(), p)).collect();
-    let new_processes: BTreeMap<&str, &PlannedProcess> =
+    let new_processes: BTreeMap<&str, &Arc<PlannedProcess>> =
         new.processes.iter().map(|p| (p.id.as_str(), p)).collect();
     for id in union(old_processes.keys().copied(), new_processes.keys().copied()) {
         let path = pointer(&["processes", id]);
         let mut entity = Entity::new(Kind::Process, id, &mut changes);
         match (old_processes.get(id), new_processes.get(id)) {
-            // Most processes are unchanged: compare them whole before field by field.
-            (Some(old), Some(new)) if old == new => {}
+            // Most processes are unchanged (often the very same plan, for `watch`): compare
+            // them whole before field by field.
+            (Some(old), Some(new)) if Arc::ptr_eq(old, new) || old == new => {}
             (Some(old), Some(new)) => {
                 if diff_process(&mut entity, &path, old, new) {
                     summary.processes.changed += 1;

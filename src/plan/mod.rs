@@ -6,13 +6,14 @@ pub mod explain;
 pub mod file;
 pub mod graph;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::link::Linked;
 use crate::model::binding::{Ingress, Mount};
-use crate::model::{Binding, BindingConfig, Process};
+use crate::model::{Binding, BindingConfig, Environment, Process};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -22,7 +23,7 @@ pub struct Plan {
     /// whole plans only.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<PlanScope>,
-    pub processes: Vec<PlannedProcess>,
+    pub processes: Vec<Arc<PlannedProcess>>,
     /// Every mapped capability -> its eligible providers in rank order (with `--env`, there,
     /// under that environment's own maps; otherwise anywhere, under the maps for every
     /// environment).
@@ -139,8 +140,13 @@ pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
                 .environment
                 .is_none_or(|env| linked.process_environment(p) == Some(env))
         })
-        .map(|p| plan_process(linked, p))
+        .map(|p| Arc::new(plan_process(linked, p)))
         .collect();
+    with_routes(linked, filter, processes)
+}
+
+/// A plan of these processes, with the routes `filter` asks for.
+fn with_routes(linked: &Linked, filter: &PlanFilter, processes: Vec<Arc<PlannedProcess>>) -> Plan {
     let scope = linked.maps.scope_of(filter.environment);
     let routes = linked
         .maps
@@ -163,10 +169,8 @@ pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
                 let environment = environment?;
                 let routes = (linked.maps.own_keys(scope))
                     .map(|key| {
-                        (
-                            key.to_string(),
-                            eligible_ids(linked, key, Some(environment)),
-                        )
+                        let ids = eligible_ids(linked, key, Some(environment));
+                        (key.to_string(), ids)
                     })
                     .collect();
                 Some((environment.to_string(), routes))
@@ -182,6 +186,78 @@ pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
         processes,
         routes,
         environment_routes,
+    }
+}
+
+/// Plans one tree after another (for `watch`): a process's plan is reused while what it
+/// rests on is the same: the same manifests (its own, its environment's, its bindings')
+/// and the same chosen providers. Unchanged files keep their manifests, so after an edit
+/// only the processes it touched are planned again.
+#[derive(Debug, Default)]
+pub struct Planner {
+    memo: HashMap<String, Memo>,
+}
+
+#[derive(Debug)]
+struct Memo {
+    process: Arc<Process>,
+    environment: Option<Arc<Environment>>,
+    bindings: Vec<Arc<Binding>>,
+    links: Vec<Option<String>>,
+    planned: Arc<PlannedProcess>,
+}
+
+impl Planner {
+    /// The whole plan of `linked`, the same as [`build`] makes.
+    pub fn plan(&mut self, linked: &Linked) -> Plan {
+        let mut memo = HashMap::with_capacity(linked.processes.len());
+        let processes = (linked.processes.iter())
+            .map(|(id, process)| {
+                let environment = (linked.environment_of(id))
+                    .and_then(|env| linked.environments.get(env))
+                    .cloned();
+                let bindings: Vec<&Binding> = linked.bindings_of(id).collect();
+                let kept = self.memo.remove(id).filter(|m| {
+                    Arc::ptr_eq(&m.process, process)
+                        && same_arc(m.environment.as_ref(), environment.as_ref())
+                        && m.bindings.len() == bindings.len()
+                        && m.bindings
+                            .iter()
+                            .zip(&bindings)
+                            .all(|(a, b)| std::ptr::eq(&**a, *b))
+                        && m.links
+                            .iter()
+                            .map(Option::as_deref)
+                            .eq(linked.links_of(id).map(|l| l.provider))
+                });
+                let entry = kept.unwrap_or_else(|| Memo {
+                    process: Arc::clone(process),
+                    bindings: linked
+                        .bindings_of(id)
+                        .filter_map(|b| linked.bindings.get(&b.id.value).cloned())
+                        .collect(),
+                    environment,
+                    links: linked
+                        .links_of(id)
+                        .map(|l| l.provider.map(str::to_string))
+                        .collect(),
+                    planned: Arc::new(plan_process(linked, process)),
+                });
+                let planned = Arc::clone(&entry.planned);
+                memo.insert(id.clone(), entry);
+                planned
+            })
+            .collect();
+        self.memo = memo;
+        with_routes(linked, &PlanFilter::default(), processes)
+    }
+}
+
+fn same_arc<T>(a: Option<&Arc<T>>, b: Option<&Arc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
     }
 }
 

@@ -9,14 +9,18 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::diagnostic::Diagnostic;
+use std::sync::Arc;
+
 use rayon::prelude::*;
+
+use crate::diagnostic::{self, Diagnostic};
 
 use crate::load::source::{FileId, SourceFile};
 use crate::load::{self, Limits, LoadError};
+use crate::model::Manifests;
 use crate::pipeline::{self, Checked, ReadFile};
 use crate::plan::diff::{self, PlanDiff};
-use crate::plan::{self, Plan, PlanFilter};
+use crate::plan::{Plan, Planner};
 
 /// What a file looked like when it was last read: a file whose size and modification time
 /// are unchanged, and that no event named, is not read again.
@@ -50,8 +54,10 @@ pub struct TreeCache {
     follow_links: bool,
     limits: Limits,
     files: HashMap<PathBuf, Cached>,
+    /// The manifest files of the last walk, in order (file `i` is `FileId(i + 1)`).
+    order: Vec<PathBuf>,
     /// Entries the last walk could not read, and why.
-    problems: Vec<(PathBuf, Vec<Diagnostic>)>,
+    problems: Vec<ReadFile>,
 }
 
 /// A re-read tree, and which files differ from the last read (added, removed or changed).
@@ -59,6 +65,8 @@ pub struct Refresh {
     pub root: SourceFile,
     pub files: Vec<ReadFile>,
     pub changed: Vec<PathBuf>,
+    /// When every file kept its place: the changed ones, by place, as they were before.
+    pub edits: Option<Vec<(usize, ReadFile)>>,
 }
 
 impl TreeCache {
@@ -68,17 +76,99 @@ impl TreeCache {
             follow_links,
             limits: Limits::default(),
             files: HashMap::new(),
+            order: Vec::new(),
             problems: Vec::new(),
         }
+    }
+
+    /// Re-reads what `touched` (paths from file-system events) changed. When they name
+    /// only manifest files already known (an editor saving them) or things no walk would
+    /// find (hidden files, other kinds of file), only those files are read again; anything
+    /// else (a file or folder added or removed, the root moved) walks the tree again.
+    pub fn refresh(&mut self, touched: &[PathBuf]) -> Result<Refresh, LoadError> {
+        let root_source = load::open_root(&self.root)?;
+        match self.edited(touched) {
+            Some(paths) if !self.order.is_empty() => Ok(self.reread(root_source, &paths)),
+            _ => Ok(self.rewalk(root_source, touched)),
+        }
+    }
+
+    /// The known files that `touched` names, when that is all it names that a walk would
+    /// see; `None` when the tree must be walked.
+    fn edited(&self, touched: &[PathBuf]) -> Option<Vec<PathBuf>> {
+        let mut edited = Vec::new();
+        for path in touched {
+            let relative = path.strip_prefix(&self.root).ok()?;
+            if relative.as_os_str().is_empty() {
+                return None;
+            }
+            let hidden = relative.components().any(|c| {
+                c.as_os_str()
+                    .to_str()
+                    .is_some_and(|name| name.starts_with('.'))
+            });
+            if hidden {
+                continue;
+            }
+            let now = std::fs::symlink_metadata(path).ok();
+            if self.files.contains_key(path) {
+                // Still a plain file: an edit. Gone, or now something else: walk.
+                now.filter(|m| m.is_file())?;
+                edited.push(path.clone());
+            } else if self.problems.iter().any(|p| p.source.path == *path) {
+                return None;
+            } else {
+                match now {
+                    // A new folder or link, or a new manifest file.
+                    Some(m) if m.is_dir() || m.is_symlink() => return None,
+                    Some(_) if load::is_manifest_name(path) => return None,
+                    Some(_) => {}
+                    // Gone: a folder that held known files is a removal.
+                    None if self.order.iter().any(|known| known.starts_with(path)) => return None,
+                    None => {}
+                }
+            }
+        }
+        Some(edited)
+    }
+
+    /// Re-reads the edited files in their places; every other file is as it was.
+    fn reread(&mut self, root: SourceFile, paths: &[PathBuf]) -> Refresh {
+        let mut changed = Vec::new();
+        let mut edits = Vec::new();
+        for path in paths {
+            let cached = self.files.get_mut(path).expect("an edited file is known");
+            let file = cached.read.file;
+            let read = pipeline::read_file(load::load_file(path, file, &self.limits));
+            if !same(&cached.read, &read) {
+                changed.push(path.clone());
+                let before = std::mem::replace(&mut cached.read, read);
+                edits.push((file.0 - 1, before));
+            }
+            cached.stamp = Stamp::of(path);
+        }
+        Refresh {
+            root,
+            files: self.files_in_order(),
+            changed,
+            edits: Some(edits),
+        }
+    }
+
+    fn files_in_order(&self) -> Vec<ReadFile> {
+        (self.order.iter())
+            .map(|path| self.files[path].read.clone())
+            .chain(self.problems.iter().cloned())
+            .collect()
     }
 
     /// Walks the tree again and re-reads the files that `touched` names (or lies above)
     /// and those whose size or time changed; the rest come from the cache. Files are read
     /// in parallel.
-    pub fn refresh(&mut self, touched: &[PathBuf]) -> Result<Refresh, LoadError> {
-        let root_source = load::open_root(&self.root)?;
+    fn rewalk(&mut self, root: SourceFile, touched: &[PathBuf]) -> Refresh {
         let walk = load::walk(&self.root, self.follow_links);
         let mut previous = std::mem::take(&mut self.files);
+        let same_order = walk.manifests == self.order;
         // Each file of the walk, with what was read of it before and whether that still holds
         // (same size and time, not named by an event, and read for the same place).
         let found: Vec<(PathBuf, Option<Stamp>, Option<Cached>, bool)> = walk
@@ -98,51 +188,63 @@ impl TreeCache {
             })
             .collect();
         let limits = &self.limits;
-        let read: Vec<(PathBuf, Cached, bool)> = found
+        // Each file as read now, and, when it changed, what it was before (if it was).
+        type Read = (PathBuf, Cached, Option<Option<ReadFile>>);
+        let read: Vec<Read> = found
             .into_par_iter()
             .enumerate()
             .map(|(index, (path, stamp, before, unchanged))| match before {
-                Some(cached) if unchanged => (path, cached, false),
+                Some(cached) if unchanged => (path, cached, None),
                 before => {
                     let file = FileId(index + 1);
                     let read = pipeline::read_file(load::load_file(&path, file, limits));
-                    let changed = before.is_none_or(|b| !same(&b.read, &read));
+                    let changed = match before {
+                        Some(b) if same(&b.read, &read) => None,
+                        Some(b) => Some(Some(b.read)),
+                        None => Some(None),
+                    };
                     (path, Cached { stamp, read }, changed)
                 }
             })
             .collect();
         let mut changed = Vec::new();
-        let mut files = Vec::with_capacity(read.len() + walk.problems.len());
-        for (path, cached, differs) in read {
-            if differs {
+        let mut edits = Vec::new();
+        let mut order = Vec::with_capacity(read.len());
+        for (index, (path, cached, before)) in read.into_iter().enumerate() {
+            if let Some(before) = before {
                 changed.push(path.clone());
+                edits.extend(before.map(|b| (index, b)));
             }
-            files.push(cached.read.clone());
+            order.push(path.clone());
             self.files.insert(path, cached);
         }
+        self.order = order;
         // Entries that could not be walked are cheap to find again: never cached, but a
         // new or mended one is a change.
-        let problems: Vec<(PathBuf, Vec<Diagnostic>)> = walk
-            .problems
-            .iter()
-            .map(|p| (p.source.path.clone(), p.diagnostics.clone()))
-            .collect();
-        for problem in problems.iter().filter(|p| !self.problems.contains(p)) {
+        let problems: Vec<ReadFile> = walk.problems.into_iter().map(pipeline::read_file).collect();
+        let key = |p: &ReadFile| (p.source.path.clone(), p.diagnostics.clone());
+        let (now, before): (Vec<_>, Vec<_>) = (
+            problems.iter().map(key).collect(),
+            self.problems.iter().map(key).collect(),
+        );
+        for problem in now.iter().filter(|p| !before.contains(p)) {
             changed.push(problem.0.clone());
         }
-        for problem in self.problems.iter().filter(|p| !problems.contains(p)) {
+        for problem in before.iter().filter(|p| !now.contains(p)) {
             changed.push(problem.0.clone());
         }
+        let same_problems = now == before;
         self.problems = problems;
-        files.extend(walk.problems.into_iter().map(pipeline::read_file));
+        let removed = !previous.is_empty();
         changed.extend(previous.into_keys());
         changed.sort();
         changed.dedup();
-        Ok(Refresh {
-            root: root_source,
-            files,
+        Refresh {
+            root,
+            files: self.files_in_order(),
             changed,
-        })
+            edits: (same_order && same_problems && !removed).then_some(edits),
+        }
     }
 }
 
@@ -157,9 +259,12 @@ fn same(a: &ReadFile, b: &ReadFile) -> bool {
             .eq(b.diagnostics.iter().map(problem))
 }
 
-/// A watched tree and the last good plan.
+/// A watched tree, as last linked, and the last good plan.
 pub struct Session {
     cache: TreeCache,
+    /// The tree as last linked: an edit that keeps every id is linked into it in place.
+    current: Option<Arc<Checked>>,
+    planner: Planner,
     /// The plan of the last valid state: what each change is compared with.
     baseline: Option<Plan>,
     root_missing: bool,
@@ -178,7 +283,7 @@ pub enum Update {
 pub struct Relinked {
     /// Manifest files added, removed or changed since the last re-link.
     pub files: Vec<PathBuf>,
-    pub checked: Checked,
+    pub checked: Arc<Checked>,
     /// The new plan, when the tree is valid (no errors).
     pub plan: Option<Plan>,
     /// The new plan against the last good one (an empty plan when there was none);
@@ -197,6 +302,8 @@ impl Session {
     pub fn start(root: &Path, follow_links: bool) -> Result<(Session, Relinked), LoadError> {
         let mut session = Session {
             cache: TreeCache::new(root, follow_links),
+            current: None,
+            planner: Planner::default(),
             baseline: None,
             root_missing: false,
         };
@@ -224,9 +331,12 @@ impl Session {
     }
 
     fn relink(&mut self, refresh: Refresh) -> Relinked {
-        let checked = pipeline::check_files(refresh.root, refresh.files);
-        let plan =
-            (checked.errors() == 0).then(|| plan::build(&checked.linked, &PlanFilter::default()));
+        let checked = match self.edit_in_place(&refresh) {
+            Some(checked) => checked,
+            None => Arc::new(pipeline::check_files(refresh.root, refresh.files)),
+        };
+        self.current = Some(Arc::clone(&checked));
+        let plan = (checked.errors() == 0).then(|| self.planner.plan(&checked.linked));
         let diff = plan.as_ref().map(|new| {
             let empty = Plan::empty();
             diff::diff(self.baseline.as_ref().unwrap_or(&empty), new)
@@ -240,5 +350,33 @@ impl Session {
             plan,
             diff,
         }
+    }
+
+    /// The last linked tree with the edited files' manifests linked in, when the edit keeps
+    /// every file in its place and is one `Linked::replace` can follow.
+    fn edit_in_place(&mut self, refresh: &Refresh) -> Option<Arc<Checked>> {
+        let edits = refresh.edits.as_ref()?;
+        let mut current = self.current.take()?;
+        let checked = Arc::get_mut(&mut current)?;
+        let mut old = Manifests::default();
+        let mut new = Manifests::default();
+        for (place, before) in edits {
+            old.extend(&before.manifests);
+            new.extend(&refresh.files.get(*place)?.manifests);
+        }
+        if old.documents != new.documents || !checked.linked.replace(&old, &new) {
+            return None;
+        }
+        for (place, _) in edits {
+            let file = &refresh.files[*place];
+            checked.sources.replace(file.file, Arc::clone(&file.source));
+        }
+        checked.diagnostics = (refresh.files.iter())
+            .flat_map(|f| &f.diagnostics)
+            .chain(checked.linked.diagnostics())
+            .cloned()
+            .collect();
+        diagnostic::sort(&mut checked.diagnostics);
+        Some(current)
     }
 }
