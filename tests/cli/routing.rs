@@ -749,6 +749,51 @@ fn explain_capability_env_through_a_shorter_key_of_its_own() {
     out.assert_code(2);
 }
 
+#[test]
+fn explain_environment_lists_the_maps_limited_to_it() {
+    let tree = override_tree();
+    let out = tree.run(["explain", "production", "--format", "json"]);
+    out.assert_code(0);
+    let json = out.json();
+    assert_eq!(json["ids"][0]["id"], "env-production");
+    let referrers: Vec<Value> = json["ids"][0]["referencedBy"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| json!([r["kind"], r["id"], r["field"], r["at"]]))
+        .collect();
+    let at = |file: &str, line: u64, column: u64| json!({"file": format!("tree/{file}"), "line": line, "column": column});
+    assert_eq!(
+        referrers,
+        [
+            json!([
+                "Process",
+                "needs-prod",
+                "runtimeContext.environment",
+                at("processes/needs-prod.yaml", 7, 31)
+            ]),
+            json!([
+                "Process",
+                "prod-a",
+                "runtimeContext.environment",
+                at("processes/prod-a.yaml", 6, 31)
+            ]),
+            json!([
+                "Process",
+                "prod-b",
+                "runtimeContext.environment",
+                at("processes/prod-b.yaml", 6, 31)
+            ]),
+            json!([
+                "CapabilityMap",
+                null,
+                "environments",
+                at("maps/prod.yaml", 2, 16)
+            ]),
+        ]
+    );
+}
+
 /// `(from, to, label)` of each `capability:<capability>` edge of a DOT graph, in order.
 fn capability_edges(dot: &str, capability: &str) -> Vec<(String, String)> {
     let from = format!("\"capability:{capability}\" -> ");
