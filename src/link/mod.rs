@@ -337,3 +337,66 @@ fn index<T>(
     by_id.sort_unstable_keys();
     by_id
 }
+
+/// Test helpers shared by the link stage's unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::Path;
+
+    use super::{Linked, link};
+    use crate::diagnostic::{Code, Diagnostic};
+    use crate::load::source::{FileId, Span};
+    use crate::load::{self, Limits};
+    use crate::model;
+
+    /// The file id of the YAML text [`link_yaml`] reads (the root folder is file 0).
+    pub(crate) const FILE: FileId = FileId(1);
+
+    /// Loads, reads and links one YAML text (manifests separated by `---`), as the only file
+    /// of a tree: the linked model and every diagnostic, in the order the stages found them.
+    pub(crate) fn link_yaml(text: &str) -> (Linked, Vec<Diagnostic>) {
+        let loaded = load::parse_file(
+            Path::new("test.yaml"),
+            "test.yaml".to_string(),
+            text.as_bytes().to_vec(),
+            FILE,
+            &Limits::default(),
+        );
+        let mut diagnostics = loaded.diagnostics;
+        let manifests = model::read_documents(&loaded.documents, &mut diagnostics);
+        let linked = link(manifests, Span::new(FileId(0), 0..0), &mut diagnostics);
+        (linked, diagnostics)
+    }
+
+    /// [`link_yaml`] for a text that must link without any diagnostic.
+    #[track_caller]
+    pub(crate) fn link_clean(text: &str) -> Linked {
+        let (linked, diagnostics) = link_yaml(text);
+        assert_eq!(diagnostics, Vec::new(), "unexpected diagnostics");
+        linked
+    }
+
+    /// The codes of `diagnostics`, in order.
+    pub(crate) fn codes(diagnostics: &[Diagnostic]) -> Vec<Code> {
+        diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    /// The span of the `nth` (from 0) occurrence of `needle` in `text`, in [`FILE`].
+    #[track_caller]
+    pub(crate) fn span_of(text: &str, needle: &str, nth: usize) -> Span {
+        let start = text
+            .match_indices(needle)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("`{needle}` #{nth} not in the text"))
+            .0;
+        Span::new(FILE, start..start + needle.len())
+    }
+
+    /// A running Process in `environment` (by id or name) on nodejs, with these extra
+    /// top-level lines (`capabilities: [...]`, `requires: [...]`), as one YAML document.
+    pub(crate) fn process(id: &str, status: &str, environment: &str, extra: &str) -> String {
+        format!(
+            "kind: Process\nid: {id}\nname: {id}\nstatus: {status}\nmetadata: {{platform: nodejs}}\n{extra}runtimeContext: {{environment: {environment}}}\n"
+        )
+    }
+}

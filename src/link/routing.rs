@@ -633,3 +633,377 @@ fn process_backing(linked: &Linked, process: Option<usize>) -> Backing {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+    use crate::link::testing::{codes, link_clean, link_yaml, process};
+
+    fn env(linked: &Linked, id: &str) -> EnvIndex {
+        linked.environments.get_index_of(id).unwrap()
+    }
+
+    /// `(id, source)` of each candidate, in rank order.
+    fn ranked<'l>(linked: &'l Linked, route: &Route) -> Vec<(&'l str, Source)> {
+        route
+            .candidates
+            .iter()
+            .map(|c| (linked.server_name(c.server), c.source))
+            .collect()
+    }
+
+    fn mapped(position: usize) -> Source {
+        Source::Mapped { position }
+    }
+
+    fn route<'l>(linked: &'l Linked, capability: &str, environment: Option<&str>) -> &'l Route {
+        linked
+            .routing
+            .route(capability, environment)
+            .unwrap_or_else(|| panic!("no route for {capability}"))
+    }
+
+    fn first<'l>(linked: &'l Linked, route: &Route, environment: Option<&str>) -> Option<&'l str> {
+        let environment = environment.map(|e| env(linked, e));
+        route
+            .first_eligible(environment)
+            .map(|r| linked.server_name(r.server))
+    }
+
+    fn ranking_tree() -> String {
+        [
+            "kind: Provider\nid: zeta\nplatform: nodejs\nprocess: zeta-proc\ncapabilities: [code]\n"
+                .to_string(),
+            "kind: Provider\nid: alpha\nplatform: nodejs\nprocess: alpha-proc\n".to_string(),
+            "kind: Provider\nid: hosted\nplatform: openai-agents\ncapabilities: [code]\n"
+                .to_string(),
+            "kind: Provider\nid: beta\nplatform: openai-agents\ncapabilities: [code]\n".to_string(),
+            "kind: Provider\nid: twin\nplatform: openai-agents\ncapabilities: [code]\n".to_string(),
+            process("zeta-proc", "running", "production", "capabilities: [code]\n"),
+            process("alpha-proc", "running", "staging", ""),
+            process("mid-proc", "running", "production", "capabilities: [code]\n"),
+            process("stopped-proc", "stopped", "production", "capabilities: [code]\n"),
+            process("aardvark", "running", "production", "capabilities: [code]\n"),
+            process("twin", "running", "production", "capabilities: [code]\n"),
+            process(
+                "needy",
+                "running",
+                "production",
+                "requires: [code.review.rust, code.review.go]\n",
+            ),
+            "kind: CapabilityMap\nmappings:\n  code: [zeta, alpha, zeta, hosted]\n".to_string(),
+        ]
+        .join("---\n")
+    }
+
+    #[test]
+    fn mapped_candidates_come_first_in_map_order_then_advertisers_by_id_each_once() {
+        let linked = link_clean(&ranking_tree());
+        let code = route(&linked, "code", None);
+        assert_eq!(
+            code.matched,
+            Some(("code".to_string(), MapScope::Everywhere))
+        );
+        assert_eq!(
+            ranked(&linked, code),
+            [
+                // `zeta` is listed twice (its first place counts) and advertises `code` too.
+                ("zeta", mapped(1)),
+                ("alpha", mapped(2)),
+                ("hosted", mapped(4)),
+                // Providers and processes together, by id; the Process `twin` is the
+                // Provider `twin`, listed once.
+                ("aardvark", Source::Advertised),
+                ("beta", Source::Advertised),
+                ("mid-proc", Source::Advertised),
+                ("stopped-proc", Source::Advertised),
+                ("twin", Source::Advertised),
+                ("zeta-proc", Source::Advertised),
+            ]
+        );
+        assert!(!code.names_unknown);
+        assert!(!code.unsure);
+        assert_eq!(
+            ids(code.mapping(&linked)),
+            ["zeta", "alpha", "zeta", "hosted"]
+        );
+        // The Provider that shares a Process's id is what routing reads.
+        let twin = linked.routing.server_id(&linked, "twin").unwrap();
+        assert_eq!(linked.routing.server(twin).kind, Kind::Provider);
+        assert_eq!(linked.server_process(twin), None);
+    }
+
+    fn ids(mapping: Option<&Mapping>) -> Vec<&str> {
+        mapping
+            .expect("a matched mapping")
+            .providers
+            .iter()
+            .map(|p| p.value.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn sub_capabilities_without_advertisers_share_their_keys_route() {
+        let linked = link_clean(&ranking_tree());
+        let rust = route(&linked, "code.review.rust", None);
+        let go = route(&linked, "code.review.go", None);
+        assert!(std::ptr::eq(rust, go), "one route for both");
+        assert_eq!(
+            rust.matched,
+            Some(("code".to_string(), MapScope::Everywhere))
+        );
+        // The same candidates as `code`, whose own advertisers give it a route of its own.
+        let code = route(&linked, "code", None);
+        assert_eq!(rust.candidates, code.candidates);
+        assert!(!std::ptr::eq(rust, code));
+        // `needy` gets the first one running in production.
+        let links: Vec<_> = linked
+            .links_of("needy")
+            .map(|l| (l.capability.value.as_str(), l.provider))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("code.review.rust", Some("zeta")),
+                ("code.review.go", Some("zeta"))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_map_entry_naming_nothing_sets_names_unknown() {
+        let text = [
+            process("a", "running", "production", ""),
+            process("b", "running", "production", "capabilities: [other]\n"),
+            "kind: CapabilityMap\nmappings:\n  x: [ghost, a]\n  other: [b]\n".to_string(),
+        ]
+        .join("---\n");
+        let (linked, diagnostics) = link_yaml(&text);
+        assert_eq!(codes(&diagnostics), [Code::UnknownProvider]);
+        let x = route(&linked, "x", None);
+        assert!(x.names_unknown);
+        // The others keep their place in the list.
+        assert_eq!(ranked(&linked, x), [("a", mapped(2))]);
+        assert!(!route(&linked, "other", None).names_unknown);
+    }
+
+    #[test]
+    fn an_incomplete_process_makes_its_routes_unsure() {
+        // No `name`: the process is kept, but what it says is not to be trusted.
+        let text = [
+            process("half", "running", "production", "capabilities: [y]\n")
+                .replace("name: half\n", ""),
+            process("whole", "running", "production", "capabilities: [y, z]\n"),
+        ]
+        .join("---\n");
+        let (linked, diagnostics) = link_yaml(&text);
+        assert_eq!(codes(&diagnostics), [Code::MissingField]);
+        assert!(!linked.processes["half"].complete);
+        let y = route(&linked, "y", None);
+        assert_eq!(
+            ranked(&linked, y),
+            [("half", Source::Advertised), ("whole", Source::Advertised)]
+        );
+        assert!(y.unsure);
+        assert!(!y.names_unknown);
+        assert!(!route(&linked, "z", None).unsure);
+    }
+
+    fn eligibility_tree() -> String {
+        [
+            process("stopped-p", "stopped", "production", ""),
+            process("staging-p", "running", "staging", ""),
+            process("prod-p", "running", "production", ""),
+            "kind: Provider\nid: hosted-prov\nplatform: openai-agents\n".to_string(),
+            "kind: Provider\nid: ghost-prov\nplatform: nodejs\nprocess: ghost\n".to_string(),
+            "kind: CapabilityMap\nmappings:\n  \
+             svc: [stopped-p, staging-p, hosted-prov, prod-p, ghost-prov]\n  \
+             unhosted: [stopped-p, staging-p, prod-p]\n  \
+             ghostly: [ghost-prov, stopped-p]\n"
+                .to_string(),
+        ]
+        .join("---\n")
+    }
+
+    #[test]
+    fn first_eligible_in_an_environment_or_anywhere() {
+        let (linked, diagnostics) = link_yaml(&eligibility_tree());
+        // `ghost-prov` names a process that does not exist.
+        assert_eq!(codes(&diagnostics), [Code::UnknownProcess]);
+        let svc = route(&linked, "svc", None);
+        // Anywhere: the first running one, before the hosted one.
+        assert_eq!(first(&linked, svc, None), Some("staging-p"));
+        assert_eq!(first(&linked, svc, Some("env-staging")), Some("staging-p"));
+        // In production the hosted one comes before `prod-p`.
+        assert_eq!(
+            first(&linked, svc, Some("env-production")),
+            Some("hosted-prov")
+        );
+        assert_eq!(
+            first(&linked, svc, Some("env-development")),
+            Some("hosted-prov")
+        );
+        let unhosted = route(&linked, "unhosted", None);
+        assert_eq!(first(&linked, unhosted, None), Some("staging-p"));
+        assert_eq!(
+            first(&linked, unhosted, Some("env-production")),
+            Some("prod-p")
+        );
+        assert_eq!(first(&linked, unhosted, Some("env-development")), None);
+        // A provider whose process is not defined never serves; nor does a stopped one.
+        let ghostly = route(&linked, "ghostly", None);
+        assert_eq!(first(&linked, ghostly, None), None);
+        assert_eq!(first(&linked, ghostly, Some("env-production")), None);
+    }
+
+    #[test]
+    fn servers_are_eligible_by_their_backing_and_say_why() {
+        let (linked, _) = link_yaml(&eligibility_tree());
+        let production = Some(env(&linked, "env-production"));
+        let check = |id: &str, anywhere: bool, in_production: bool, why: &str| {
+            let server = linked.routing.server_id(&linked, id).unwrap();
+            let serving = linked.routing.server(server);
+            assert_eq!(serving.eligible(None), anywhere, "{id} anywhere");
+            assert_eq!(
+                serving.eligible(production),
+                in_production,
+                "{id} in production"
+            );
+            assert_eq!(reason(&linked, server, Some("env-production")), why, "{id}");
+        };
+        check("stopped-p", false, false, "stopped");
+        check(
+            "staging-p",
+            true,
+            false,
+            "runs in env-staging, not env-production",
+        );
+        check("prod-p", true, true, "running in env-production");
+        check("hosted-prov", true, true, "hosted (no process)");
+        check("ghost-prov", false, false, "backing process not defined");
+        let ghost = linked.routing.server_id(&linked, "ghost-prov").unwrap();
+        assert_eq!(linked.routing.server(ghost).backing, Backing::Undefined);
+        assert_eq!(linked.server_process(ghost), Some("ghost"));
+    }
+
+    fn scoped_tree() -> String {
+        [
+            process("a", "running", "staging", ""),
+            process("b", "running", "production", ""),
+            process(
+                "needs-prod",
+                "running",
+                "production",
+                "requires: [code.review.rust, code.review.go, code]\n",
+            ),
+            process(
+                "needs-stage",
+                "running",
+                "staging",
+                "requires: [code.review.rust]\n",
+            ),
+            "kind: CapabilityMap\nmappings:\n  code: [a, b]\n".to_string(),
+            "kind: CapabilityMap\nenvironments: [production]\nmappings:\n  code.review: [b]\n"
+                .to_string(),
+        ]
+        .join("---\n")
+    }
+
+    #[test]
+    fn an_environments_own_maps_route_there_and_nowhere_else() {
+        let linked = link_clean(&scoped_tree());
+        let production = linked.maps.scope_of(Some("env-production"));
+        assert_eq!(production, MapScope::Environment(0));
+        let in_production = route(&linked, "code.review.rust", Some("env-production"));
+        assert_eq!(
+            in_production.matched,
+            Some(("code.review".to_string(), production))
+        );
+        assert_eq!(ranked(&linked, in_production), [("b", mapped(1))]);
+        assert_eq!(ids(in_production.mapping(&linked)), ["b"]);
+        // Another sub-capability shares the scoped route.
+        assert!(std::ptr::eq(
+            in_production,
+            route(&linked, "code.review.go", Some("env-production"))
+        ));
+        // Elsewhere, and with no environment, the maps for every environment.
+        let default = route(&linked, "code.review.rust", None);
+        assert!(!std::ptr::eq(default, in_production));
+        assert!(std::ptr::eq(
+            default,
+            route(&linked, "code.review.rust", Some("env-staging"))
+        ));
+        assert_eq!(
+            default.matched,
+            Some(("code".to_string(), MapScope::Everywhere))
+        );
+        assert_eq!(
+            ranked(&linked, default),
+            [("a", mapped(1)), ("b", mapped(2))]
+        );
+        // Production's own maps do not route `code`: it has one route.
+        assert!(std::ptr::eq(
+            route(&linked, "code", None),
+            route(&linked, "code", Some("env-production"))
+        ));
+        // Each process links under its own environment's maps.
+        let links =
+            |id: &str| -> Vec<Option<&str>> { linked.links_of(id).map(|l| l.provider).collect() };
+        assert_eq!(links("needs-prod"), [Some("b"), Some("b"), Some("b")]);
+        assert_eq!(links("needs-stage"), [Some("a")]);
+    }
+
+    #[test]
+    fn resolve_routes_a_capability_the_tree_does_not_name_on_the_spot() {
+        let linked = link_clean(&scoped_tree());
+        assert!(linked.routing.route("code.review.java", None).is_none());
+        let resolved = |environment: Option<&str>| {
+            let resolution = resolve(&linked, "code.review.java", environment);
+            let ids: Vec<(&str, bool)> = (resolution.candidates.iter())
+                .map(|c| (c.id, c.eligible))
+                .collect();
+            (resolution.matched, ids)
+        };
+        assert_eq!(
+            resolved(Some("env-production")),
+            (Some("code.review".to_string()), vec![("b", true)])
+        );
+        assert_eq!(
+            resolved(Some("env-staging")),
+            (Some("code".to_string()), vec![("a", true), ("b", false)])
+        );
+        assert_eq!(
+            resolved(None),
+            (Some("code".to_string()), vec![("a", true), ("b", true)])
+        );
+        let nothing = resolve(&linked, "quantum", None);
+        assert_eq!(nothing.matched, None);
+        assert!(nothing.candidates.is_empty());
+    }
+
+    #[test]
+    fn candidates_say_where_they_run_and_how_they_got_listed() {
+        let linked = link_clean(&scoped_tree());
+        let resolution = resolve(&linked, "code", Some("env-staging"));
+        let b = &resolution.candidates[1];
+        assert_eq!(
+            (b.id, b.kind, b.platform, b.process, b.status),
+            (
+                "b",
+                Kind::Process,
+                "nodejs",
+                Some("b"),
+                Some(Status::Running)
+            )
+        );
+        assert_eq!(b.environment, Some("env-production"));
+        assert_eq!(b.via(), "map #2");
+        assert_eq!(b.reason, "runs in env-production, not env-staging");
+        assert!(!b.eligible);
+        assert_eq!(
+            resolution.eligible().map(|c| c.id).collect::<Vec<_>>(),
+            ["a"]
+        );
+    }
+}

@@ -790,3 +790,666 @@ impl<'n> Fields<'n> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::link::testing::{FILE, span_of};
+    use crate::load::{self, Limits};
+    use crate::model::binding::{self, Protocol};
+    use crate::model::capability_map;
+    use crate::model::process::{self, ENVIRONMENT_REF, PLATFORM_REF, ProcessType, Status};
+    use crate::model::{Manifests, read_documents};
+
+    /// The one document of a YAML text, as file [`FILE`].
+    fn document(text: &str) -> Node {
+        let loaded = load::parse_file(
+            Path::new("t.yaml"),
+            "t.yaml".to_string(),
+            text.as_bytes().to_vec(),
+            FILE,
+            &Limits::default(),
+        );
+        assert_eq!(loaded.diagnostics, Vec::new(), "the YAML parses");
+        assert_eq!(loaded.documents.len(), 1, "one document");
+        loaded.documents.into_iter().next().unwrap()
+    }
+
+    fn read(text: &str) -> (Manifests, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let manifests = read_documents(&[document(text)], &mut diagnostics);
+        (manifests, diagnostics)
+    }
+
+    /// A valid Process, to which tests add lines or replace one.
+    const PROCESS: &str = "\
+kind: Process
+id: web
+name: Web
+status: running
+metadata:
+  platform: nodejs
+runtimeContext:
+  environment: production
+";
+
+    fn with(extra: &str) -> String {
+        format!("{PROCESS}{extra}")
+    }
+
+    /// Reads `text`, which must hold one Process (complete or not).
+    fn read_process(text: &str) -> (process::Process, Vec<Diagnostic>) {
+        let (manifests, diagnostics) = read(text);
+        assert_eq!(manifests.processes.len(), 1, "{diagnostics:?}");
+        ((*manifests.processes[0]).clone(), diagnostics)
+    }
+
+    /// The span of the `kind` key, where a document's missing fields are reported.
+    fn kind_key(text: &str) -> Span {
+        span_of(text, "kind", 0)
+    }
+
+    #[test]
+    fn a_valid_process_reads_clean() {
+        let (process, diagnostics) = read_process(PROCESS);
+        assert_eq!(diagnostics, []);
+        assert!(process.complete);
+        assert_eq!(
+            process.id,
+            Located::new("web".to_string(), span_of(PROCESS, "web", 0))
+        );
+        assert_eq!(process.name, "Web");
+        assert_eq!(process.status.value, Status::Running);
+        assert_eq!(process.platform.value, "nodejs");
+        assert_eq!(process.environment.value, "production");
+    }
+
+    #[test]
+    fn an_unknown_field_is_reported_at_its_key_with_a_did_you_mean() {
+        let text = with("capabilites: [code]\nx-notes: anything\nzzz: 1\n");
+        let (process, diagnostics) = read_process(&text);
+        assert_eq!(
+            diagnostics,
+            [
+                Diagnostic::at(
+                    Code::UnknownField,
+                    span_of(&text, "capabilites", 0),
+                    "unknown field `capabilites` in Process"
+                )
+                .with_label("unknown field")
+                .with_help("did you mean `capabilities`?"),
+                // Nothing close: the allowed fields. `x-` fields are extensions: ignored.
+                Diagnostic::at(
+                    Code::UnknownField,
+                    span_of(&text, "zzz", 0),
+                    "unknown field `zzz` in Process"
+                )
+                .with_label("unknown field")
+                .with_help(
+                    "allowed fields: apiVersion, kind, id, name, type, status, metadata, \
+                     capabilities, requires, runtimeContext"
+                ),
+            ]
+        );
+        // An unknown field leaves the rest readable.
+        assert!(process.complete);
+        assert_eq!(process.capabilities, []);
+    }
+
+    #[test]
+    fn an_unknown_field_of_a_nested_object_names_the_object() {
+        let text = PROCESS.replace(
+            "  environment: production\n",
+            "  environment: production\n  enviroment: staging\n",
+        );
+        let (_, diagnostics) = read_process(&text);
+        assert_eq!(
+            diagnostics,
+            [Diagnostic::at(
+                Code::UnknownField,
+                span_of(&text, "enviroment", 0),
+                "unknown field `enviroment` in `runtimeContext`"
+            )
+            .with_label("unknown field")
+            .with_help("did you mean `environment`?")]
+        );
+    }
+
+    fn missing(anchor: Span, what: &str, key: &str) -> Diagnostic {
+        Diagnostic::at(
+            Code::MissingField,
+            anchor,
+            format!("{what} is missing the required field `{key}`"),
+        )
+        .with_label(format!("`{key}` missing here"))
+        .with_help(format!("add `{key}`"))
+    }
+
+    #[test]
+    fn a_missing_required_field_is_reported_at_the_key_that_introduces_the_object() {
+        let text = PROCESS.replace("name: Web\n", "");
+        let (process, diagnostics) = read_process(&text);
+        assert_eq!(diagnostics, [missing(kind_key(&text), "Process", "name")]);
+        assert!(!process.complete);
+        assert_eq!(process.name, "");
+
+        let text = PROCESS.replace("  environment: production\n", "  version: nodejs-20.x\n");
+        let (process, diagnostics) = read_process(&text);
+        assert_eq!(
+            diagnostics,
+            [missing(
+                span_of(&text, "runtimeContext", 0),
+                "`runtimeContext`",
+                "environment"
+            )]
+        );
+        assert!(!process.complete);
+        // What could not be read is empty, placed at the document's `kind`.
+        assert_eq!(
+            process.environment,
+            Located::new(String::new(), kind_key(&text))
+        );
+    }
+
+    fn wrong_type(span: Span, message: &str, expected: &str) -> Diagnostic {
+        Diagnostic::at(Code::WrongType, span, message).with_label(format!("expected {expected}"))
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_reported_at_the_value() {
+        let text = PROCESS.replace("name: Web", "name: [a, b]");
+        let (process, diagnostics) = read_process(&text);
+        assert_eq!(
+            diagnostics,
+            [wrong_type(
+                span_of(&text, "[a, b]", 0),
+                "`name` must be a string, found a list",
+                "a string"
+            )]
+        );
+        // Required text that cannot be read leaves the process incomplete.
+        assert!(!process.complete);
+
+        let text = PROCESS.replace("name: Web", "name: 42");
+        let (_, diagnostics) = read_process(&text);
+        assert_eq!(
+            diagnostics,
+            [wrong_type(
+                span_of(&text, "42", 0),
+                "`name` must be a string, found an integer",
+                "a string"
+            )
+            .with_help("quote the value to make it a string")]
+        );
+
+        // A list that is not one is reported, but the rest of the process still holds.
+        let text = with("requires: code\n");
+        let (process, diagnostics) = read_process(&text);
+        assert_eq!(
+            diagnostics,
+            [wrong_type(
+                span_of(&text, "code", 0),
+                "`requires` must be a list, found a string",
+                "a list"
+            )]
+        );
+        assert!(process.complete);
+        assert_eq!(process.requires, []);
+    }
+
+    #[test]
+    fn a_value_outside_an_enum_is_reported_with_a_did_you_mean() {
+        let text = PROCESS.replace("status: running", "status: runing");
+        let (process, diagnostics) = read_process(&text);
+        assert_eq!(
+            diagnostics,
+            [Diagnostic::at(
+                Code::InvalidEnumValue,
+                span_of(&text, "runing", 0),
+                "`status` is `runing`, which is not one of: running, stopped, error, pending"
+            )
+            .with_label("not an allowed value")
+            .with_help("did you mean `running`?")]
+        );
+        assert!(!process.complete);
+        // Not read: pending, at the document's `kind`.
+        assert_eq!(
+            process.status,
+            Located::new(Status::Pending, kind_key(&text))
+        );
+
+        // Nothing close: no help. An optional choice that cannot be read leaves the process
+        // complete, with its default.
+        let text = with("type: zzz\n");
+        let (process, diagnostics) = read_process(&text);
+        assert_eq!(
+            diagnostics,
+            [Diagnostic::at(
+                Code::InvalidEnumValue,
+                span_of(&text, "zzz", 0),
+                "`type` is `zzz`, which is not one of: agent, service, tool"
+            )
+            .with_label("not an allowed value")]
+        );
+        assert!(process.complete);
+        assert_eq!(process.process_type, ProcessType::Agent);
+    }
+
+    #[test]
+    fn a_required_object_that_is_not_a_mapping_leaves_the_manifest_incomplete() {
+        let text = PROCESS.replace(
+            "runtimeContext:\n  environment: production\n",
+            "runtimeContext: production\n",
+        );
+        let (process, diagnostics) = read_process(&text);
+        assert_eq!(
+            diagnostics,
+            [wrong_type(
+                span_of(&text, "production", 0),
+                "`runtimeContext` must be a mapping, found a string",
+                "a mapping"
+            )]
+        );
+        assert!(!process.complete);
+        assert_eq!(process.environment.value, "");
+        // Its references are not read either.
+        let fields: Vec<String> = process
+            .references
+            .iter()
+            .map(|r| r.field.to_string())
+            .collect();
+        assert_eq!(fields, ["metadata.platform"]);
+
+        // An optional free-form object that is not a mapping is only reported.
+        let text = "kind: Provider\nid: p\nplatform: nodejs\nmetadata: 5\n";
+        let (manifests, diagnostics) = read(text);
+        assert_eq!(
+            diagnostics,
+            [wrong_type(
+                span_of(text, "5", 0),
+                "`metadata` must be a mapping, found an integer",
+                "a mapping"
+            )]
+        );
+        assert!(manifests.providers[0].complete);
+    }
+
+    #[test]
+    fn null_optional_fields_are_absent_and_null_required_ones_are_wrong() {
+        let text = PROCESS.replace(
+            "  platform: nodejs\n",
+            "  platform: nodejs\n  version: null\n",
+        ) + "type: null\ncapabilities: ~\nrequires: null\n";
+        let text = text.replace(
+            "  environment: production\n",
+            "  environment: production\n  env: null\n  version: ~\n",
+        );
+        let (process, diagnostics) = read_process(&text);
+        assert_eq!(diagnostics, []);
+        assert!(process.complete);
+        assert_eq!(process.process_type, ProcessType::Agent);
+        assert_eq!(process.capabilities, []);
+        assert_eq!(process.requires, []);
+        assert_eq!(process.version, None);
+        assert_eq!(process.runtime_version, None);
+        assert_eq!(process.env, []);
+
+        let text = PROCESS.replace("name: Web", "name: null");
+        let (process, diagnostics) = read_process(&text);
+        assert_eq!(
+            diagnostics,
+            [wrong_type(
+                span_of(&text, "null", 0),
+                "`name` must be a string, found null",
+                "a string"
+            )]
+        );
+        assert!(!process.complete);
+    }
+
+    /// The description of a mount, as a files binding's `config.mounts` holds it.
+    fn mount_object() -> &'static Object {
+        let Some(Type::Config { cases, .. }) = binding::OBJECT.field("config").map(|f| &f.ty)
+        else {
+            panic!("a binding's config is chosen by its type");
+        };
+        let (_, files) = cases.iter().find(|(name, _)| *name == "files").unwrap();
+        match files.field("mounts").map(|f| &f.ty) {
+            Some(Type::List {
+                item: Type::Object(mount),
+                ..
+            }) => mount,
+            _ => panic!("mounts is a list of objects"),
+        }
+    }
+
+    /// Checks `text` against `object`, then hands its fields to `take`.
+    fn with_fields<T>(
+        object: &'static Object,
+        text: &str,
+        take: impl FnOnce(Fields) -> T,
+    ) -> (T, Vec<Diagnostic>, bool) {
+        let node = document(text);
+        let mut diagnostics = Vec::new();
+        let mut reader = Reader::new(&mut diagnostics);
+        let anchor = Span::new(FILE, 0..0);
+        let fields = reader.object(object, &node, anchor).expect("a mapping");
+        let complete = reader.complete;
+        let taken = take(fields);
+        (taken, diagnostics, complete)
+    }
+
+    #[test]
+    fn defaults_apply_when_a_field_is_left_out() {
+        let anchor = Span::new(FILE, 0..0);
+        // A choice: its default, placed at the anchor; a required one has none.
+        let ((kind, status), diagnostics, complete) = with_fields(
+            &process::OBJECT,
+            "id: p\nname: P\nmetadata: {platform: nodejs}\nruntimeContext: {environment: x}\n",
+            |f| {
+                (
+                    f.choice::<ProcessType>("type"),
+                    f.choice::<Status>("status"),
+                )
+            },
+        );
+        assert_eq!(kind, Some(Located::new(ProcessType::Agent, anchor)));
+        assert_eq!(status, None);
+        assert_eq!(
+            diagnostics,
+            [
+                missing(anchor, "Process", "kind"),
+                missing(anchor, "Process", "status")
+            ]
+        );
+        assert!(!complete);
+        // Written, it is what is written, where it is written.
+        let text = "type: tool\n";
+        let (kind, ..) = with_fields(&process::OBJECT, text, |f| f.choice::<ProcessType>("type"));
+        assert_eq!(
+            kind,
+            Some(Located::new(ProcessType::Tool, span_of(text, "tool", 0)))
+        );
+
+        // A boolean: its default when left out (or unreadable), else what is written.
+        let mount = mount_object();
+        let bool_of = |text: &str| {
+            let ((read_only, source), diagnostics, _) =
+                with_fields(mount, text, |f| (f.bool("readOnly"), f.bool("source")));
+            // `source` is text: never a boolean, and it has no default.
+            assert_eq!(source, None);
+            (read_only, diagnostics)
+        };
+        assert_eq!(bool_of("source: /a\ntarget: /b\n"), (Some(true), vec![]));
+        assert_eq!(
+            bool_of("source: /a\ntarget: /b\nreadOnly: false\n"),
+            (Some(false), vec![])
+        );
+        let text = "source: /a\ntarget: /b\nreadOnly: \"no\"\n";
+        assert_eq!(
+            bool_of(text),
+            (
+                Some(true),
+                vec![wrong_type(
+                    span_of(text, "\"no\"", 0),
+                    "`readOnly` must be a boolean (true or false), found a string",
+                    "a boolean (true or false)"
+                )]
+            )
+        );
+
+        // In whole manifests: a mount is read-only and an ingress rule is TCP by default.
+        let text = "kind: Binding\nid: b\nprocessId: web\nenvironmentId: production\n\
+                    type: network\nconfig: {ingress: [{port: 8080}]}\n";
+        let (manifests, diagnostics) = read(text);
+        assert_eq!(diagnostics, []);
+        assert_eq!(
+            manifests.bindings[0].config,
+            binding::BindingConfig::Network {
+                ingress: vec![binding::Ingress {
+                    port: 8080,
+                    protocol: Protocol::Tcp
+                }],
+                egress: vec![],
+            }
+        );
+        let text = "kind: Binding\nid: b\nprocessId: web\nenvironmentId: production\n\
+                    type: files\nconfig: {mounts: [{source: /a, target: /b}]}\n";
+        let (manifests, _) = read(text);
+        assert_eq!(
+            manifests.bindings[0].config,
+            binding::BindingConfig::Files {
+                mounts: vec![binding::Mount {
+                    source: "/a".to_string(),
+                    target: "/b".to_string(),
+                    read_only: true
+                }]
+            }
+        );
+    }
+
+    fn reference(
+        text: &str,
+        parent: Option<&'static str>,
+        name: &'static str,
+        target: &'static Ref,
+        written: &str,
+        nth: usize,
+    ) -> Reference {
+        Reference {
+            field: FieldPath { parent, name },
+            target,
+            written: Located::new(written.to_string(), span_of(text, written, nth)),
+        }
+    }
+
+    #[test]
+    fn references_are_collected_with_their_field_paths() {
+        let (process, _) = read_process(PROCESS);
+        assert_eq!(
+            process.references,
+            [
+                reference(
+                    PROCESS,
+                    Some("metadata"),
+                    "platform",
+                    &PLATFORM_REF,
+                    "nodejs",
+                    0
+                ),
+                reference(
+                    PROCESS,
+                    Some("runtimeContext"),
+                    "environment",
+                    &ENVIRONMENT_REF,
+                    "production",
+                    0
+                ),
+            ]
+        );
+        let shown: Vec<String> = process
+            .references
+            .iter()
+            .map(|r| r.field.to_string())
+            .collect();
+        assert_eq!(shown, ["metadata.platform", "runtimeContext.environment"]);
+
+        // A capability map's environments, each one; an invalid id is reported, not kept.
+        let text = "kind: CapabilityMap\nenvironments: [production, \"bad env\", env-staging]\n\
+                    mappings:\n  code: [web]\n";
+        let (manifests, diagnostics) = read(text);
+        let map = &manifests.maps[0];
+        let environments = &capability_map::OBJECT.field("environments").unwrap().ty;
+        let Type::List {
+            item: Type::Ref(target),
+            ..
+        } = environments
+        else {
+            panic!("environments is a list of references");
+        };
+        assert_eq!(
+            map.references,
+            [
+                reference(text, None, "environments", target, "production", 0),
+                reference(text, None, "environments", target, "env-staging", 0),
+            ]
+        );
+        assert_eq!(map.references[0].field.to_string(), "environments");
+        assert_eq!(*target, ENVIRONMENT_REF);
+        let values: Vec<&str> = map.environments.iter().map(|e| e.value.as_str()).collect();
+        assert_eq!(values, ["production", "env-staging"]);
+        assert_eq!(
+            diagnostics,
+            [Diagnostic::at(
+                Code::InvalidId,
+                span_of(text, "\"bad env\"", 0),
+                "an environment `bad env` is not a valid id: it contains ` `"
+            )
+            .with_label("invalid id")
+            .with_help(
+                "ids use letters, digits, `-`, `_` and `.`, and start with a letter or digit"
+            )]
+        );
+
+        // A provider's platform and process, at the top level.
+        let text = "kind: Provider\nid: p\nplatform: python\nprocess: worker\n";
+        let (manifests, _) = read(text);
+        let fields: Vec<(String, &str)> = manifests.providers[0]
+            .references
+            .iter()
+            .map(|r| (r.field.to_string(), r.written.value.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("platform".to_string(), "python"),
+                ("process".to_string(), "worker")
+            ]
+        );
+        let by_kind: Vec<_> = manifests.providers[0]
+            .references
+            .iter()
+            .map(|r| r.target.to)
+            .collect();
+        assert_eq!(
+            by_kind,
+            [crate::model::Kind::Platform, crate::model::Kind::Process]
+        );
+    }
+
+    #[test]
+    fn labels_under_secret_looking_names_are_redacted() {
+        let text = "\
+kind: Process
+id: web
+name: Web
+status: running
+metadata:
+  platform: nodejs
+  version: \"1.0\"
+  team: ops
+  x-team: ext
+  api_token: abc123
+  db_password: \"\"
+  count: 3
+runtimeContext:
+  environment: production
+";
+        let (manifests, diagnostics) = read(text);
+        let process = &manifests.processes[0];
+        let labels: Vec<(&str, &str)> = process
+            .labels
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        // Fields are not labels; a label that is not a string is not kept; an empty value
+        // hides nothing.
+        assert_eq!(
+            labels,
+            [
+                ("api_token", secrets::REDACTED),
+                ("db_password", ""),
+                ("team", "ops"),
+                ("x-team", "ext"),
+            ]
+        );
+        assert_eq!(process.version.as_deref(), Some("1.0"));
+        let secret = span_of(text, "abc123", 0);
+        let count = span_of(text, "count: 3", 0);
+        assert_eq!(
+            diagnostics,
+            [
+                Diagnostic::at(
+                    Code::LiteralSecret,
+                    secret,
+                    "label `api_token` looks like a secret but has a literal value"
+                )
+                .with_label("literal value (hidden)")
+                .with_help("move it to a `secrets` binding that names where the secret is stored"),
+                wrong_type(
+                    Span::new(FILE, count.end - 1..count.end),
+                    "label `count` must be a string, found an integer",
+                    "a string"
+                )
+                .with_help("quote the value to make it a string"),
+            ]
+        );
+        // The literal is masked in every snippet.
+        assert_eq!(manifests.secret_spans, [secret]);
+        assert!(process.complete);
+    }
+
+    #[test]
+    fn ids_and_capabilities_are_checked() {
+        let text = PROCESS.replace("id: web", "id: -web") + "capabilities: [Code.Gen, code.gen]\n";
+        let (manifests, diagnostics) = read(&text);
+        assert_eq!(
+            diagnostics,
+            [
+                Diagnostic::at(
+                    Code::InvalidId,
+                    span_of(&text, "-web", 0),
+                    "`id` `-web` is not a valid id: it starts with `-`"
+                )
+                .with_label("invalid id")
+                .with_help(
+                    "ids use letters, digits, `-`, `_` and `.`, and start with a letter or digit"
+                ),
+                Diagnostic::at(
+                    Code::InvalidCapability,
+                    span_of(&text, "Code.Gen", 0),
+                    "capability `Code.Gen` is not a valid name: segment `Code` does not start \
+                     with a lowercase letter or digit"
+                )
+                .with_label("invalid capability")
+                .with_help(
+                    "capabilities are lowercase dotted segments of letters, digits, `-` and `_`, \
+                     e.g. `code.generation`"
+                ),
+            ]
+        );
+        // Without an id there is no process to keep.
+        assert_eq!(manifests.processes.len(), 0);
+
+        let text = with("capabilities: [Code.Gen, code.gen]\n");
+        let (process, _) = read_process(&text);
+        let capabilities: Vec<&str> = process
+            .capabilities
+            .iter()
+            .map(|c| c.value.as_str())
+            .collect();
+        assert_eq!(capabilities, ["code.gen"]);
+    }
+
+    #[test]
+    fn env_var_names() {
+        for name in ["OPENAI_API_KEY", "_x", "a1", "A"] {
+            assert!(is_env_var_name(name), "{name}");
+        }
+        for name in ["", "1a", "A-B", "É", "A B"] {
+            assert!(!is_env_var_name(name), "{name}");
+        }
+    }
+}

@@ -285,3 +285,225 @@ fn nullable(schema: &mut Value) {
         values.push(Value::Null);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::read::is_env_var_name;
+    use crate::model::{capability_map, names};
+
+    fn schema() -> Value {
+        generate(None).unwrap()
+    }
+
+    /// Every object the kinds are described with, by name: each kind's, and every object
+    /// nested in one (a field's, a list's items, each case of a `config`).
+    fn described() -> BTreeMap<&'static str, &'static Object> {
+        fn visit(object: &'static Object, found: &mut BTreeMap<&'static str, &'static Object>) {
+            if let Some(seen) = found.insert(object.name, object) {
+                assert!(
+                    std::ptr::eq(seen, object),
+                    "two objects named {}",
+                    object.name
+                );
+                return;
+            }
+            for field in object.fields {
+                visit_type(&field.ty, found);
+            }
+        }
+        fn visit_type(ty: &'static Type, found: &mut BTreeMap<&'static str, &'static Object>) {
+            match ty {
+                Type::Object(object) => visit(object, found),
+                Type::List { item, .. } => visit_type(item, found),
+                Type::Config { cases, .. } => {
+                    for (_, object) in *cases {
+                        visit(object, found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut found = BTreeMap::new();
+        for kind in Kind::VALUES {
+            visit(kind.object(), &mut found);
+        }
+        found
+    }
+
+    fn keys(value: &Value) -> Vec<&str> {
+        value
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn every_described_object_is_a_definition_with_exactly_its_fields() {
+        let schema = schema();
+        let definitions = &schema["definitions"];
+        let described = described();
+        // The kinds and the objects nested in them, and the dispatch on `kind`.
+        let mut expected: Vec<&str> = described.keys().copied().collect();
+        expected.push("Manifest");
+        expected.sort_unstable();
+        let mut found = keys(definitions);
+        found.sort_unstable();
+        assert_eq!(found, expected);
+        assert!(described.len() >= 13, "{:?}", described.keys());
+        for (name, object) in &described {
+            let definition = &definitions[*name];
+            let fields: Vec<&str> = object.field_names().collect();
+            // In the order described.
+            assert_eq!(
+                keys(&definition["properties"]),
+                fields,
+                "properties of {name}"
+            );
+            let required: Vec<&str> = (object.fields.iter())
+                .filter(|f| f.required())
+                .map(|f| f.name)
+                .collect();
+            let written: Vec<&str> = definition["required"]
+                .as_array()
+                .map(|r| r.iter().map(|v| v.as_str().unwrap()).collect())
+                .unwrap_or_default();
+            assert_eq!(written, required, "required fields of {name}");
+            match object.rest {
+                Rest::Closed => {
+                    assert_eq!(definition["additionalProperties"], false, "{name}");
+                    assert!(definition["patternProperties"]["^x-"].is_object(), "{name}");
+                }
+                Rest::Labels => {
+                    assert_eq!(
+                        definition["additionalProperties"],
+                        json!({ "type": "string" }),
+                        "{name}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_definition_and_field_has_its_description() {
+        let schema = schema();
+        let definitions = schema["definitions"].as_object().unwrap();
+        for (name, definition) in definitions {
+            let description = definition["description"].as_str();
+            assert!(
+                description.is_some_and(|d| !d.trim().is_empty()),
+                "{name} has no description"
+            );
+            for (field, property) in definition["properties"].as_object().into_iter().flatten() {
+                let description = property["description"].as_str();
+                assert!(
+                    description.is_some_and(|d| !d.trim().is_empty()),
+                    "{name}.{field} has no description"
+                );
+            }
+        }
+        // And they are the descriptions' own words.
+        for (name, object) in described() {
+            assert_eq!(definitions[name]["description"], object.doc, "{name}");
+            for field in object.fields {
+                assert_eq!(
+                    definitions[name]["properties"][field.name]["description"], field.doc,
+                    "{name}.{}",
+                    field.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_capability_maps_environments_are_optional_ids() {
+        let schema = generate(Some("capabilitymap")).unwrap();
+        let field = capability_map::OBJECT.field("environments").unwrap();
+        assert_eq!(
+            schema["definitions"]["CapabilityMap"]["properties"]["environments"],
+            json!({
+                "type": ["array", "null"],
+                "items": { "type": "string", "pattern": ID_PATTERN },
+                "description": field.doc,
+            })
+        );
+        assert_eq!(
+            schema["definitions"]["CapabilityMap"]["required"],
+            json!(["kind", "mappings"])
+        );
+        assert_eq!(keys(&schema["definitions"]), ["CapabilityMap"]);
+    }
+
+    fn full_match(pattern: &str, text: &str) -> bool {
+        regex::Regex::new(pattern).unwrap().is_match(text)
+    }
+
+    #[test]
+    fn patterns_agree_with_the_readers_checks_on_examples() {
+        for id in [
+            "process-123",
+            "a.b_c-1",
+            "9lives",
+            "",
+            "-bad",
+            "bad id",
+            "ünï",
+            "a\n",
+            ".a",
+        ] {
+            assert_eq!(
+                full_match(ID_PATTERN, id),
+                names::check_id(id).is_ok(),
+                "{id:?}"
+            );
+        }
+        for capability in [
+            "code",
+            "code.generation.rust",
+            "data.analysis-v2",
+            "Code.Gen",
+            "code..gen",
+            "code.",
+            ".code",
+            "code gen",
+            "x-1",
+            "_a",
+            "a._b",
+            "code\n",
+        ] {
+            assert_eq!(
+                full_match(CAPABILITY_PATTERN, capability),
+                names::check_capability(capability).is_ok(),
+                "{capability:?}"
+            );
+        }
+        for name in ["OPENAI_API_KEY", "_x", "a1", "1a", "A-B", "", "É", "A\n"] {
+            assert_eq!(
+                full_match(ENV_VAR_NAME_PATTERN, name),
+                is_env_var_name(name),
+                "{name:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn patterns_agree_with_the_readers_checks(text in "[a-zA-Z0-9._ -]{0,12}|\\PC{0,6}") {
+            proptest::prop_assert_eq!(
+                full_match(ID_PATTERN, &text),
+                names::check_id(&text).is_ok()
+            );
+            proptest::prop_assert_eq!(
+                full_match(CAPABILITY_PATTERN, &text),
+                names::check_capability(&text).is_ok()
+            );
+            proptest::prop_assert_eq!(
+                full_match(ENV_VAR_NAME_PATTERN, &text),
+                is_env_var_name(&text)
+            );
+        }
+    }
+}

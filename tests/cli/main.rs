@@ -9,7 +9,8 @@
 //! the bundled trees and against `validate`), `init` (the starter tree), `completions` (the
 //! committed scripts and real shells completing), `man` (the manual page), `integrations`
 //! (the pre-commit hooks and the README's CI jobs), `global` (flags, root discovery, exit
-//! codes, secrets, determinism) and `fuzz` (property tests on arbitrary file contents).
+//! codes, secrets, determinism), `routing` (capability maps limited to environments, in every
+//! command that routes) and `fuzz` (property tests on arbitrary file contents).
 
 mod support;
 
@@ -26,6 +27,7 @@ mod integrations;
 mod man;
 mod plan;
 mod resolve;
+mod routing;
 mod schema;
 mod validate;
 mod watch;
