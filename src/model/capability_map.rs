@@ -7,7 +7,8 @@ use super::describe::{
 };
 use super::kind::Kind;
 use super::process::ENVIRONMENT_REF;
-use super::read::{Fields, Reference};
+use super::read::{Fields, Reader, Reference};
+use crate::load::node::Value;
 
 pub const OBJECT: Object = Object {
     name: "CapabilityMap",
@@ -59,18 +60,33 @@ pub struct Mapping {
 pub struct CapabilityMap {
     /// Where its `kind` is written: what explain points at for the map itself.
     pub at: Located<()>,
-    /// The environments (ids or names) it is limited to; empty: every environment.
-    pub environments: Vec<Located<String>>,
+    /// The environments (ids or names) it is limited to (those that are valid ids); `None`
+    /// when it has no `environments`: then it applies in every environment.
+    pub environments: Option<Vec<Located<String>>>,
     pub mappings: Vec<Mapping>,
     /// The environments it names (its mappings' ids are references too: see [`ENTRY_REF`]).
     pub references: Vec<Reference>,
 }
 
-pub fn build(fields: Fields) -> Option<CapabilityMap> {
+/// Builds a CapabilityMap from its checked fields; an empty `environments` is reported
+/// here (it would limit the map to no environment at all).
+pub fn build(r: &mut Reader, fields: Fields) -> Option<CapabilityMap> {
     fields.entry("mappings")?;
+    let written = fields
+        .entry("environments")
+        .filter(|e| e.value.value != Value::Null);
+    if let Some(entry) =
+        written.filter(|e| matches!(&e.value.value, Value::Seq(items) if items.is_empty()))
+    {
+        r.invalid_value(
+            entry.value.span,
+            "`environments` is empty: the map applies in no environment".to_string(),
+            "name the environments it applies to, or leave `environments` out for every environment",
+        );
+    }
     Some(CapabilityMap {
         at: Located::new((), fields.anchor),
-        environments: fields.ids("environments"),
+        environments: written.map(|_| fields.ids("environments")),
         mappings: fields
             .mappings("mappings")
             .into_iter()

@@ -182,7 +182,9 @@ fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut V
                 .extend(environment::build(fields).map(Arc::new)),
             Kind::Binding => m.bindings.extend(binding::build(r, fields).map(Arc::new)),
             Kind::Provider => m.providers.extend(provider::build(r, fields).map(Arc::new)),
-            Kind::CapabilityMap => m.maps.extend(capability_map::build(fields).map(Arc::new)),
+            Kind::CapabilityMap => m
+                .maps
+                .extend(capability_map::build(r, fields).map(Arc::new)),
             Kind::Platform => m.platforms.extend(platform::build(r, fields).map(Arc::new)),
         }
     }

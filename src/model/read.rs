@@ -1298,7 +1298,12 @@ runtimeContext:
         );
         assert_eq!(map.references[0].field.to_string(), "environments");
         assert_eq!(*target, ENVIRONMENT_REF);
-        let values: Vec<&str> = map.environments.iter().map(|e| e.value.as_str()).collect();
+        let values: Vec<&str> = map
+            .environments
+            .iter()
+            .flatten()
+            .map(|e| e.value.as_str())
+            .collect();
         assert_eq!(values, ["production", "env-staging"]);
         assert_eq!(
             diagnostics,

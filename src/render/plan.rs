@@ -145,7 +145,11 @@ pub fn table(plan: &Plan) -> String {
     out.push_str("routes\n");
     routes(&mut out, &plan.routes);
     if plan.routes.is_empty() {
-        out.push_str(&format!("{INDENT}(no capability map)\n"));
+        let none = match plan.environment_routes.is_empty() {
+            true => "(no capability map)",
+            false => "(no capability map for every environment)",
+        };
+        out.push_str(&format!("{INDENT}{none}\n"));
     }
     for (environment, own) in &plan.environment_routes {
         out.push_str(&format!("\nroutes in {environment} (its own maps)\n"));

@@ -378,7 +378,6 @@ fn e0203_unknown_environment_in_environments_with_a_did_you_mean() {
 }
 
 #[test]
-#[ignore = "bug: naming one environment twice, not in a row, in `environments` is an E0208 against itself"]
 fn one_environment_named_twice_in_environments_is_no_conflict() {
     let tree = tree_with(&[(
         "prod.yaml",
@@ -616,7 +615,6 @@ routes in env-staging (its own maps)
 }
 
 #[test]
-#[ignore = "bug: with only scoped maps, `plan` says `(no capability map)` under `routes`"]
 fn plan_table_with_only_scoped_maps_does_not_say_there_is_no_capability_map() {
     let tree = tree_with(&[
         (
@@ -1054,4 +1052,22 @@ fn e0209_is_decided_with_the_environments_own_maps() {
     out.assert_code(1);
     assert_eq!(out.stdout, "");
     assert!(out.stderr.contains("E0209"), "{}", out.stderr);
+}
+
+#[test]
+fn an_empty_environments_list_is_reported_and_limits_the_map_to_no_environment() {
+    let tree = tree_with(&[("none.yaml", scoped("", &["code.review: [prod-a]"]))]);
+    let out = tree.validate();
+    out.assert_code(1);
+    let empty = out.diagnostic("E0110");
+    assert_eq!(
+        empty["message"],
+        "`environments` is empty: the map applies in no environment"
+    );
+    assert_eq!(
+        (empty["line"].as_u64(), empty["column"].as_u64()),
+        (Some(2), Some(15))
+    );
+    // Nothing else is wrong, and the map routes nowhere.
+    assert_eq!(out.codes(), ["E0110", "E0209", "E0209"]);
 }
