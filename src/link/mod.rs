@@ -46,18 +46,18 @@ pub struct Linked {
     environment_names: HashMap<String, String, foldhash::fast::RandomState>,
 }
 
-/// A process, resolved: where it runs, what applies to it, what it links to (by index: see
-/// the accessors on [`Linked`]).
+/// A process, resolved: where it runs, what applies to it, what it links to, by place (the
+/// accessors on [`Linked`] give ids and manifests).
 #[derive(Debug, Default)]
-struct Resolved {
+pub struct Resolved {
     /// Its environment's place in `environments`, when it names one.
-    environment: Option<EnvIndex>,
+    pub environment: Option<EnvIndex>,
     /// The bindings that name it, as places in `bindings` (id order).
     named_by: Vec<usize>,
     /// Those for the environment it runs in.
-    bindings: Vec<usize>,
+    pub bindings: Vec<usize>,
     /// For each `requires`, in order, the provider chosen in its environment.
-    links: Vec<Option<ServerId>>,
+    pub links: Vec<Option<ServerId>>,
 }
 
 /// One `requires` of a process and the provider chosen for it.
@@ -82,6 +82,17 @@ impl Linked {
     /// The environment a process runs in, as an id.
     pub fn process_environment(&self, process: &Process) -> Option<&str> {
         self.environment_id(&process.environment.value)
+    }
+
+    /// What the process at this place resolves to (nothing, past the last one).
+    pub fn resolved_at(&self, index: usize) -> &Resolved {
+        static NOTHING: Resolved = Resolved {
+            environment: None,
+            named_by: Vec::new(),
+            bindings: Vec::new(),
+            links: Vec::new(),
+        };
+        self.resolved.get(index).unwrap_or(&NOTHING)
     }
 
     fn resolved(&self, process: &str) -> Option<(&Process, &Resolved)> {

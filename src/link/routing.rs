@@ -197,8 +197,18 @@ struct Routes {
     scoped: Vec<(String, usize)>,
 }
 
+/// Tells routing tables (and their states) apart, so that what was read from one can be
+/// reused while it stands (see `RoutingTable::generation`).
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_generation() -> u64 {
+    GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 #[derive(Debug, Default)]
 pub struct RoutingTable {
+    /// Unique to this table as it stands: built anew or changed, it gets another.
+    generation: u64,
     /// Every Provider, then every Process whose id is not also a Provider's.
     servers: Vec<Server>,
     /// The server of each process (its own, or the Provider that shares its id).
@@ -214,6 +224,12 @@ pub struct RoutingTable {
 }
 
 impl RoutingTable {
+    /// Which table, as it stands, this is: two reads of the table with the same generation
+    /// see the same routes, candidates and eligibility.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     pub fn server(&self, id: ServerId) -> &Server {
         &self.servers[id as usize]
     }
@@ -285,6 +301,7 @@ impl RoutingTable {
             for route in &mut self.routes {
                 route.find_firsts(&self.servers);
             }
+            self.generation = next_generation();
         }
         changed
     }
@@ -514,7 +531,10 @@ pub fn reason(linked: &Linked, server: ServerId, environment: Option<&str>) -> S
 /// Builds the table: a server for every Provider and Process, who advertises what, then
 /// the routes of every capability the tree names, in every scope that routes it differently.
 pub fn build(linked: &Linked) -> RoutingTable {
-    let mut table = RoutingTable::default();
+    let mut table = RoutingTable {
+        generation: next_generation(),
+        ..RoutingTable::default()
+    };
     for (index, provider) in linked.providers.values().enumerate() {
         let backing = match &provider.process {
             None => Backing::Hosted,

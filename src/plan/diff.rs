@@ -78,14 +78,10 @@ impl PlanDiff {
 pub fn diff(old: &Plan, new: &Plan) -> PlanDiff {
     let mut changes = Vec::new();
     let mut summary = Summary::default();
-    let old_processes: BTreeMap<&str, &Arc<PlannedProcess>> =
-        old.processes.iter().map(|p| (p.id.as_str(), p)).collect();
-    let new_processes: BTreeMap<&str, &Arc<PlannedProcess>> =
-        new.processes.iter().map(|p| (p.id.as_str(), p)).collect();
-    for id in union(old_processes.keys().copied(), new_processes.keys().copied()) {
+    for (id, old, new) in matched(by_id(&old.processes), by_id(&new.processes)) {
         let path = pointer(&["processes", id]);
         let mut entity = Entity::new(Kind::Process, id, &mut changes);
-        match (old_processes.get(id), new_processes.get(id)) {
+        match (old, new) {
             // Most processes are unchanged (often the very same plan, for `watch`): compare
             // them whole before field by field.
             (Some(old), Some(new)) if Arc::ptr_eq(old, new) || old == new => {}
@@ -100,7 +96,9 @@ pub fn diff(old: &Plan, new: &Plan) -> PlanDiff {
             }
         }
     }
-    diff_routes(&old.routes, &new.routes, None, &mut changes, &mut summary);
+    if !Arc::ptr_eq(&old.routes, &new.routes) {
+        diff_routes(&old.routes, &new.routes, None, &mut changes, &mut summary);
+    }
     let none = BTreeMap::new();
     let environments = union(keys(&old.environment_routes), keys(&new.environment_routes));
     for environment in environments {
@@ -298,6 +296,47 @@ fn to_json(value: &impl Serialize) -> Value {
 }
 
 /// The keys of both sides, sorted.
+/// A plan's processes in id order (a plan file need not be); of two with one id, the last.
+fn by_id(processes: &[Arc<PlannedProcess>]) -> Vec<&Arc<PlannedProcess>> {
+    let mut sorted: Vec<&Arc<PlannedProcess>> = processes.iter().collect();
+    if !sorted.is_sorted_by(|a, b| a.id < b.id) {
+        sorted.reverse();
+        sorted.sort_by(|a, b| a.id.cmp(&b.id));
+        sorted.dedup_by(|later, first| later.id == first.id);
+    }
+    sorted
+}
+
+/// A process id, and the process under it on each side (if any).
+type Pair<'a> = (
+    &'a str,
+    Option<&'a Arc<PlannedProcess>>,
+    Option<&'a Arc<PlannedProcess>>,
+);
+
+/// Two id-ordered lists walked side by side: each id with the process of each side.
+fn matched<'a>(
+    old: Vec<&'a Arc<PlannedProcess>>,
+    new: Vec<&'a Arc<PlannedProcess>>,
+) -> Vec<Pair<'a>> {
+    let (mut old, mut new) = (old.into_iter().peekable(), new.into_iter().peekable());
+    let mut pairs = Vec::new();
+    loop {
+        let pair = match (old.peek().copied(), new.peek().copied()) {
+            (None, None) => break,
+            (Some(a), None) => (a.id.as_str(), old.next(), None),
+            (None, Some(b)) => (b.id.as_str(), None, new.next()),
+            (Some(a), Some(b)) => match a.id.cmp(&b.id) {
+                std::cmp::Ordering::Equal => (a.id.as_str(), old.next(), new.next()),
+                std::cmp::Ordering::Less => (a.id.as_str(), old.next(), None),
+                std::cmp::Ordering::Greater => (b.id.as_str(), None, new.next()),
+            },
+        };
+        pairs.push(pair);
+    }
+    pairs
+}
+
 fn union<'a>(
     a: impl Iterator<Item = &'a str>,
     b: impl Iterator<Item = &'a str>,

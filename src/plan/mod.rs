@@ -6,7 +6,7 @@ pub mod explain;
 pub mod file;
 pub mod graph;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +14,13 @@ use serde::{Deserialize, Serialize};
 use crate::link::Linked;
 use crate::model::binding::{Ingress, Mount};
 use crate::model::{Binding, BindingConfig, Environment, Process};
+
+/// Capability -> eligible provider ids, in rank order.
+pub type Routes = BTreeMap<String, Vec<String>>;
+
+fn no_routes(routes: &Arc<BTreeMap<String, Routes>>) -> bool {
+    routes.is_empty()
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -27,11 +34,11 @@ pub struct Plan {
     /// Every mapped capability -> its eligible providers in rank order (with `--env`, there,
     /// under that environment's own maps; otherwise anywhere, under the maps for every
     /// environment).
-    pub routes: BTreeMap<String, Vec<String>>,
+    pub routes: Arc<Routes>,
     /// For each environment with capability maps of its own (whole plans only): each key
     /// those maps route there -> its eligible providers there, in rank order.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub environment_routes: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    #[serde(default, skip_serializing_if = "no_routes")]
+    pub environment_routes: Arc<BTreeMap<String, Routes>>,
 }
 
 /// The filter a plan was built with.
@@ -115,8 +122,8 @@ impl Plan {
             format_version: 1,
             filter: None,
             processes: Vec::new(),
-            routes: BTreeMap::new(),
-            environment_routes: BTreeMap::new(),
+            routes: Arc::default(),
+            environment_routes: Arc::default(),
         }
     }
 }
@@ -142,11 +149,37 @@ pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
         })
         .map(|p| Arc::new(plan_process(linked, p)))
         .collect();
-    with_routes(linked, filter, processes)
+    let (routes, environment_routes) = routes(linked, filter);
+    with_routes(
+        filter,
+        processes,
+        Arc::new(routes),
+        Arc::new(environment_routes),
+    )
 }
 
-/// A plan of these processes, with the routes `filter` asks for.
-fn with_routes(linked: &Linked, filter: &PlanFilter, processes: Vec<Arc<PlannedProcess>>) -> Plan {
+/// A plan of these processes, with these routes.
+fn with_routes(
+    filter: &PlanFilter,
+    processes: Vec<Arc<PlannedProcess>>,
+    routes: Arc<Routes>,
+    environment_routes: Arc<BTreeMap<String, Routes>>,
+) -> Plan {
+    let filtered = filter.environment.is_some() || filter.process.is_some();
+    Plan {
+        format_version: 1,
+        filter: filtered.then(|| PlanScope {
+            environment: filter.environment.map(str::to_string),
+            process: filter.process.map(str::to_string),
+        }),
+        processes,
+        routes,
+        environment_routes,
+    }
+}
+
+/// The routes `filter` asks for, and (for a whole plan) each environment's own.
+fn routes(linked: &Linked, filter: &PlanFilter) -> (Routes, BTreeMap<String, Routes>) {
     let scope = linked.maps.scope_of(filter.environment);
     let routes = linked
         .maps
@@ -177,26 +210,23 @@ fn with_routes(linked: &Linked, filter: &PlanFilter, processes: Vec<Arc<PlannedP
             })
             .collect()
     };
-    Plan {
-        format_version: 1,
-        filter: filtered.then(|| PlanScope {
-            environment: filter.environment.map(str::to_string),
-            process: filter.process.map(str::to_string),
-        }),
-        processes,
-        routes,
-        environment_routes,
-    }
+    (routes, environment_routes)
 }
 
 /// Plans one tree after another (for `watch`): a process's plan is reused while what it
 /// rests on is the same: the same manifests (its own, its environment's, its bindings')
-/// and the same chosen providers. Unchanged files keep their manifests, so after an edit
-/// only the processes it touched are planned again.
+/// and the same chosen providers; and the routes while the routing table is. Unchanged
+/// files keep their manifests, so after an edit only what it touched is planned again.
 #[derive(Debug, Default)]
 pub struct Planner {
-    memo: HashMap<String, Memo>,
+    /// By the place of each process in the last tree planned.
+    memo: Vec<Memo>,
+    /// The routes planned, and the routing table's generation they were read from.
+    routes: Option<(u64, PlannedRoutes)>,
 }
+
+/// A plan's routes, and each environment's own.
+type PlannedRoutes = (Arc<Routes>, Arc<BTreeMap<String, Routes>>);
 
 #[derive(Debug)]
 struct Memo {
@@ -207,57 +237,84 @@ struct Memo {
     planned: Arc<PlannedProcess>,
 }
 
-impl Planner {
-    /// The whole plan of `linked`, the same as [`build`] makes.
-    pub fn plan(&mut self, linked: &Linked) -> Plan {
-        let mut memo = HashMap::with_capacity(linked.processes.len());
-        let processes = (linked.processes.iter())
-            .map(|(id, process)| {
-                let environment = (linked.environment_of(id))
-                    .and_then(|env| linked.environments.get(env))
-                    .cloned();
-                let bindings: Vec<&Binding> = linked.bindings_of(id).collect();
-                let kept = self.memo.remove(id).filter(|m| {
-                    Arc::ptr_eq(&m.process, process)
-                        && same_arc(m.environment.as_ref(), environment.as_ref())
-                        && m.bindings.len() == bindings.len()
-                        && m.bindings
-                            .iter()
-                            .zip(&bindings)
-                            .all(|(a, b)| std::ptr::eq(&**a, *b))
-                        && m.links
-                            .iter()
-                            .map(Option::as_deref)
-                            .eq(linked.links_of(id).map(|l| l.provider))
-                });
-                let entry = kept.unwrap_or_else(|| Memo {
-                    process: Arc::clone(process),
-                    bindings: linked
-                        .bindings_of(id)
-                        .filter_map(|b| linked.bindings.get(&b.id.value).cloned())
-                        .collect(),
-                    environment,
-                    links: linked
-                        .links_of(id)
-                        .map(|l| l.provider.map(str::to_string))
-                        .collect(),
-                    planned: Arc::new(plan_process(linked, process)),
-                });
-                let planned = Arc::clone(&entry.planned);
-                memo.insert(id.clone(), entry);
-                planned
+impl Memo {
+    fn new(linked: &Linked, index: usize, id: &str, process: &Arc<Process>) -> Memo {
+        let resolved = linked.resolved_at(index);
+        Memo {
+            process: Arc::clone(process),
+            environment: (resolved.environment)
+                .and_then(|e| linked.environments.get_index(e))
+                .map(|(_, e)| Arc::clone(e)),
+            bindings: (resolved.bindings.iter())
+                .filter_map(|&b| linked.bindings.get_index(b))
+                .map(|(_, b)| Arc::clone(b))
+                .collect(),
+            links: (linked.links_of(id))
+                .map(|l| l.provider.map(str::to_string))
+                .collect(),
+            planned: Arc::new(plan_process(linked, process)),
+        }
+    }
+
+    /// Whether the process at `index` rests on what this plan of it did.
+    fn holds(&self, linked: &Linked, index: usize, process: &Arc<Process>) -> bool {
+        let resolved = linked.resolved_at(index);
+        let environment = (resolved.environment).and_then(|e| linked.environments.get_index(e));
+        Arc::ptr_eq(&self.process, process)
+            && match (&self.environment, environment) {
+                (Some(a), Some((_, b))) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+            && self.bindings.len() == resolved.bindings.len()
+            && (self.bindings.iter().zip(&resolved.bindings)).all(|(a, &b)| {
+                linked
+                    .bindings
+                    .get_index(b)
+                    .is_some_and(|(_, b)| Arc::ptr_eq(a, b))
             })
-            .collect();
-        self.memo = memo;
-        with_routes(linked, &PlanFilter::default(), processes)
+            && self.links.len() == resolved.links.len()
+            && (self.links.iter().zip(&resolved.links))
+                .all(|(a, b)| a.as_deref() == b.map(|server| linked.server_name(server)))
     }
 }
 
-fn same_arc<T>(a: Option<&Arc<T>>, b: Option<&Arc<T>>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-        (None, None) => true,
-        _ => false,
+impl Planner {
+    /// The whole plan of `linked`, the same as [`build`] makes.
+    pub fn plan(&mut self, linked: &Linked) -> Plan {
+        let mut memo = std::mem::take(&mut self.memo);
+        memo.truncate(linked.processes.len());
+        let mut processes = Vec::with_capacity(linked.processes.len());
+        for (index, (id, process)) in linked.processes.iter().enumerate() {
+            if memo
+                .get(index)
+                .is_none_or(|m| !m.holds(linked, index, process))
+            {
+                let fresh = Memo::new(linked, index, id, process);
+                match memo.get_mut(index) {
+                    Some(slot) => *slot = fresh,
+                    None => memo.push(fresh),
+                }
+            }
+            processes.push(Arc::clone(&memo[index].planned));
+        }
+        self.memo = memo;
+        let generation = linked.routing.generation();
+        let (routes, environment_routes) = match &self.routes {
+            Some((seen, planned)) if *seen == generation => planned.clone(),
+            _ => {
+                let (routes, environments) = routes(linked, &PlanFilter::default());
+                (Arc::new(routes), Arc::new(environments))
+            }
+        };
+        let planned = (Arc::clone(&routes), Arc::clone(&environment_routes));
+        self.routes = Some((generation, planned));
+        with_routes(
+            &PlanFilter::default(),
+            processes,
+            routes,
+            environment_routes,
+        )
     }
 }
 

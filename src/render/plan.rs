@@ -151,7 +151,7 @@ pub fn table(plan: &Plan) -> String {
         };
         out.push_str(&format!("{INDENT}{none}\n"));
     }
-    for (environment, own) in &plan.environment_routes {
+    for (environment, own) in plan.environment_routes.iter() {
         out.push_str(&format!("\nroutes in {environment} (its own maps)\n"));
         routes(&mut out, own);
     }

@@ -60,13 +60,19 @@ pub struct TreeCache {
     problems: Vec<ReadFile>,
 }
 
-/// A re-read tree, and which files differ from the last read (added, removed or changed).
+/// What a refresh found: which files differ from the last read (added, removed or
+/// changed), and, when every file kept its place, how the changed ones did.
 pub struct Refresh {
     pub root: SourceFile,
-    pub files: Vec<ReadFile>,
     pub changed: Vec<PathBuf>,
-    /// When every file kept its place: the changed ones, by place, as they were before.
-    pub edits: Option<Vec<(usize, ReadFile)>>,
+    pub edits: Option<Vec<Edit>>,
+}
+
+/// A file that changed in its place: its place, and what was read of it before and now.
+pub struct Edit {
+    pub place: usize,
+    pub before: ReadFile,
+    pub now: ReadFile,
 }
 
 impl TreeCache {
@@ -143,23 +149,34 @@ impl TreeCache {
             if !same(&cached.read, &read) {
                 changed.push(path.clone());
                 let before = std::mem::replace(&mut cached.read, read);
-                edits.push((file.0 - 1, before));
+                edits.push(Edit {
+                    place: file.0 - 1,
+                    before,
+                    now: cached.read.clone(),
+                });
             }
             cached.stamp = Stamp::of(path);
         }
         Refresh {
             root,
-            files: self.files_in_order(),
             changed,
             edits: Some(edits),
         }
     }
 
-    fn files_in_order(&self) -> Vec<ReadFile> {
+    /// Every file as last read, in order (the walk's problems last).
+    pub fn files_in_order(&self) -> Vec<ReadFile> {
         (self.order.iter())
             .map(|path| self.files[path].read.clone())
             .chain(self.problems.iter().cloned())
             .collect()
+    }
+
+    /// The problems found reading each file, in order.
+    fn read_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        (self.order.iter())
+            .flat_map(|path| &self.files[path].read.diagnostics)
+            .chain(self.problems.iter().flat_map(|p| &p.diagnostics))
     }
 
     /// Walks the tree again and re-reads the files that `touched` names (or lies above)
@@ -213,7 +230,11 @@ impl TreeCache {
         for (index, (path, cached, before)) in read.into_iter().enumerate() {
             if let Some(before) = before {
                 changed.push(path.clone());
-                edits.extend(before.map(|b| (index, b)));
+                edits.extend(before.map(|before| Edit {
+                    place: index,
+                    before,
+                    now: cached.read.clone(),
+                }));
             }
             order.push(path.clone());
             self.files.insert(path, cached);
@@ -241,7 +262,6 @@ impl TreeCache {
         changed.dedup();
         Refresh {
             root,
-            files: self.files_in_order(),
             changed,
             edits: (same_order && same_problems && !removed).then_some(edits),
         }
@@ -333,7 +353,10 @@ impl Session {
     fn relink(&mut self, refresh: Refresh) -> Relinked {
         let checked = match self.edit_in_place(&refresh) {
             Some(checked) => checked,
-            None => Arc::new(pipeline::check_files(refresh.root, refresh.files)),
+            None => Arc::new(pipeline::check_files(
+                refresh.root,
+                self.cache.files_in_order(),
+            )),
         };
         self.current = Some(Arc::clone(&checked));
         let plan = (checked.errors() == 0).then(|| self.planner.plan(&checked.linked));
@@ -360,19 +383,19 @@ impl Session {
         let checked = Arc::get_mut(&mut current)?;
         let mut old = Manifests::default();
         let mut new = Manifests::default();
-        for (place, before) in edits {
-            old.extend(&before.manifests);
-            new.extend(&refresh.files.get(*place)?.manifests);
+        for edit in edits {
+            old.extend(&edit.before.manifests);
+            new.extend(&edit.now.manifests);
         }
         if old.documents != new.documents || !checked.linked.replace(&old, &new) {
             return None;
         }
-        for (place, _) in edits {
-            let file = &refresh.files[*place];
-            checked.sources.replace(file.file, Arc::clone(&file.source));
+        for edit in edits {
+            checked
+                .sources
+                .replace(edit.now.file, Arc::clone(&edit.now.source));
         }
-        checked.diagnostics = (refresh.files.iter())
-            .flat_map(|f| &f.diagnostics)
+        checked.diagnostics = (self.cache.read_diagnostics())
             .chain(checked.linked.diagnostics())
             .cloned()
             .collect();
