@@ -288,6 +288,8 @@ pub struct Session {
     /// The plan of the last valid state: what each change is compared with.
     baseline: Option<Plan>,
     root_missing: bool,
+    /// How many edits were linked in place (rather than afresh): for tests.
+    in_place: usize,
 }
 
 /// What one batch of file-system events did.
@@ -326,6 +328,7 @@ impl Session {
             planner: Planner::default(),
             baseline: None,
             root_missing: false,
+            in_place: 0,
         };
         let refresh = session.cache.refresh(&[])?;
         let relinked = session.relink(refresh);
@@ -400,6 +403,173 @@ impl Session {
             .cloned()
             .collect();
         diagnostic::sort(&mut checked.diagnostics);
+        self.in_place += 1;
         Some(current)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! An edit linked in place must give what a fresh run gives: every kind of edit, one
+    //! after another, checked against `check_tree` and `plan::build` on the same files, and
+    //! every route in every environment against `resolve` on a fresh tree.
+
+    use super::*;
+    use crate::link::routing;
+    use crate::plan::{self, PlanFilter};
+    use crate::report;
+
+    const ENVIRONMENTS: [&str; 3] = ["development", "staging", "production"];
+
+    /// Process `i`: the process, and the provider it backs.
+    fn agent(i: usize, status: &str, env: &str, workers: usize, caps: &str) -> String {
+        format!(
+            "kind: Process\nid: agent-{i}\nname: Agent {i}\nstatus: {status}\n\
+             metadata: {{platform: nodejs, team: t{i}}}\ncapabilities: [{caps}]\n\
+             requires: [cap.c{}]\nruntimeContext:\n  environment: {env}\n  version: nodejs-20.x\n  \
+             env: {{WORKERS: \"{workers}\"}}\n---\nkind: Provider\nid: provider-{i}\nplatform: nodejs\n\
+             process: agent-{i}\ncapabilities: [{caps}]\n",
+            (i + 1) % 6
+        )
+    }
+
+    /// Process `i`'s binding, in a file of its own.
+    fn binding(i: usize, env: &str) -> String {
+        format!(
+            "kind: Binding\nid: agent-{i}-net\nprocessId: agent-{i}\nenvironmentId: {env}\n\
+             type: network\nconfig: {{egress: [\"api.example.com:443\"]}}\n"
+        )
+    }
+
+    fn agent_file(i: usize) -> String {
+        format!("agents/a{i:02}.yaml")
+    }
+
+    fn binding_file(i: usize) -> String {
+        format!("bindings/b{i:02}.yaml")
+    }
+
+    fn write(root: &Path, file: &str, text: &str) -> PathBuf {
+        let path = root.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn write_tree(root: &Path) {
+        for i in 0..12 {
+            let env = ENVIRONMENTS[i % 3];
+            write(
+                root,
+                &agent_file(i),
+                &agent(i, "running", env, 4, &format!("cap.c{}", i % 6)),
+            );
+            write(root, &binding_file(i), &binding(i, env));
+        }
+        write(
+            root,
+            "maps.yaml",
+            "kind: CapabilityMap\nmappings:\n  cap: [provider-0, provider-1]\n---\n\
+             kind: CapabilityMap\nenvironments: [production]\nmappings:\n  cap.c2: [provider-8, provider-2]\n",
+        );
+    }
+
+    /// Every capability's candidates, in every environment and none: id, eligible, why.
+    fn routes(checked: &Checked) -> Vec<(String, Option<String>, Vec<(String, bool, String)>)> {
+        let linked = &checked.linked;
+        let environments = std::iter::once(None).chain(linked.environments.keys().map(Some));
+        let environments: Vec<Option<&String>> = environments.collect();
+        let mut all = Vec::new();
+        for capability in linked.capabilities() {
+            for environment in &environments {
+                let resolution =
+                    routing::resolve(linked, capability, environment.map(|e| e.as_str()));
+                let candidates = (resolution.candidates.iter())
+                    .map(|c| (c.id.to_string(), c.eligible, c.reason.clone()))
+                    .collect();
+                all.push((capability.to_string(), environment.cloned(), candidates));
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn edits_linked_in_place_match_a_fresh_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("tree");
+        write_tree(&root);
+        let (mut session, _) = Session::start(&root, false).unwrap();
+        let agent_edit = |i: usize, text: String| (agent_file(i), text);
+        // (file, new text): statuses, environments, variables, bindings moved, providers
+        // re-pointed, versions; then edits that must be linked afresh (capabilities, ids,
+        // syntax, duplicates).
+        let edits: Vec<(String, String)> = vec![
+            agent_edit(3, agent(3, "stopped", "development", 4, "cap.c3")),
+            agent_edit(5, agent(5, "running", "staging", 9, "cap.c5")),
+            agent_edit(5, agent(5, "running", "production", 9, "cap.c5")),
+            (binding_file(5), binding(5, "staging")),
+            agent_edit(8, agent(8, "error", "staging", 4, "cap.c2")),
+            agent_edit(8, agent(8, "running", "production", 4, "cap.c2")),
+            agent_edit(2, agent(2, "stopped", "production", 1, "cap.c2")),
+            (binding_file(2), binding(2, "nowhere")),
+            (
+                binding_file(2),
+                binding(2, "production").replace("agent-2\n", "agent-3\n"),
+            ),
+            agent_edit(2, agent(2, "running", "production", 1, "cap.c2")),
+            agent_edit(0, agent(0, "running", "development", 4, "cap.c0, cap.c5")),
+            agent_edit(4, agent(4, "pending", "development", 4, "cap.c4")),
+            agent_edit(
+                6,
+                agent(6, "running", "production", 4, "cap.c0")
+                    .replace("id: agent-6", "id: agent-66"),
+            ),
+            agent_edit(
+                7,
+                "kind: Process\nid: agent-7\nname: [unclosed\n".to_string(),
+            ),
+            agent_edit(7, agent(7, "running", "development", 4, "cap.c1")),
+            agent_edit(
+                9,
+                agent(9, "running", "staging", 4, "cap.c3")
+                    .replace("process: agent-9", "process: agent-1"),
+            ),
+            agent_edit(1, agent(1, "stopped", "development", 4, "cap.c1")),
+            agent_edit(
+                9,
+                agent(9, "running", "staging", 4, "cap.c3").replace("nodejs-20.x", "python-3"),
+            ),
+            agent_edit(
+                10,
+                agent(10, "running", "production", 4, "cap.c4")
+                    .replace("id: provider-10", "id: provider-1"),
+            ),
+            agent_edit(
+                10,
+                agent(10, "stopped", "production", 4, "cap.c4")
+                    .replace("id: provider-10", "id: provider-1"),
+            ),
+        ];
+        for (step, (file, text)) in edits.into_iter().enumerate() {
+            let path = write(&root, &file, &text);
+            let relinked = match session.update(std::slice::from_ref(&path)) {
+                Update::Relinked(relinked) => relinked,
+                _ => panic!("step {step}: no relink"),
+            };
+            let fresh = pipeline::check_tree(&root, false).unwrap();
+            let checked = &relinked.checked;
+            assert_eq!(
+                report::json_diagnostics(&checked.sources, &checked.diagnostics),
+                report::json_diagnostics(&fresh.sources, &fresh.diagnostics),
+                "step {step}: diagnostics"
+            );
+            let plan =
+                (fresh.errors() == 0).then(|| plan::build(&fresh.linked, &PlanFilter::default()));
+            assert_eq!(relinked.plan, plan, "step {step}: plan");
+            assert_eq!(routes(checked), routes(&fresh), "step {step}: routes");
+        }
+        // Statuses, environments, variables, bindings, providers re-pointed, a mended syntax
+        // error, a version: in place; capabilities, ids, the syntax error, duplicates: afresh.
+        assert_eq!(session.in_place, 14);
     }
 }
