@@ -474,8 +474,11 @@ mod tests {
         );
     }
 
-    /// Every capability's candidates, in every environment and none: id, eligible, why.
-    fn routes(checked: &Checked) -> Vec<(String, Option<String>, Vec<(String, bool, String)>)> {
+    /// A capability, an environment (or none), and its candidates there: id, eligible, why.
+    type Route = (String, Option<String>, Vec<(String, bool, String)>);
+
+    /// Every capability's candidates, in every environment and none.
+    fn routes(checked: &Checked) -> Vec<Route> {
         let linked = &checked.linked;
         let environments = std::iter::once(None).chain(linked.environments.keys().map(Some));
         let environments: Vec<Option<&String>> = environments.collect();
