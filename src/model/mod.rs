@@ -138,7 +138,7 @@ fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut V
     manifests.documents += 1;
     let mut reader = Reader::new(diagnostics);
     let Some(entries) = document.as_map() else {
-        reader.wrong_type(document, "a manifest", "a mapping with a `kind`");
+        reader.wrong_type(document, &"a manifest", "a mapping with a `kind`");
         return;
     };
     let Some(kind_entry) = entries.iter().find(|e| e.key == "kind") else {
@@ -155,7 +155,7 @@ fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut V
     };
     check_api_version(document, &mut reader);
     let Some(name) = kind_entry.value.as_str() else {
-        reader.wrong_type(&kind_entry.value, "`kind`", "a string");
+        reader.wrong_type(&kind_entry.value, &"`kind`", "a string");
         return;
     };
     let Some(kind) = Kind::from_name(name) else {
@@ -196,7 +196,7 @@ fn check_api_version(document: &Node, reader: &mut Reader) {
         return;
     };
     let Some(version) = entry.value.as_str() else {
-        reader.wrong_type(&entry.value, "`apiVersion`", "a string");
+        reader.wrong_type(&entry.value, &"`apiVersion`", "a string");
         return;
     };
     if version != API_VERSION {

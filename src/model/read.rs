@@ -8,6 +8,7 @@
 //! a builder gets has passed them, and nothing is reported twice.
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
 
 use super::describe::{Default, Field, Object, Presence, Ref, Rest, Type};
 use super::names;
@@ -139,7 +140,7 @@ impl<'d> Reader<'d> {
         anchor: Span,
     ) -> Option<Fields<'n>> {
         let Some(entries) = node.as_map() else {
-            self.wrong_type(node, object.what, "a mapping");
+            self.wrong_type(node, &object.what, "a mapping");
             return None;
         };
         let fields = Fields {
@@ -203,7 +204,7 @@ impl<'d> Reader<'d> {
         if node.value == Value::Null && field.presence != Presence::Required {
             return;
         }
-        let what = format!("`{}`", field.name);
+        let what = Quoted(field.name);
         let read = match &field.ty {
             Type::ApiVersion | Type::KindName => true,
             Type::List {
@@ -249,7 +250,7 @@ impl<'d> Reader<'d> {
     }
 
     /// A scalar value; reports what is wrong with it. Returns whether it could be read.
-    fn scalar(&mut self, ty: &Type, node: &Node, what: &str) -> bool {
+    fn scalar(&mut self, ty: &Type, node: &Node, what: &dyn Display) -> bool {
         match parse_scalar(ty, node) {
             Ok(()) => true,
             Err(problem) => {
@@ -259,7 +260,7 @@ impl<'d> Reader<'d> {
         }
     }
 
-    fn problem(&mut self, problem: Problem, node: &Node, what: &str) {
+    fn problem(&mut self, problem: Problem, node: &Node, what: &dyn Display) {
         match problem {
             Problem::WrongType(expected) => self.wrong_type(node, what, expected),
             Problem::InvalidId(why) => self.report(
@@ -308,7 +309,7 @@ impl<'d> Reader<'d> {
         }
     }
 
-    pub fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+    pub fn wrong_type(&mut self, node: &Node, what: &dyn Display, expected: &str) {
         let found = node.value.type_name();
         let mut diagnostic = Diagnostic::at(
             Code::WrongType,
@@ -326,7 +327,14 @@ impl<'d> Reader<'d> {
 
     /// A list: each item is checked against `item`. `anchor` is the list's key, where an item
     /// object's missing fields point.
-    fn list(&mut self, node: &Node, what: &str, item: &Type, item_what: &str, anchor: Span) {
+    fn list(
+        &mut self,
+        node: &Node,
+        what: &dyn Display,
+        item: &Type,
+        item_what: &str,
+        anchor: Span,
+    ) {
         let Value::Seq(items) = &node.value else {
             self.wrong_type(node, what, "a list");
             return;
@@ -337,7 +345,7 @@ impl<'d> Reader<'d> {
                     self.object(object, element, anchor);
                 }
                 scalar => {
-                    self.scalar(scalar, element, item_what);
+                    self.scalar(scalar, element, &item_what);
                 }
             }
         }
@@ -345,7 +353,13 @@ impl<'d> Reader<'d> {
 
     /// `config`: its object follows the sibling that chooses it; without a readable one, only
     /// that it is a mapping can be checked.
-    fn config(&mut self, node: &Node, what: &str, case: Option<&'static Object>, entry: &Entry) {
+    fn config(
+        &mut self,
+        node: &Node,
+        what: &dyn Display,
+        case: Option<&'static Object>,
+        entry: &Entry,
+    ) {
         match case {
             Some(object) => {
                 self.object(object, node, entry.key_span);
@@ -360,7 +374,7 @@ impl<'d> Reader<'d> {
 
     /// An `env` map of variable names to literal values. A literal under a secret-looking
     /// name is reported, and masked in every snippet.
-    fn env(&mut self, node: &Node, what: &str, key: &str) {
+    fn env(&mut self, node: &Node, what: &dyn Display, key: &str) {
         let Some(entries) = node.as_map() else {
             self.wrong_type(node, what, "a mapping of variable names to values");
             return;
@@ -368,7 +382,7 @@ impl<'d> Reader<'d> {
         for entry in entries {
             match env_value(&entry.value) {
                 None => {
-                    let what = format!("variable `{}`", entry.key);
+                    let what = Named("variable", &entry.key);
                     self.wrong_type(&entry.value, &what, "a string");
                 }
                 Some(value) if secrets::looks_secret(&entry.key) && !value.is_empty() => {
@@ -388,7 +402,7 @@ impl<'d> Reader<'d> {
     /// A label of an object whose other entries are labels: a string, hidden when its name
     /// looks secret.
     fn label(&mut self, entry: &Entry) {
-        let what = format!("label `{}`", entry.key);
+        let what = Named("label", &entry.key);
         let Some(value) = entry.value.as_str() else {
             self.wrong_type(&entry.value, &what, "a string");
             return;
@@ -405,7 +419,7 @@ impl<'d> Reader<'d> {
     }
 
     /// Variable names -> references to where the secrets live.
-    fn secret_refs(&mut self, node: &Node, what: &str) {
+    fn secret_refs(&mut self, node: &Node, what: &dyn Display) {
         let Some(entries) = node.as_map() else {
             self.wrong_type(node, what, "a mapping of variable names to references");
             return;
@@ -418,7 +432,7 @@ impl<'d> Reader<'d> {
                     "use letters, digits and `_`, starting with a letter or `_`",
                 );
             }
-            let what = format!("the reference of `{}`", entry.key);
+            let what = Named("the reference of", &entry.key);
             match entry.value.as_str() {
                 None => self.wrong_type(&entry.value, &what, "a string"),
                 Some(reference) if reference.trim().is_empty() => self.invalid_value(
@@ -432,7 +446,7 @@ impl<'d> Reader<'d> {
     }
 
     /// Capability -> provider ids.
-    fn mappings(&mut self, node: &Node, what: &str) {
+    fn mappings(&mut self, node: &Node, what: &dyn Display) {
         let Some(entries) = node.as_map() else {
             self.wrong_type(node, what, "a mapping of capability to provider ids");
             return;
@@ -440,9 +454,9 @@ impl<'d> Reader<'d> {
         for entry in entries {
             let key = key_node(entry);
             if let Err(problem) = parse_capability(&key) {
-                self.problem(problem, &key, "a mapped capability");
+                self.problem(problem, &key, &"a mapped capability");
             }
-            let what = format!("the providers of `{}`", entry.key);
+            let what = Named("the providers of", &entry.key);
             self.list(
                 &entry.value,
                 &what,
@@ -469,6 +483,24 @@ impl<'d> Reader<'d> {
                 .with_label("invalid value")
                 .with_help(help.to_string()),
         );
+    }
+}
+
+/// A field's name as messages quote it: `` `name` ``. Written out only when reported.
+struct Quoted<'a>(&'a str);
+
+impl Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`", self.0)
+    }
+}
+
+/// An entry of a map as messages name it: "variable `NAME`", "label `team`".
+struct Named<'a>(&'static str, &'a str);
+
+impl Display for Named<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} `{}`", self.0, self.1)
     }
 }
 
