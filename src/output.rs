@@ -20,18 +20,34 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// Data written straight to stdout (after `stdout`), for output too large to hold whole.
+pub type Writer = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()>>;
+
 /// What a command produced: data for stdout, messages for stderr, and the exit code.
-#[derive(Debug)]
 pub struct Outcome {
     pub stdout: String,
+    /// Written to stdout after `stdout`, as it is made.
+    pub stream: Option<Writer>,
     pub stderr: String,
     pub exit: Exit,
+}
+
+impl std::fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outcome")
+            .field("stdout", &self.stdout)
+            .field("stream", &self.stream.as_ref().map(|_| "..."))
+            .field("stderr", &self.stderr)
+            .field("exit", &self.exit)
+            .finish()
+    }
 }
 
 impl Outcome {
     pub fn new(exit: Exit) -> Self {
         Outcome {
             stdout: String::new(),
+            stream: None,
             stderr: String::new(),
             exit,
         }
@@ -50,7 +66,15 @@ impl Outcome {
 pub fn emit(outcome: Outcome) -> Exit {
     // Diagnostics first: they explain the data (or its absence) that follows.
     let _ = write_all(io::stderr().lock(), &outcome.stderr);
-    match write_all(io::stdout().lock(), &outcome.stdout) {
+    let written = write_all(io::stdout().lock(), &outcome.stdout).and_then(|()| {
+        let Some(stream) = outcome.stream else {
+            return Ok(());
+        };
+        let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+        stream(&mut out)?;
+        out.flush()
+    });
+    match written {
         Ok(()) => {}
         // The reader left: stop quietly, but keep the answer (an invalid tree stays 1).
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return outcome.exit,

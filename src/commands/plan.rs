@@ -28,15 +28,29 @@ fn plan(context: &Context, args: &PlanArgs) -> Result<Outcome, Outcome> {
         environment: environment.as_deref(),
         process: args.process.as_deref(),
     };
-    let plan = plan::build(&checked.linked, &filter);
     let mut outcome = Outcome::new(Exit::Success);
     outcome.stderr = note;
-    outcome.stdout = match args.format {
-        PlanFormat::Table => render::printable(&render::plan::table(&plan)),
-        PlanFormat::Json => render::json(&plan),
-        PlanFormat::Yaml => {
-            render::yaml(&plan).map_err(|e| Outcome::trouble(format!("cannot write YAML: {e}")))?
+    match args.format {
+        PlanFormat::Table => {
+            let plan = plan::build(&checked.linked, &filter);
+            outcome.stdout = render::printable(&render::plan::table(&plan));
         }
-    };
+        // Written as it is made: a large tree's plan is never whole in memory.
+        PlanFormat::Json => {
+            let (environment, process) = (environment.clone(), args.process.clone());
+            outcome.stream = Some(Box::new(move |out| {
+                let filter = PlanFilter {
+                    environment: environment.as_deref(),
+                    process: process.as_deref(),
+                };
+                render::json_to(out, &plan::build_lazily(&checked.linked, &filter))
+            }));
+        }
+        PlanFormat::Yaml => {
+            let plan = plan::build(&checked.linked, &filter);
+            outcome.stdout = render::yaml(&plan)
+                .map_err(|e| Outcome::trouble(format!("cannot write YAML: {e}")))?;
+        }
+    }
     Ok(outcome)
 }

@@ -22,15 +22,18 @@ fn no_routes(routes: &Arc<BTreeMap<String, Routes>>) -> bool {
     routes.is_empty()
 }
 
+/// The plan. Its processes are held whole (`Vec<Arc<PlannedProcess>>`, what `diff` and
+/// `watch` compare), or planned one by one as the plan is written ([`Planned`], for `plan
+/// --format json`): a large plan is then never whole in memory. Either way it reads the same.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Plan {
+pub struct Plan<P = Vec<Arc<PlannedProcess>>> {
     pub format_version: u32,
     /// What a `plan --env`/`--process` left out; absent for the whole plan. (`diff` compares
     /// whole plans only.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<PlanScope>,
-    pub processes: Vec<Arc<PlannedProcess>>,
+    pub processes: P,
     /// Every mapped capability -> its eligible providers in rank order (with `--env`, there,
     /// under that environment's own maps; otherwise anywhere, under the maps for every
     /// environment).
@@ -138,15 +141,8 @@ pub struct PlanFilter<'a> {
 }
 
 pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
-    let processes = linked
-        .processes
-        .values()
-        .filter(|p| filter.process.is_none_or(|id| p.id.value == id))
-        .filter(|p| {
-            filter
-                .environment
-                .is_none_or(|env| linked.process_environment(p) == Some(env))
-        })
+    let processes = Planned { linked, filter }
+        .iter()
         .map(|p| Arc::new(plan_process(linked, p)))
         .collect();
     let (routes, environment_routes) = routes(linked, filter);
@@ -158,13 +154,53 @@ pub fn build(linked: &Linked, filter: &PlanFilter) -> Plan {
     )
 }
 
+/// The plan, its processes planned as they are written: see [`Plan`].
+pub fn build_lazily<'l>(linked: &'l Linked, filter: &'l PlanFilter<'l>) -> Plan<Planned<'l>> {
+    let (routes, environment_routes) = routes(linked, filter);
+    with_routes(
+        filter,
+        Planned { linked, filter },
+        Arc::new(routes),
+        Arc::new(environment_routes),
+    )
+}
+
+/// A plan's processes, planned one at a time as they are written.
+pub struct Planned<'l> {
+    linked: &'l Linked,
+    filter: &'l PlanFilter<'l>,
+}
+
+impl<'l> Planned<'l> {
+    /// The processes the filter keeps, in id order.
+    fn iter(&self) -> impl Iterator<Item = &'l Process> + use<'l> {
+        let (linked, filter) = (self.linked, self.filter);
+        linked
+            .processes
+            .values()
+            .filter(move |p| filter.process.is_none_or(|id| p.id.value == id))
+            .filter(move |p| {
+                filter
+                    .environment
+                    .is_none_or(|env| linked.process_environment(p) == Some(env))
+            })
+            .map(|p| p.as_ref())
+    }
+}
+
+impl Serialize for Planned<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(|p| plan_process(self.linked, p)))
+    }
+}
+
 /// A plan of these processes, with these routes.
-fn with_routes(
+fn with_routes<P>(
     filter: &PlanFilter,
-    processes: Vec<Arc<PlannedProcess>>,
+    processes: P,
     routes: Arc<Routes>,
     environment_routes: Arc<BTreeMap<String, Routes>>,
-) -> Plan {
+) -> Plan<P> {
     let filtered = filter.environment.is_some() || filter.process.is_some();
     Plan {
         format_version: 1,
