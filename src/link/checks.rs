@@ -8,6 +8,7 @@ use super::routing;
 use super::{Link, Linked};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Binding, Kind, Process, names};
+use rayon::prelude::*;
 
 /// What link found wrong, by what each problem is about.
 #[derive(Debug, Default)]
@@ -42,27 +43,20 @@ pub fn check(linked: &Linked, tree: Vec<Diagnostic>) -> Problems {
     let maps = references::of_maps(linked)
         .filter_map(|r| unresolved(linked, &r))
         .collect();
+    // Each manifest on its own, on every core (in order).
     Problems {
         tree,
         maps,
-        processes: linked
-            .processes
-            .values()
+        processes: (linked.processes.par_values())
             .map(|p| check_process(linked, p))
             .collect(),
-        requirements: linked
-            .processes
-            .values()
+        requirements: (linked.processes.par_values())
             .map(|p| check_requirements(linked, p))
             .collect(),
-        bindings: linked
-            .bindings
-            .values()
+        bindings: (linked.bindings.par_values())
             .map(|b| check_binding(linked, b))
             .collect(),
-        providers: linked
-            .providers
-            .values()
+        providers: (linked.providers.par_values())
             .map(|p| check_references(linked, Kind::Provider, &p.id.value, &p.references))
             .collect(),
     }

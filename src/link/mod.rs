@@ -13,6 +13,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
+use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::source::Span;
@@ -263,7 +264,7 @@ fn resolve_processes(linked: &Linked) -> Vec<Resolved> {
         }
     }
     named_by
-        .into_iter()
+        .into_par_iter()
         .enumerate()
         .map(|(index, named_by)| {
             let mut resolved = Resolved {

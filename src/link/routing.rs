@@ -19,6 +19,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::Linked;
 use super::maps::MapScope;
 use crate::model::capability_map::Mapping;
@@ -355,33 +357,27 @@ impl RoutingTable {
         Route::new(matched, candidates, &self.servers, names_unknown)
     }
 
-    /// The route of `capability` under `scope`, computed or shared.
-    fn route_index(
-        &mut self,
-        linked: &Linked,
-        capability: &str,
-        scope: MapScope,
-        shared: &mut FastMap<(String, MapScope), usize>,
-    ) -> usize {
+    /// Which route `capability` takes under `scope`: one of its own, or (with no
+    /// advertisers of its own) the one every capability under the same matched key takes.
+    fn route_key<'a>(&self, linked: &Linked, capability: &'a str, scope: MapScope) -> RouteKey<'a> {
         let matched = linked.maps.matching_key(capability, scope);
-        let own_advertisers = !self.advertisers_of(capability).is_empty();
-        let share = match matched {
-            Some((key, from)) if !own_advertisers => Some((key.to_string(), from)),
+        if !self.advertisers_of(capability).is_empty() {
+            return RouteKey::Own(capability, scope);
+        }
+        match matched {
+            Some((key, from)) => RouteKey::Shared(key, from),
             // Nothing routes it: every such capability has the same empty route.
-            None if !own_advertisers => Some((String::new(), MapScope::Everywhere)),
-            _ => None,
-        };
-        if let Some(index) = share.as_ref().and_then(|key| shared.get(key)) {
-            return *index;
+            None => RouteKey::Nothing,
         }
-        let route = self.route_for(linked, capability, scope);
-        let index = self.routes.len();
-        self.routes.push(route);
-        if let Some(key) = share {
-            shared.insert(key, index);
-        }
-        index
     }
+}
+
+/// What a route rests on: capabilities with the same key have the same route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum RouteKey<'a> {
+    Own(&'a str, MapScope),
+    Shared(&'a str, MapScope),
+    Nothing,
 }
 
 /// One capability's candidates in one environment (or none), for display: every candidate
@@ -587,32 +583,58 @@ pub fn build(linked: &Linked) -> RoutingTable {
     advertised.sort_unstable();
     // A capability with no advertisers of its own under a matched key routes exactly as
     // that key does: such routes are shared, so a thousand `code.review.<language>` cost one.
-    let mut shared = FastMap::default();
+    // First which route each capability takes in each scope, then each route once, on
+    // every core.
     let scopes = linked.maps.scopes();
     let required = linked.processes.values().flat_map(|p| &p.requires);
     let named: FastSet<&str> = (linked.maps.all_keys())
         .chain(advertised.iter().map(String::as_str))
         .chain(required.map(|c| c.value.as_str()))
         .collect();
-    for capability in named {
-        let mut routes = Routes::default();
-        for &(environment, scope) in &scopes {
-            // An environment's own maps change the route only if they match the capability.
-            let own = linked
-                .maps
-                .matching_key(capability, scope)
-                .is_some_and(|(_, from)| from == scope);
-            match environment {
-                None => routes.default = table.route_index(linked, capability, scope, &mut shared),
-                Some(env) if own => {
-                    let index = table.route_index(linked, capability, scope, &mut shared);
-                    routes.scoped.push((env.to_string(), index));
+    let mut named: Vec<&str> = named.into_iter().collect();
+    named.sort_unstable();
+    let mut keys: FastMap<RouteKey, usize> = FastMap::default();
+    // For each route: a capability and scope to compute it from.
+    let mut first: Vec<(&str, MapScope)> = Vec::new();
+    let mut route_of = |capability, scope| {
+        let key = table.route_key(linked, capability, scope);
+        *keys.entry(key).or_insert_with(|| {
+            first.push((capability, scope));
+            first.len() - 1
+        })
+    };
+    let assigned: Vec<(&str, Routes)> = named
+        .iter()
+        .map(|&capability| {
+            let mut routes = Routes::default();
+            for &(environment, scope) in &scopes {
+                match environment {
+                    None => routes.default = route_of(capability, scope),
+                    // An environment's own maps change the route only if they match it.
+                    Some(env) => {
+                        let own = linked
+                            .maps
+                            .matching_key(capability, scope)
+                            .is_some_and(|(_, from)| from == scope);
+                        if own {
+                            routes
+                                .scoped
+                                .push((env.to_string(), route_of(capability, scope)));
+                        }
+                    }
                 }
-                Some(_) => {}
             }
-        }
-        table.capabilities.insert(capability.to_string(), routes);
-    }
+            (capability, routes)
+        })
+        .collect();
+    table.routes = first
+        .par_iter()
+        .map(|&(capability, scope)| table.route_for(linked, capability, scope))
+        .collect();
+    table.capabilities = assigned
+        .into_iter()
+        .map(|(capability, routes)| (capability.to_string(), routes))
+        .collect();
     table.advertised = advertised;
     table
 }
