@@ -20,8 +20,11 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// Where a command's streamed output goes: stdout, buffered.
+pub type Stdout = io::BufWriter<io::StdoutLock<'static>>;
+
 /// Data written straight to stdout (after `stdout`), for output too large to hold whole.
-pub type Writer = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()>>;
+pub type Writer = Box<dyn FnOnce(&mut Stdout) -> io::Result<()>>;
 
 /// What a command produced: data for stdout, messages for stderr, and the exit code.
 pub struct Outcome {

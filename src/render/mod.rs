@@ -20,7 +20,7 @@ pub fn json(value: &impl Serialize) -> String {
 
 /// `value` as pretty JSON and a line break, written to `out` as it is made (the same bytes
 /// as [`json`]).
-pub fn json_to(out: &mut dyn std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
+pub fn json_to(out: &mut impl std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     out.write_all(b"\n")
 }
