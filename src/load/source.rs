@@ -17,25 +17,27 @@ impl FileId {
     pub const PENDING: FileId = FileId(usize::MAX);
 }
 
-/// A byte range in one source file.
+/// A byte range in one source file. Offsets are 32 bits: a file is at most 16 MiB (see
+/// `Limits`), and every located value carries a span, so their size counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     pub file: FileId,
-    pub start: usize,
-    pub end: usize,
+    pub start: u32,
+    pub end: u32,
 }
 
 impl Span {
     pub fn new(file: FileId, range: Range<usize>) -> Self {
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
         Span {
             file,
-            start: range.start,
-            end: range.end,
+            start: offset(range.start),
+            end: offset(range.end),
         }
     }
 
     pub fn range(&self) -> Range<usize> {
-        self.start..self.end
+        self.start as usize..self.end as usize
     }
 }
 

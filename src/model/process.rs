@@ -1,13 +1,11 @@
 //! `kind: Process`: an agent process and its runtime context.
 
-use std::collections::BTreeMap;
-
 use super::describe::{
     API_VERSION_FIELD, CAPABILITIES, Default, FREE_METADATA, Field, Object, Presence, Ref, Rest,
     Type, kind_field,
 };
 use super::kind::Kind;
-use super::read::{Fields, Reader, Reference};
+use super::read::{Fields, Labels, Reader, Reference};
 use super::{EnvVar, Located, choice};
 
 choice! {
@@ -155,7 +153,7 @@ pub struct Process {
     /// `metadata.version`: the agent's own version.
     pub version: Option<String>,
     /// The other `metadata` entries.
-    pub labels: BTreeMap<String, String>,
+    pub labels: Labels,
     pub capabilities: Vec<Located<String>>,
     pub requires: Vec<Located<String>>,
     /// `runtimeContext.environment`: an Environment's id or name.

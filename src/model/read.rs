@@ -7,7 +7,6 @@
 //! accessors below, which use the same parse functions as the checks (`parse_*`), so a value
 //! a builder gets has passed them, and nothing is reported twice.
 
-use std::collections::BTreeMap;
 use std::fmt::Display;
 
 use super::describe::{Default, Field, Object, Presence, Ref, Rest, Type};
@@ -563,6 +562,9 @@ impl std::fmt::Display for FieldPath {
     }
 }
 
+/// String labels by name, sorted (a small list costs less than a map).
+pub type Labels = Vec<(String, String)>;
+
 /// An id one manifest writes to name another, as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
@@ -758,9 +760,11 @@ impl<'n> Fields<'n> {
     }
 
     /// The labels of an object with [`Rest::Labels`]: every entry that is not a field and
-    /// holds a string. A label under a secret-looking name is kept hidden, as in `env`.
-    pub fn labels(&self) -> BTreeMap<String, String> {
-        self.entries
+    /// holds a string, by name. A label under a secret-looking name is kept hidden, as in
+    /// `env`.
+    pub fn labels(&self) -> Labels {
+        let mut labels: Labels = self
+            .entries
             .iter()
             .filter(|e| self.object.field(&e.key).is_none())
             .filter_map(|e| {
@@ -772,7 +776,10 @@ impl<'n> Fields<'n> {
                 };
                 Some((e.key.clone(), shown.to_string()))
             })
-            .collect()
+            .collect();
+        // Keys are unique (the loaders refuse duplicates): sorted, they read as a map.
+        labels.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        labels
     }
 
     /// Every reference this object and the objects nested in it write, in field order.
@@ -1426,7 +1433,7 @@ runtimeContext:
                 .with_label("literal value (hidden)")
                 .with_help("move it to a `secrets` binding that names where the secret is stored"),
                 wrong_type(
-                    Span::new(FILE, count.end - 1..count.end),
+                    Span::new(FILE, count.range().end - 1..count.range().end),
                     "label `count` must be a string, found an integer",
                     "a string"
                 )

@@ -217,7 +217,7 @@ pub fn suggest<'a>(linked: &'a Linked, query: &str) -> Option<&'a str> {
 
 fn location(sources: &Sources, span: Span) -> Location {
     let file = sources.get(span.file);
-    let (line, column) = file.line_col(span.start);
+    let (line, column) = file.line_col(span.range().start);
     Location {
         file: file.display.clone(),
         line,

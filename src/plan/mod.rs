@@ -387,7 +387,7 @@ fn plan_process(linked: &Linked, process: &Process) -> PlannedProcess {
         process_type: process.process_type.to_string(),
         status: process.status.value.to_string(),
         version: process.version.clone(),
-        labels: process.labels.clone(),
+        labels: process.labels.iter().cloned().collect(),
         platform: process.platform.value.clone(),
         runtime_version: process.runtime_version.as_ref().map(|v| v.value.clone()),
         environment: environment.to_string(),

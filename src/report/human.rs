@@ -100,7 +100,8 @@ impl miette::Diagnostic for Report<'_> {
 }
 
 fn source_span(span: Span) -> SourceSpan {
-    SourceSpan::new(span.start.into(), span.end - span.start)
+    let range = span.range();
+    SourceSpan::new(range.start.into(), range.len())
 }
 
 /// Lines longer than this are not shown as snippets (a minified or generated file would
@@ -114,12 +115,9 @@ fn without_snippet(sources: &Sources, span: Span) -> bool {
     if text.is_empty() {
         return true;
     }
-    let start = text[..span.start.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let end = text[span.start.min(text.len())..]
-        .find('\n')
-        .map_or(text.len(), |i| span.start + i);
+    let at = span.range().start.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     end - start > MAX_SNIPPET_LINE
 }
 

@@ -33,8 +33,8 @@ pub fn position_of(
     let source = sources.get(file);
     Position {
         file: source.display.clone(),
-        line_col: span.map(|s| source.line_col(s.start)),
-        end: span.map(|s| source.line_col(s.end)),
+        line_col: span.map(|s| source.line_col(s.range().start)),
+        end: span.map(|s| source.line_col(s.range().end)),
     }
 }
 
