@@ -1,11 +1,15 @@
 //! The budget benchmark: the real `oslinker` binary on fleet-shaped trees (see `fleet.rs`),
 //! measured against a floor taken in the same run on the same files.
 //!
-//! - floor: read every file and parse it with the same crates oslinker uses (saphyr-parser's
-//!   events for YAML, toml's `DeTable` for TOML) and nothing else: on one thread (CPU time),
-//!   and on two threads (wall time).
+//! - floor: find every file, read it and parse it with the same crates oslinker uses
+//!   (saphyr-parser's events for YAML, toml's `DeTable` for TOML) and nothing else, in a
+//!   process of its own as the binary is: on one thread (CPU time), and on two threads (wall
+//!   time).
 //! - `validate` and `plan --format json`: CPU time (user + system), wall time and peak memory
-//!   of the binary, best of 3.
+//!   of the binary.
+//!
+//! Each is the best of 5 rounds, a round running all four, so that a busy moment of the
+//! machine falls on all of them alike.
 //! - `watch --debounce 0 --format json`: from the write of a one-file edit to the `relinked`
 //!   line on stdout, median of 7 edits.
 //!
@@ -21,7 +25,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_oslinker");
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 /// What one run of the binary cost.
 #[derive(Debug, Clone, Copy)]
@@ -34,11 +38,20 @@ struct Cost {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let [flag, dir, processes, ..] = args.as_slice() {
-        if flag == "--write" {
-            let n = processes.parse().expect("a number of processes");
-            fleet::write(Path::new(dir), n, true);
-            return;
+    if let [flag, dir, number, ..] = args.as_slice() {
+        match flag.as_str() {
+            "--write" => {
+                let n = number.parse().expect("a number of processes");
+                fleet::write(Path::new(dir), n, true);
+                return;
+            }
+            // The floor, in a process of its own as the binary is (see `floor_run`).
+            "--floor" => {
+                let files = manifest_files(Path::new(dir));
+                floor(&files, number.parse().expect("a number of threads"));
+                return;
+            }
+            _ => {}
         }
     }
     let mut sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
@@ -47,7 +60,7 @@ fn main() {
     }
     let scoped = std::env::var_os("FLEET_UNSCOPED").is_none();
     println!(
-        "fleet benchmark on {} ({} cores); times are best of {RUNS}",
+        "fleet benchmark on {} ({} cores); times are the best of {RUNS} rounds",
         machine(),
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
@@ -80,10 +93,16 @@ struct Row {
 
 fn measure(root: &Path, processes: usize, bytes: u64) -> Row {
     let files = manifest_files(root);
-    let floor_cpu = best(|| floor(&files, 1)).0;
-    let floor_wall_2 = best(|| floor(&files, 2)).1;
-    let validate = best_cost(|| run(root, &["validate", "-q"]));
-    let plan = best_cost(|| run(root, &["plan", "--format", "json"]));
+    // Rounds of all four, so that each sees the machine as the others do; the best of each.
+    let (mut floor_cpu, mut floor_wall_2) = (Duration::MAX, Duration::MAX);
+    let (mut validates, mut plans) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        floor_cpu = floor_cpu.min(floor_run(root, 1).cpu);
+        floor_wall_2 = floor_wall_2.min(floor_run(root, 2).wall);
+        validates.push(run(root, &["validate", "-q"]));
+        plans.push(run(root, &["plan", "--format", "json"]));
+    }
+    let (validate, plan) = (best_cost(validates), best_cost(plans));
     let manifests = count_manifests(root);
     let watch = (processes <= 20_000).then(|| watch_latency(root, processes));
     Row {
@@ -203,19 +222,7 @@ fn ratio(a: Duration, b: Duration) -> f64 {
     a.as_secs_f64() / b.as_secs_f64()
 }
 
-fn best<T>(mut f: impl FnMut() -> (Duration, Duration, T)) -> (Duration, Duration) {
-    (0..RUNS)
-        .map(|_| {
-            let (cpu, wall, _) = f();
-            (cpu, wall)
-        })
-        .fold((Duration::MAX, Duration::MAX), |(c, w), (c2, w2)| {
-            (c.min(c2), w.min(w2))
-        })
-}
-
-fn best_cost(mut f: impl FnMut() -> Cost) -> Cost {
-    let costs: Vec<Cost> = (0..RUNS).map(|_| f()).collect();
+fn best_cost(costs: Vec<Cost>) -> Cost {
     Cost {
         cpu: costs.iter().map(|c| c.cpu).min().unwrap(),
         wall: costs.iter().map(|c| c.wall).min().unwrap(),
@@ -237,7 +244,7 @@ fn manifest_files(root: &Path) -> Vec<PathBuf> {
 
 /// The floor: read and parse every file with the parsers alone, on `threads` threads.
 /// Returns (CPU time of this process, wall time).
-fn floor(files: &[PathBuf], threads: usize) -> (Duration, Duration, ()) {
+fn floor(files: &[PathBuf], threads: usize) -> (Duration, Duration) {
     let cpu = process_cpu();
     let start = Instant::now();
     let per_thread = files.len().div_ceil(threads);
@@ -251,7 +258,7 @@ fn floor(files: &[PathBuf], threads: usize) -> (Duration, Duration, ()) {
             });
         }
     });
-    (process_cpu() - cpu, start.elapsed(), ())
+    (process_cpu() - cpu, start.elapsed())
 }
 
 fn parse_only(path: &Path, text: &str) {
@@ -276,15 +283,28 @@ fn process_cpu() -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
-/// Runs the binary on the tree with stdout and stderr discarded; its CPU time, wall time and
-/// peak memory come from `wait4`.
+/// The floor on `threads` threads, run as a process of its own (this benchmark again), so it
+/// is measured exactly as the binary is: a fresh process, timed by `wait4`.
+fn floor_run(root: &Path, threads: usize) -> Cost {
+    let me = std::env::current_exe().expect("the benchmark's own path");
+    let mut command = Command::new(me);
+    command.arg("--floor").arg(root).arg(threads.to_string());
+    measured(command)
+}
+
+/// Runs the binary on the tree with stdout and stderr discarded.
 fn run(root: &Path, args: &[&str]) -> Cost {
+    let mut command = Command::new(BIN);
+    command.args(args).arg("--dir").arg(root);
+    measured(command)
+}
+
+/// Runs a command with stdout and stderr discarded; its CPU time, wall time and peak memory
+/// come from `wait4`.
+fn measured(mut command: Command) -> Cost {
     let start = Instant::now();
     #[allow(clippy::zombie_processes)]
-    let child = Command::new(BIN)
-        .args(args)
-        .arg("--dir")
-        .arg(root)
+    let child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -294,10 +314,7 @@ fn run(root: &Path, args: &[&str]) -> Cost {
     let (status, usage) = wait4(child.id());
     std::mem::forget(child);
     let wall = start.elapsed();
-    assert!(
-        status == 0 || status == 1,
-        "oslinker {args:?} exited with {status}"
-    );
+    assert!(status == 0 || status == 1, "{command:?} exited with {status}");
     let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     Cost {
         cpu: time(usage.ru_utime) + time(usage.ru_stime),
