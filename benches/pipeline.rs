@@ -314,7 +314,10 @@ fn measured(mut command: Command) -> Cost {
     let (status, usage) = wait4(child.id());
     std::mem::forget(child);
     let wall = start.elapsed();
-    assert!(status == 0 || status == 1, "{command:?} exited with {status}");
+    assert!(
+        status == 0 || status == 1,
+        "{command:?} exited with {status}"
+    );
     let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     Cost {
         cpu: time(usage.ru_utime) + time(usage.ru_stime),
