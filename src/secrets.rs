@@ -15,13 +15,20 @@ pub const REDACTED: &str = "<redacted>";
 /// `PASSWD` or `PRIVATE_KEY`, or ending in `API_KEY`, `APIKEY`, `TOKEN`, `ACCESS_KEY` or
 /// `AUTH_KEY`.
 pub fn looks_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
+    // Asked of every variable and label name: compared in place, in any case.
+    let name = name.as_bytes();
+    let at = |i: usize, word: &str| {
+        name.get(i..i + word.len())
+            .is_some_and(|part| part.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    let contains = |word: &str| (0..name.len()).any(|i| at(i, word));
+    let ends_with = |word: &str| name.len() >= word.len() && at(name.len() - word.len(), word);
     ["SECRET", "PASSWORD", "PASSWD", "PRIVATE_KEY"]
         .iter()
-        .any(|part| upper.contains(part))
+        .any(|part| contains(part))
         || ["API_KEY", "APIKEY", "TOKEN", "ACCESS_KEY", "AUTH_KEY"]
             .iter()
-            .any(|suffix| upper.ends_with(suffix))
+            .any(|suffix| ends_with(suffix))
 }
 
 /// The URL with its credentials replaced by `<redacted>`: the password of `user:pass@`, and

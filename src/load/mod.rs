@@ -231,14 +231,19 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 /// A path as the user should see it: relative to the working directory when under it.
 pub fn display_path(path: &Path) -> String {
-    let shown = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
+    // Asked for every file: the working directory is looked up once.
+    static CWD: std::sync::LazyLock<Option<PathBuf>> =
+        std::sync::LazyLock::new(|| std::env::current_dir().ok());
+    let shown = CWD
+        .as_deref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path);
     let text = shown.display().to_string();
-    match text.strip_prefix("./").unwrap_or(&text) {
-        "" => ".".to_string(),
-        rest => rest.to_string(),
+    match text.strip_prefix("./") {
+        Some("") => ".".to_string(),
+        Some(rest) => rest.to_string(),
+        None if text.is_empty() => ".".to_string(),
+        None => text,
     }
 }
 

@@ -162,7 +162,7 @@ impl Builder<'_> {
                 let value = if keep_string {
                     Value::String(text.into_owned())
                 } else {
-                    resolve_plain(&text)
+                    resolve_plain(text)
                 };
                 self.count(1, span)?;
                 let built = Built {
@@ -192,7 +192,7 @@ impl Builder<'_> {
                     FrameKind::Seq(Vec::new())
                 } else {
                     FrameKind::Map {
-                        entries: Vec::new(),
+                        entries: Vec::with_capacity(8),
                         keys: Keys::default(),
                         merged: HashSet::new(),
                         key: None,
@@ -440,8 +440,11 @@ fn key_text(node: Node) -> Result<(String, Span), Box<Diagnostic>> {
     Ok((text, node.span))
 }
 
-/// Resolves a plain (unquoted) scalar by the YAML 1.2 core schema.
-fn resolve_plain(text: &str) -> Value {
+/// Resolves a plain (unquoted) scalar by the YAML 1.2 core schema. A string keeps the text
+/// it was given (most scalars are strings, and the parser has made them already).
+fn resolve_plain<'a>(text: impl Into<std::borrow::Cow<'a, str>>) -> Value {
+    let owned = text.into();
+    let text: &str = &owned;
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -466,7 +469,7 @@ fn resolve_plain(text: &str) -> Value {
             return Value::Float(f);
         }
     }
-    Value::String(text.to_string())
+    Value::String(owned.into_owned())
 }
 
 fn resolve_int(text: &str) -> Option<Value> {
