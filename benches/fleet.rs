@@ -86,7 +86,7 @@ fn advertised(i: usize) -> [usize; 3] {
 fn required(i: usize) -> [String; 2] {
     [0, 1].map(|j| {
         let base = capability(7 * i + 250 + 61 * j);
-        if (i + j) % 4 == 0 {
+        if (i + j).is_multiple_of(4) {
             format!("{base}.{}", LANGUAGES[i % LANGUAGES.len()])
         } else {
             base
@@ -95,7 +95,7 @@ fn required(i: usize) -> [String; 2] {
 }
 
 fn is_toml(i: usize) -> bool {
-    i % 10 == 0
+    i.is_multiple_of(10)
 }
 
 fn folder(i: usize) -> String {

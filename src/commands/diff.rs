@@ -64,10 +64,10 @@ fn side(
 ) -> Result<SidePlan, Outcome> {
     match pipeline::side_plan(side, root, context.follow_links) {
         Ok(plan) => {
-            if let Some(note) = &plan.note {
-                if !context.quiet {
-                    outcome.stderr.push_str(&format!("{note}\n"));
-                }
+            if let Some(note) = &plan.note
+                && !context.quiet
+            {
+                outcome.stderr.push_str(&format!("{note}\n"));
             }
             Ok(plan)
         }

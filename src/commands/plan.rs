@@ -14,15 +14,15 @@ fn plan(context: &Context, args: &PlanArgs) -> Result<Outcome, Outcome> {
     let checked = super::check(context)?;
     let note = super::require_valid(context, checked)?;
     let environment = super::environment_arg(checked, args.env.as_deref())?;
-    if let Some(id) = &args.process {
-        if !checked.linked.processes.contains_key(id) {
-            let hint = names::suggest(id, checked.linked.processes.keys().map(String::as_str))
-                .map(|best| format!("\nhelp: did you mean `{best}`?"))
-                .unwrap_or_default();
-            return Err(Outcome::trouble(format!(
-                "no process `{id}` in this tree (--process){hint}"
-            )));
-        }
+    if let Some(id) = &args.process
+        && !checked.linked.processes.contains_key(id)
+    {
+        let hint = names::suggest(id, checked.linked.processes.keys().map(String::as_str))
+            .map(|best| format!("\nhelp: did you mean `{best}`?"))
+            .unwrap_or_default();
+        return Err(Outcome::trouble(format!(
+            "no process `{id}` in this tree (--process){hint}"
+        )));
     }
     let filter = PlanFilter {
         environment: environment.as_deref(),

@@ -122,27 +122,26 @@ pub fn check_process(linked: &Linked, process: &Process) -> Vec<Diagnostic> {
         return diagnostics;
     }
     let platform = linked.platforms.get(&process.platform.value);
-    if let (Some(platform), Some(version)) = (platform, &process.runtime_version) {
-        if let Some((pattern, regex)) = &platform.version_pattern {
-            if !regex.is_match(&version.value) {
-                diagnostics.push(
-                    Diagnostic::at(
-                        Code::VersionMismatch,
-                        version.span,
-                        format!(
-                            "runtime version `{}` does not fit platform `{}`",
-                            version.value, platform.id.value
-                        ),
-                    )
-                    .with_label(format!("expected to match `{pattern}`"))
-                    .with_help(format!(
-                        "platform `{}` versions match `{pattern}`, e.g. `{}`",
-                        platform.id.value,
-                        example_version(&platform.id.value)
-                    )),
-                );
-            }
-        }
+    if let (Some(platform), Some(version)) = (platform, &process.runtime_version)
+        && let Some((pattern, regex)) = &platform.version_pattern
+        && !regex.is_match(&version.value)
+    {
+        diagnostics.push(
+            Diagnostic::at(
+                Code::VersionMismatch,
+                version.span,
+                format!(
+                    "runtime version `{}` does not fit platform `{}`",
+                    version.value, platform.id.value
+                ),
+            )
+            .with_label(format!("expected to match `{pattern}`"))
+            .with_help(format!(
+                "platform `{}` versions match `{pattern}`, e.g. `{}`",
+                platform.id.value,
+                example_version(&platform.id.value)
+            )),
+        );
     }
     diagnostics
 }
@@ -261,24 +260,24 @@ pub fn check_binding(linked: &Linked, binding: &Binding) -> Vec<Diagnostic> {
     }
     let bound_env = linked.environment_id(&binding.environment.value);
     let process_env = linked.process_environment(process);
-    if let (Some(bound), Some(runs)) = (bound_env, process_env) {
-        if bound != runs {
-            diagnostics.push(
-                Diagnostic::at(
-                    Code::BindingEnvironmentMismatch,
-                    binding.environment.span,
-                    format!(
-                        "binding `{}` is for {bound}, but process `{}` runs in {runs}",
-                        binding.id.value, process.id.value
-                    ),
-                )
-                .with_label("not the process's environment")
-                .with_related(process.environment.span, "the process's environment")
-                .with_help(
-                    "this binding never applies; fix `environmentId` or the process's environment",
+    if let (Some(bound), Some(runs)) = (bound_env, process_env)
+        && bound != runs
+    {
+        diagnostics.push(
+            Diagnostic::at(
+                Code::BindingEnvironmentMismatch,
+                binding.environment.span,
+                format!(
+                    "binding `{}` is for {bound}, but process `{}` runs in {runs}",
+                    binding.id.value, process.id.value
                 ),
-            );
-        }
+            )
+            .with_label("not the process's environment")
+            .with_related(process.environment.span, "the process's environment")
+            .with_help(
+                "this binding never applies; fix `environmentId` or the process's environment",
+            ),
+        );
     }
     diagnostics
 }

@@ -154,10 +154,10 @@ impl CapabilityMaps {
     /// The mapping that routes `key` in `scope`: the environment's own, else the one for
     /// every environment; and which of the two it is.
     pub fn lookup(&self, key: &str, scope: MapScope) -> Option<(&Mapping, MapScope)> {
-        if let MapScope::Environment(_) = scope {
-            if let Some(mapping) = self.mapping(scope, key) {
-                return Some((mapping, scope));
-            }
+        if let MapScope::Environment(_) = scope
+            && let Some(mapping) = self.mapping(scope, key)
+        {
+            return Some((mapping, scope));
         }
         self.mapping(MapScope::Everywhere, key)
             .map(|m| (m, MapScope::Everywhere))

@@ -155,10 +155,10 @@ impl Route {
                     route.unsure |= !complete;
                     if status == Status::Running {
                         route.first_running.get_or_insert(index);
-                        if let Some(env) = environment {
-                            if !route.first_in.iter().any(|(e, _)| *e == env) {
-                                route.first_in.push((env, index));
-                            }
+                        if let Some(env) = environment
+                            && !route.first_in.iter().any(|(e, _)| *e == env)
+                        {
+                            route.first_in.push((env, index));
                         }
                     }
                 }

@@ -464,10 +464,12 @@ fn resolve_plain<'a>(text: impl Into<std::borrow::Cow<'a, str>>) -> Value {
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'));
     let starts_like_number = unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.');
-    if float_chars && starts_like_number && unsigned.chars().any(|c| c.is_ascii_digit()) {
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f);
-        }
+    if float_chars
+        && starts_like_number
+        && unsigned.chars().any(|c| c.is_ascii_digit())
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Value::Float(f);
     }
     Value::String(owned.into_owned())
 }
