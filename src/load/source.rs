@@ -107,23 +107,24 @@ impl SourceFile {
     /// does not parse). Made on first use: only files that show a snippet pay for it.
     pub fn snippet_text(&self) -> &str {
         self.masked.get_or_init(|| {
-            let mut masked = self.text.clone();
-            let found = crate::secrets::secret_value_ranges(&self.text);
+            let text = &self.text;
+            let mut masked = text.clone().into_bytes();
+            let found = crate::secrets::secret_value_ranges(text);
             for range in self.masks.iter().chain(&found) {
-                let range = range.start.min(masked.len())..range.end.min(masked.len());
-                if masked.is_char_boundary(range.start) && masked.is_char_boundary(range.end) {
+                let range = range.start.min(text.len())..range.end.min(text.len());
+                if text.is_char_boundary(range.start) && text.is_char_boundary(range.end) {
                     // One `*` per byte keeps offsets; line breaks stay so line numbers do too.
-                    let stars: String = masked[range.clone()]
-                        .chars()
-                        .map(|c| match c {
-                            '\n' | '\r' => c.to_string(),
-                            _ => "*".repeat(c.len_utf8()),
-                        })
-                        .collect();
-                    masked.replace_range(range, &stars);
+                    // Whole characters are replaced (the range is on their boundaries), so
+                    // the text stays UTF-8.
+                    for byte in &mut masked[range] {
+                        if !matches!(*byte, b'\n' | b'\r') {
+                            *byte = b'*';
+                        }
+                    }
                 }
             }
-            masked
+            String::from_utf8(masked)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
         })
     }
 }
