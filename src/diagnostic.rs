@@ -174,7 +174,7 @@ impl Code {
             Code::CapabilityConflict => (
                 "E0208",
                 "capability-conflict",
-                "a capability is mapped in two capability maps",
+                "a capability is mapped in two capability maps that apply to the same environment",
             ),
             Code::UnservedRequirement => (
                 "E0209",
