@@ -628,3 +628,38 @@ fn tables_never_write_control_characters_from_manifests() {
         }
     }
 }
+
+#[test]
+fn the_number_of_cores_never_changes_the_output() {
+    // Files are read in parallel and linked in order: one thread or eight, the same bytes.
+    let trees = [
+        repo().join("linker.d"),
+        examples().join("broken"),
+        examples().join("multi-env"),
+    ];
+    let commands: [&[&str]; 4] = [
+        &["validate", "--format", "json"],
+        &["validate"],
+        &["plan", "--format", "json"],
+        &["graph"],
+    ];
+    for tree in &trees {
+        for args in commands {
+            let run = |threads: &str| {
+                oslinker(repo())
+                    .env("RAYON_NUM_THREADS", threads)
+                    .args(["--dir"])
+                    .args([tree])
+                    .args(args)
+                    .run()
+            };
+            let (one, many) = (run("1"), run("8"));
+            assert_eq!(
+                (one.code, &one.stdout, &one.stderr),
+                (many.code, &many.stdout, &many.stderr),
+                "{} {args:?}",
+                tree.display()
+            );
+        }
+    }
+}
