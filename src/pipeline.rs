@@ -93,6 +93,28 @@ pub fn check_loaded(tree: LoadedTree) -> Checked {
     check_files(tree.root, files)
 }
 
+/// An empty tree is an error of its own (E0005), unless the problems found reading its files
+/// already explain it.
+pub fn no_manifests(
+    sources: &Sources,
+    root: FileId,
+    documents: usize,
+    files: usize,
+    read: &[Diagnostic],
+) -> Option<Diagnostic> {
+    if documents > 0 || read.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let message = format!(
+        "no manifests found under `{}` ({files} files named *.yaml, *.yml or *.toml)",
+        sources.get(root).display
+    );
+    Some(
+        Diagnostic::in_file(Code::NoManifests, root, message)
+            .with_help("add *.yaml, *.yml or *.toml manifests, or point --dir at the right folder"),
+    )
+}
+
 /// Links the files of one tree: the root is file 0, then each file in the order given.
 pub fn check_files(root: SourceFile, files: Vec<ReadFile>) -> Checked {
     let mut sources = Sources::default();
@@ -116,21 +138,13 @@ pub fn check_files(root: SourceFile, files: Vec<ReadFile>) -> Checked {
         manifests.extend(&file.manifests);
     }
     let documents = manifests.documents;
-    // An empty tree is an error of its own, unless other errors already explain it.
-    if documents == 0 && !diagnostics.iter().any(Diagnostic::is_error) {
-        diagnostics.push(
-            Diagnostic::in_file(
-                Code::NoManifests,
-                root,
-                format!(
-                    "no manifests found under `{}` ({} files named *.yaml, *.yml or *.toml)",
-                    sources.get(root).display,
-                    counted
-                ),
-            )
-            .with_help("add *.yaml, *.yml or *.toml manifests, or point --dir at the right folder"),
-        );
-    }
+    diagnostics.extend(no_manifests(
+        &sources,
+        root,
+        documents,
+        counted,
+        &diagnostics,
+    ));
     let linked = link::link(manifests, Span::new(root, 0..0), &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     Checked {

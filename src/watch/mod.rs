@@ -242,8 +242,27 @@ impl TreeCache {
         self.order = order;
         // Entries that could not be walked are cheap to find again: never cached, but a
         // new or mended one is a change.
-        let problems: Vec<ReadFile> = walk.problems.into_iter().map(pipeline::read_file).collect();
-        let key = |p: &ReadFile| (p.source.path.clone(), p.diagnostics.clone());
+        // Placed after the manifest files, as the tree puts them together.
+        let first = self.order.len() + 1;
+        let problems: Vec<ReadFile> = (walk.problems.into_iter().enumerate())
+            .map(|(index, problem)| {
+                let mut read = pipeline::read_file(problem);
+                read.file = FileId(first + index);
+                for diagnostic in &mut read.diagnostics {
+                    diagnostic.set_file(read.file);
+                }
+                read
+            })
+            .collect();
+        // What a problem says, wherever it is placed.
+        let key = |p: &ReadFile| {
+            let said: Vec<_> = p
+                .diagnostics
+                .iter()
+                .map(|d| (d.code, d.message.clone()))
+                .collect();
+            (p.source.path.clone(), said)
+        };
         let (now, before): (Vec<_>, Vec<_>) = (
             problems.iter().map(key).collect(),
             self.problems.iter().map(key).collect(),
@@ -398,10 +417,12 @@ impl Session {
                 .sources
                 .replace(edit.now.file, Arc::clone(&edit.now.source));
         }
-        checked.diagnostics = (self.cache.read_diagnostics())
-            .chain(checked.linked.diagnostics())
-            .cloned()
-            .collect();
+        let mut diagnostics: Vec<Diagnostic> = self.cache.read_diagnostics().cloned().collect();
+        let (root, documents, files) = (checked.root, checked.manifests, checked.files);
+        let empty = pipeline::no_manifests(&checked.sources, root, documents, files, &diagnostics);
+        diagnostics.extend(empty);
+        diagnostics.extend(checked.linked.diagnostics().cloned());
+        checked.diagnostics = diagnostics;
         diagnostic::sort(&mut checked.diagnostics);
         self.in_place += 1;
         Some(current)
