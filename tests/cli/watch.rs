@@ -1494,3 +1494,39 @@ fn a_change_lost_in_an_event_queue_overflow_is_still_reported() {
         json!([status_change("a", "running", "stopped")]),
     );
 }
+
+#[test]
+#[ignore = "bug: watch --follow-links panics on an in-place edit when the tree has a symbolic-link loop"]
+fn an_edit_beside_a_symbolic_link_loop_is_reported_like_validate() {
+    let tree = one_process();
+    tree.symlink("..", "sub/loop");
+    let (mut watcher, ready) = Watcher::json(&tree, &["--follow-links"]);
+    assert_eq!(codes(&ready), ["E0006"], "{ready}");
+    overwrite(
+        &tree.root().join("processes/a.yaml"),
+        &process_with_status("a", "stopped"),
+    );
+    // The edit keeps every id, so it is linked in place; rendering the loop's E0006 (never
+    // placed in the in-place path) indexes past the sources and the watch panics.
+    let event = watcher.relinked();
+    assert_invalid(&event, &["tree/processes/a.yaml"]);
+    let validate = tree
+        .run(["--follow-links", "validate", "--format", "json"])
+        .json();
+    assert_eq!(event["diagnostics"], validate["diagnostics"]);
+}
+
+#[test]
+#[ignore = "bug: an in-place edit of a tree with no manifests drops E0005 and reports a valid tree"]
+fn a_tree_with_no_manifests_stays_invalid_after_an_edit() {
+    let tree = Tree::new(&[("a.yaml", "kind: [\n")]);
+    let (mut watcher, ready) = Watcher::json(&tree, &[]);
+    assert_eq!(codes(&ready), ["E0001"], "{ready}");
+    // Mended into a comment: no manifests at all. `validate` says E0005 (exit 1).
+    overwrite(&tree.root().join("a.yaml"), "# soon\n");
+    let event = watcher.relinked();
+    let validate = tree.validate();
+    validate.assert_code(1);
+    assert_eq!(event["diagnostics"], validate.json()["diagnostics"]);
+    assert_invalid(&event, &["tree/a.yaml"]);
+}
