@@ -844,7 +844,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "bug: an edit linked in place drops E0005 (no manifests), which only check_files adds"]
     fn a_tree_without_manifests_stays_invalid_after_an_edit_in_place() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("tree");
@@ -858,7 +857,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "bug: an edit linked in place next to a symlink loop panics: E0006 keeps FileId::PENDING"]
     fn an_edit_in_place_beside_a_symbolic_link_loop_keeps_the_loop_reported() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("tree");
