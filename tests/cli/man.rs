@@ -55,8 +55,9 @@ fn man_page_has_the_exit_codes_and_environment() {
     assert!(roff.contains("OSLINKER_DIR"));
 }
 
-/// groff, where installed, reads it without a warning.
+/// groff reads it without a warning.
 #[test]
+#[ignore = "needs groff"]
 fn man_page_renders_with_groff() {
     let roff = man_page();
     let Ok(mut child) = Command::new("groff")
@@ -67,8 +68,7 @@ fn man_page_renders_with_groff() {
         .stderr(Stdio::piped())
         .spawn()
     else {
-        eprintln!("groff is not installed: skipping the rendering check");
-        return;
+        panic!("groff must be on the PATH for this test (apt-get install groff-base)");
     };
     child
         .stdin
