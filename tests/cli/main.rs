@@ -28,6 +28,7 @@ mod man;
 mod plan;
 mod resolve;
 mod routing;
+mod rules;
 mod rust_version;
 mod schema;
 mod validate;
