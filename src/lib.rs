@@ -4,6 +4,8 @@
 //! The pipeline, one module per stage:
 //! `load` (files -> spanned documents) -> `model` (typed manifests) -> `link` (indexes,
 //! reference checks, routing) -> `plan` (the resolved view) -> `render` / `report` (output).
+//! `explain` (why a process is wired as it is, and what refers to an id) and `graph` (the
+//! linked tree as nodes and edges) read the linked tree beside `plan`.
 //! `commands` holds one thin file per subcommand. `diff` and `watch` add `plan::diff` and
 //! `watch` (a per-file cache over `load`); `schema`, `init`, `completions` and `man` read no
 //! tree (`model::schema`, `init`, `completion`, `manpage`).
@@ -12,6 +14,8 @@ pub mod cli;
 mod commands;
 mod completion;
 pub mod diagnostic;
+pub mod explain;
+pub mod graph;
 pub mod init;
 pub mod link;
 pub mod load;

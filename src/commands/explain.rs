@@ -1,7 +1,7 @@
 //! `oslinker explain ID|CAPABILITY`
 
 use crate::cli::{ExplainArgs, ExplainFormat};
-use crate::plan::explain;
+use crate::explain;
 use crate::render;
 use crate::{Context, Exit, Outcome};
 

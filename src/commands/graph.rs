@@ -1,7 +1,7 @@
 //! `oslinker graph`
 
 use crate::cli::{GraphArgs, GraphFormat};
-use crate::plan::graph::{self, GraphFilter};
+use crate::graph::{self, GraphFilter};
 use crate::render;
 use crate::{Context, Exit, Outcome};
 

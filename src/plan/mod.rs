@@ -2,9 +2,7 @@
 //! serialisable data: the JSON and YAML outputs are this struct.
 
 pub mod diff;
-pub mod explain;
 pub mod file;
-pub mod graph;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 use comfy_table::{Table, presets};
 use serde_json::Value;
 
-use crate::plan::explain::{
+use crate::explain::{
     CapabilityExplanation, Explanation, IdExplanation, Location, Requirement,
 };
 

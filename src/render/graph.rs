@@ -4,7 +4,7 @@
 //! escape `"` and `\`; Mermaid nodes get generated ids (`proc1`, `cap2`) and labels whose
 //! special characters are entity codes (`#34;`). The legend is in the README.
 
-use crate::plan::graph::{Edge, EdgeKind, Graph, Mark, Node, NodeKind};
+use crate::graph::{Edge, EdgeKind, Graph, Mark, Node, NodeKind};
 
 /// The lines of a node's label: id, name, details, and what is wrong with it.
 fn label_lines(node: &Node) -> Vec<String> {
