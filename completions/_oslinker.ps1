@@ -59,8 +59,8 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             break
         }
         'oslinker;resolve' {
-            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only processes running in this environment (id or name) count as eligible')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only processes running in this environment (id or name) count as eligible')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')
@@ -73,9 +73,9 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             break
         }
         'oslinker;plan' {
-            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only processes in this environment (id or name)')
             [CompletionResult]::new('--process', '--process', [CompletionResultType]::ParameterName, 'Only this process')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only processes in this environment (id or name)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')
@@ -115,8 +115,8 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
         }
         'oslinker;graph' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only processes in this environment (id or name), their bindings, and the providers they back or that are hosted; eligibility counts only processes running there')
             [CompletionResult]::new('--capability', '--capability', [CompletionResultType]::ParameterName, 'Only this capability and those under it (`code` takes in `code.review`), with its candidates and the processes behind them or requiring it; may be repeated')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only processes in this environment (id or name), their bindings, and the providers they back or that are hosted; eligibility counts only processes running there')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')
@@ -128,8 +128,8 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             break
         }
         'oslinker;explain' {
-            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'For a capability: only processes running in this environment (id or name) count as eligible')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'For a capability: only processes running in this environment (id or name) count as eligible')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')

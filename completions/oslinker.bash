@@ -195,18 +195,21 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__explain)
-            opts="-d -q -h --env --format --dir --color --quiet --follow-links --help"
+            opts="-d -q -h --format --env --dir --color --quiet --follow-links --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --env)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --dir)
@@ -235,7 +238,7 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__graph)
-            opts="-d -q -h --format --env --capability --dir --color --quiet --follow-links --help"
+            opts="-d -q -h --format --capability --env --dir --color --quiet --follow-links --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -245,12 +248,15 @@ _oslinker() {
                     COMPREPLY=($(compgen -W "dot mermaid" -- "${cur}"))
                     return 0
                     ;;
-                --env)
+                --capability)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --capability)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --env)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --dir)
@@ -511,19 +517,12 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__plan)
-            opts="-d -q -h --env --process --format --dir --color --quiet --follow-links --help"
+            opts="-d -q -h --process --format --env --dir --color --quiet --follow-links --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --env)
-                    COMPREPLY=("${cur}")
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o nospace
-                    fi
-                    return 0
-                    ;;
                 --process)
                     COMPREPLY=("${cur}")
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -533,6 +532,13 @@ _oslinker() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --dir)
@@ -561,21 +567,21 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__resolve)
-            opts="-d -q -h --env --all --format --dir --color --quiet --follow-links --help"
+            opts="-d -q -h --all --format --env --dir --color --quiet --follow-links --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
                 --env)
                     COMPREPLY=("${cur}")
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 --dir)

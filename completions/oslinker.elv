@@ -54,8 +54,8 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'oslinker;resolve'= {
-            cand --env 'Only processes running in this environment (id or name) count as eligible'
             cand --format 'Output format'
+            cand --env 'Only processes running in this environment (id or name) count as eligible'
             cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
@@ -67,9 +67,9 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'oslinker;plan'= {
-            cand --env 'Only processes in this environment (id or name)'
             cand --process 'Only this process'
             cand --format 'Output format'
+            cand --env 'Only processes in this environment (id or name)'
             cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
@@ -106,8 +106,8 @@ set edit:completion:arg-completer[oslinker] = {|@words|
         }
         &'oslinker;graph'= {
             cand --format 'Output format'
-            cand --env 'Only processes in this environment (id or name), their bindings, and the providers they back or that are hosted; eligibility counts only processes running there'
             cand --capability 'Only this capability and those under it (`code` takes in `code.review`), with its candidates and the processes behind them or requiring it; may be repeated'
+            cand --env 'Only processes in this environment (id or name), their bindings, and the providers they back or that are hosted; eligibility counts only processes running there'
             cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
@@ -118,8 +118,8 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'oslinker;explain'= {
-            cand --env 'For a capability: only processes running in this environment (id or name) count as eligible'
             cand --format 'Output format'
+            cand --env 'For a capability: only processes running in this environment (id or name) count as eligible'
             cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'

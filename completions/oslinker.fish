@@ -57,10 +57,10 @@ complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -l strict -d
 complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -s q -l quiet -d 'Print only what was asked for: no summary lines'
 complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l env -d 'Only processes running in this environment (id or name) count as eligible' -r -f
 complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 name\t'Eligible provider ids, one per line'"
+complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l env -d 'Only processes running in this environment (id or name) count as eligible' -r -f
 complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
 complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
@@ -69,11 +69,11 @@ complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l all -d 'Al
 complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -s q -l quiet -d 'Print only what was asked for: no summary lines'
 complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l env -d 'Only processes in this environment (id or name)' -r -f
 complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l process -d 'Only this process' -r -f
 complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l env -d 'Only processes in this environment (id or name)' -r -f
 complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
 complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
@@ -104,8 +104,8 @@ complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l follow-links
 complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -l format -d 'Output format' -r -f -a "dot\t'Graphviz DOT (`dot -Tsvg`)'
 mermaid\t'A Mermaid flowchart (renders in GitHub Markdown)'"
-complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -l env -d 'Only processes in this environment (id or name), their bindings, and the providers they back or that are hosted; eligibility counts only processes running there' -r
 complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -l capability -d 'Only this capability and those under it (`code` takes in `code.review`), with its candidates and the processes behind them or requiring it; may be repeated' -r
+complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -l env -d 'Only processes in this environment (id or name), their bindings, and the providers they back or that are hosted; eligibility counts only processes running there' -r -f
 complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
 complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
@@ -113,9 +113,9 @@ never\t''"
 complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -s q -l quiet -d 'Print only what was asked for: no summary lines'
 complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand graph" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oslinker -n "__fish_oslinker_using_subcommand explain" -l env -d 'For a capability: only processes running in this environment (id or name) count as eligible' -r
 complete -c oslinker -n "__fish_oslinker_using_subcommand explain" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand explain" -l env -d 'For a capability: only processes running in this environment (id or name) count as eligible' -r -f
 complete -c oslinker -n "__fish_oslinker_using_subcommand explain" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
 complete -c oslinker -n "__fish_oslinker_using_subcommand explain" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''

@@ -150,13 +150,11 @@ pub enum ValidateFormat {
     Junit,
 }
 
+/// `--env ENV`, declared once and flattened into each command that routes or filters by
+/// environment; each command words its help with `mut_arg`.
 #[derive(Debug, Args)]
-pub struct ResolveArgs {
-    /// The capability to route, e.g. `code.generation`
-    #[arg(value_hint = ValueHint::Other, add = ArgValueCandidates::new(completion::capabilities))]
-    pub capability: String,
-
-    /// Only processes running in this environment (id or name) count as eligible
+pub struct EnvArg {
+    /// The environment (id or name)
     #[arg(
         long,
         value_name = "ENV",
@@ -164,6 +162,25 @@ pub struct ResolveArgs {
         add = ArgValueCandidates::new(completion::environments)
     )]
     pub env: Option<String>,
+}
+
+impl EnvArg {
+    pub fn as_deref(&self) -> Option<&str> {
+        self.env.as_deref()
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(mut_arg("env", |arg| arg.help(
+    "Only processes running in this environment (id or name) count as eligible"
+)))]
+pub struct ResolveArgs {
+    /// The capability to route, e.g. `code.generation`
+    #[arg(value_hint = ValueHint::Other, add = ArgValueCandidates::new(completion::capabilities))]
+    pub capability: String,
+
+    #[command(flatten)]
+    pub env: EnvArg,
 
     /// Also list ineligible providers, with the reason
     #[arg(long)]
@@ -183,15 +200,10 @@ pub enum ResolveFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("env", |arg| arg.help("Only processes in this environment (id or name)")))]
 pub struct PlanArgs {
-    /// Only processes in this environment (id or name)
-    #[arg(
-        long,
-        value_name = "ENV",
-        value_hint = ValueHint::Other,
-        add = ArgValueCandidates::new(completion::environments)
-    )]
-    pub env: Option<String>,
+    #[command(flatten)]
+    pub env: EnvArg,
 
     /// Only this process
     #[arg(
@@ -267,15 +279,17 @@ pub enum WatchFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("env", |arg| arg.help(
+    "Only processes in this environment (id or name), their bindings, and the providers they \
+     back or that are hosted; eligibility counts only processes running there"
+)))]
 pub struct GraphArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
 
-    /// Only processes in this environment (id or name), their bindings, and the providers
-    /// they back or that are hosted; eligibility counts only processes running there
-    #[arg(long, value_name = "ENV")]
-    pub env: Option<String>,
+    #[command(flatten)]
+    pub env: EnvArg,
 
     /// Only this capability and those under it (`code` takes in `code.review`), with its
     /// candidates and the processes behind them or requiring it; may be repeated
@@ -292,16 +306,17 @@ pub enum GraphFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("env", |arg| arg.help(
+    "For a capability: only processes running in this environment (id or name) count as eligible"
+)))]
 pub struct ExplainArgs {
     /// An id of any kind (an environment also by name), or a capability; when it is both,
     /// both are explained, the id first
     #[arg(value_name = "ID|CAPABILITY")]
     pub name: String,
 
-    /// For a capability: only processes running in this environment (id or name) count as
-    /// eligible
-    #[arg(long, value_name = "ENV")]
-    pub env: Option<String>,
+    #[command(flatten)]
+    pub env: EnvArg,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = ExplainFormat::Table)]

@@ -3,9 +3,7 @@
 use comfy_table::{Table, presets};
 use serde_json::Value;
 
-use crate::explain::{
-    CapabilityExplanation, Explanation, IdExplanation, Location, Requirement,
-};
+use crate::explain::{CapabilityExplanation, Explanation, IdExplanation, Location, Requirement};
 
 const INDENT: &str = "  ";
 const KEY_WIDTH: usize = 17;
