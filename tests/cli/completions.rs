@@ -226,6 +226,13 @@ fn bash_dynamic_completes_process_ids_and_environments() {
         &[],
     ));
     assert_eq!(got, ["env-production"]);
+    // Every command with --env completes it (one declaration, flattened).
+    for line in [
+        "oslinker graph --env env-s",
+        "oslinker explain code --env env-s",
+    ] {
+        assert_eq!(values(bash_dynamic(&repo(), line, &[])), ["env-staging"], "{line}");
+    }
 }
 
 #[test]
