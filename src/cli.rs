@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use clap_complete::engine::ArgValueCandidates;
 
-use crate::completion;
+use crate::candidates;
 
 /// Shown after `--help` and, as the EXIT STATUS section, in the manual page (`oslinker man`).
 pub(crate) const EXIT_CODES: &str = "\
@@ -159,7 +159,7 @@ pub struct EnvArg {
         long,
         value_name = "ENV",
         value_hint = ValueHint::Other,
-        add = ArgValueCandidates::new(completion::environments)
+        add = ArgValueCandidates::new(candidates::environments)
     )]
     pub env: Option<String>,
 }
@@ -176,7 +176,7 @@ impl EnvArg {
 )))]
 pub struct ResolveArgs {
     /// The capability to route, e.g. `code.generation`
-    #[arg(value_hint = ValueHint::Other, add = ArgValueCandidates::new(completion::capabilities))]
+    #[arg(value_hint = ValueHint::Other, add = ArgValueCandidates::new(candidates::capabilities))]
     pub capability: String,
 
     #[command(flatten)]
@@ -210,7 +210,7 @@ pub struct PlanArgs {
         long,
         value_name = "ID",
         value_hint = ValueHint::Other,
-        add = ArgValueCandidates::new(completion::process_ids)
+        add = ArgValueCandidates::new(candidates::process_ids)
     )]
     pub process: Option<String>,
 

@@ -10,6 +10,7 @@
 //! `watch` (a per-file cache over `load`); `schema`, `init`, `completions` and `man` read no
 //! tree (`model::schema`, `init`, `completion`, `manpage`).
 
+mod candidates;
 pub mod cli;
 mod commands;
 mod completion;
@@ -127,32 +128,7 @@ impl Context {
     pub fn root(&self) -> Result<PathBuf, Outcome> {
         match &self.dir {
             Some(dir) => Ok(dir.clone()),
-            None => find_default_root().map_err(Outcome::trouble),
+            None => load::root::find_default().map_err(Outcome::trouble),
         }
-    }
-}
-
-/// `linker.d` in the current directory or the nearest parent that has one.
-fn find_default_root() -> Result<PathBuf, String> {
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    cwd.ancestors()
-        .map(|dir| dir.join("linker.d"))
-        .find(|candidate| candidate.is_dir())
-        .map(|found| relative_to(&found, &cwd))
-        .ok_or_else(|| {
-            "no `linker.d` directory here or in any parent directory\n\
-             help: run oslinker where your manifests are, or pass --dir DIR (or set OSLINKER_DIR)"
-                .to_string()
-        })
-}
-
-/// `found` relative to `cwd` when it is inside it, for shorter paths in messages.
-fn relative_to(found: &Path, cwd: &Path) -> PathBuf {
-    match found.strip_prefix(cwd) {
-        // Run inside the manifest folder itself.
-        Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
-        Ok(relative) => relative.to_path_buf(),
-        Err(_) => found.to_path_buf(),
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod git;
 pub mod node;
+pub mod root;
 pub mod scope;
 pub mod source;
 mod toml;

@@ -231,7 +231,11 @@ fn bash_dynamic_completes_process_ids_and_environments() {
         "oslinker graph --env env-s",
         "oslinker explain code --env env-s",
     ] {
-        assert_eq!(values(bash_dynamic(&repo(), line, &[])), ["env-staging"], "{line}");
+        assert_eq!(
+            values(bash_dynamic(&repo(), line, &[])),
+            ["env-staging"],
+            "{line}"
+        );
     }
 }
 
