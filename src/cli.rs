@@ -7,38 +7,147 @@ use clap_complete::engine::ArgValueCandidates;
 
 use crate::candidates;
 
-/// Shown after `--help` and, as the EXIT STATUS section, in the manual page (`oslinker man`).
-pub(crate) const EXIT_CODES: &str = "\
-Exit codes:
-  0  success (the tree is valid, a provider was found, the plan was printed)
-  1  the answer is \"no\": validation errors (or warnings with --strict), no eligible provider
-  2  oslinker could not do its job: usage error, missing or unreadable root, I/O error";
+/// What a command's exit codes mean: one table per command (and the whole one), rendered
+/// after `--help` and, the whole one, as the manual page's EXIT STATUS section.
+pub struct ExitCodes {
+    /// The heading's words after "Exit codes".
+    pub heading: &'static str,
+    /// Each code with its meaning, as lines wrapped for the help text.
+    pub codes: &'static [(u8, &'static [&'static str])],
+    /// A closing line, if any.
+    pub note: &'static str,
+}
+
+impl ExitCodes {
+    /// `Exit codes:` and one `  N  meaning` entry per code, continued lines indented.
+    pub fn help(&self) -> String {
+        let mut text = format!("Exit codes{}:", self.heading);
+        for (code, lines) in self.codes {
+            for (i, line) in lines.iter().enumerate() {
+                let lead = if i == 0 {
+                    format!("  {code}  ")
+                } else {
+                    "     ".into()
+                };
+                text.push_str(&format!("\n{lead}{line}"));
+            }
+        }
+        if !self.note.is_empty() {
+            text.push('\n');
+            text.push_str(self.note);
+        }
+        text
+    }
+
+    /// `text` (a paragraph of help), a blank line, then the table.
+    fn after(&self, text: &str) -> String {
+        format!("{text}\n\n{}", self.help())
+    }
+}
+
+/// What most commands' exit codes mean.
+const EXIT_CODES: ExitCodes = ExitCodes {
+    heading: "",
+    codes: &[
+        (
+            0,
+            &["success (the tree is valid, a provider was found, the plan was printed)"],
+        ),
+        (
+            1,
+            &[
+                "the answer is \"no\": validation errors (or warnings with --strict), no eligible provider",
+            ],
+        ),
+        (
+            2,
+            &["oslinker could not do its job: usage error, missing or unreadable root, I/O error"],
+        ),
+    ],
+    note: "",
+};
 
 /// The whole table, for `oslinker --help` and the man page.
-pub(crate) const ALL_EXIT_CODES: &str = "\
-Exit codes:
-  0  success: the tree is valid, a provider was found, the output was printed; `diff`: no
-     differences; `watch`: stopped by Ctrl-C or SIGTERM
-  1  the answer is \"no\": validation errors (or warnings with --strict), no eligible provider,
-     a command that needs a valid tree on an invalid one; `diff`: the plans differ
-  2  oslinker could not do its job: usage error, missing or unreadable root, I/O error, `init`
-     refusing to overwrite a file; `diff`: a side that cannot be read or does not validate";
+pub const ALL_EXIT_CODES: ExitCodes = ExitCodes {
+    heading: "",
+    codes: &[
+        (
+            0,
+            &[
+                "success: the tree is valid, a provider was found, the output was printed; `diff`: no",
+                "differences; `watch`: stopped by Ctrl-C or SIGTERM",
+            ],
+        ),
+        (
+            1,
+            &[
+                "the answer is \"no\": validation errors (or warnings with --strict), no eligible provider,",
+                "a command that needs a valid tree on an invalid one; `diff`: the plans differ",
+            ],
+        ),
+        (
+            2,
+            &[
+                "oslinker could not do its job: usage error, missing or unreadable root, I/O error, `init`",
+                "refusing to overwrite a file; `diff`: a side that cannot be read or does not validate",
+            ],
+        ),
+    ],
+    note: "",
+};
 
-const DIFF_EXIT_CODES: &str = "\
-Exit codes (as diff(1) and `git diff --exit-code`):
-  0  no differences
-  1  the plans differ
-  2  trouble: a side cannot be read or does not validate (its diagnostics are printed)";
+const DIFF_EXIT_CODES: ExitCodes = ExitCodes {
+    heading: " (as diff(1) and `git diff --exit-code`)",
+    codes: &[
+        (0, &["no differences"]),
+        (1, &["the plans differ"]),
+        (
+            2,
+            &["trouble: a side cannot be read or does not validate (its diagnostics are printed)"],
+        ),
+    ],
+    note: "",
+};
 
-const WATCH_EXIT_CODES: &str = "\
-Exit codes:
-  0  stopped by Ctrl-C (SIGINT) or SIGTERM, or stdout was closed
-  2  could not start: missing root, or the platform cannot watch files
-Bad manifests never end a watch; neither does the root disappearing.";
+const WATCH_EXIT_CODES: ExitCodes = ExitCodes {
+    heading: "",
+    codes: &[
+        (
+            0,
+            &["stopped by Ctrl-C (SIGINT) or SIGTERM, or stdout was closed"],
+        ),
+        (
+            2,
+            &["could not start: missing root, or the platform cannot watch files"],
+        ),
+    ],
+    note: "Bad manifests never end a watch; neither does the root disappearing.",
+};
+
+const SCHEMA_EXIT_CODES: ExitCodes = ExitCodes {
+    heading: "",
+    codes: &[
+        (0, &["the schema was printed"]),
+        (2, &["usage error, output error"]),
+    ],
+    note: "",
+};
+
+const INIT_EXIT_CODES: ExitCodes = ExitCodes {
+    heading: "",
+    codes: &[
+        (0, &["the files were created"]),
+        (
+            2,
+            &["a file already exists (nothing was written), or a file could not be written"],
+        ),
+    ],
+    note: "",
+};
 
 /// Load, validate, link and explain a tree of AI-agent OS Linker manifests.
 #[derive(Debug, Parser)]
-#[command(name = "oslinker", version, about, after_long_help = ALL_EXIT_CODES)]
+#[command(name = "oslinker", version, about, after_long_help = ALL_EXIT_CODES.help())]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -85,32 +194,32 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check schema and every cross-reference; report all problems at once
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = EXIT_CODES.help())]
     Validate(ValidateArgs),
     /// Show which providers serve a capability, in rank order
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = EXIT_CODES.help())]
     Resolve(ResolveArgs),
     /// Show the linked plan: each process with its env, bindings and links, and the routes
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = EXIT_CODES.help())]
     Plan(PlanArgs),
     /// Show what changed between two plans: processes and routes added, removed or changed
-    #[command(after_long_help = DIFF_EXIT_CODES)]
+    #[command(after_long_help = DIFF_EXIT_CODES.help())]
     Diff(DiffArgs),
     /// Validate and plan, then follow every change: print the plan diff or the diagnostics
-    #[command(after_long_help = WATCH_EXIT_CODES)]
+    #[command(after_long_help = WATCH_EXIT_CODES.help())]
     Watch(WatchArgs),
     /// Draw the linked system as a graph (Graphviz DOT or Mermaid)
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = EXIT_CODES.help())]
     Graph(GraphArgs),
     /// Explain an id (where it is defined, what it references, what references it) or a
     /// capability (every candidate and why it ranks where it does)
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = EXIT_CODES.help())]
     Explain(ExplainArgs),
     /// Print the JSON Schema (draft-07) of manifests, for editor completion and checks
-    #[command(after_long_help = SCHEMA_HELP)]
+    #[command(after_long_help = SCHEMA_EXIT_CODES.after(SCHEMA_HELP))]
     Schema(SchemaArgs),
     /// Create a small, valid, commented manifest tree to start from
-    #[command(after_long_help = INIT_HELP)]
+    #[command(after_long_help = INIT_EXIT_CODES.after(INIT_HELP))]
     Init(InitArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(long_about = COMPLETIONS_ABOUT)]
@@ -334,11 +443,7 @@ The schema describes one YAML document, or one TOML file (a manifest, or several
 [[manifest]] tables). Point your editor at it, e.g. with a first line
   # yaml-language-server: $schema=oslinker.schema.json
 Save it with:
-  oslinker schema > oslinker.schema.json
-
-Exit codes:
-  0  the schema was printed
-  2  usage error, output error";
+  oslinker schema > oslinker.schema.json";
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
@@ -354,11 +459,7 @@ pub struct SchemaArgs {
 
 const INIT_HELP: &str = "\
 Creates the files only if none of them exists: it never overwrites a file. Then run
-`oslinker validate` (with -d DIR unless DIR is ./linker.d).
-
-Exit codes:
-  0  the files were created
-  2  a file already exists (nothing was written), or a file could not be written";
+`oslinker validate` (with -d DIR unless DIR is ./linker.d).";
 
 #[derive(Debug, Args)]
 pub struct InitArgs {

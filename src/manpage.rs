@@ -92,30 +92,14 @@ fn commands(cli: &clap::Command) -> String {
 
 const BIN: &str = "oslinker";
 
-/// `.SH EXIT STATUS`, one entry per `  N  meaning` line of the `--help` text.
+/// `.SH EXIT STATUS`: the whole exit-code table, one entry per code.
 fn exit_status() -> String {
     let mut roff = Roff::new();
     roff.control("SH", ["EXIT STATUS"]);
-    // `  N  meaning`, continued on lines indented deeper.
-    let mut entries: Vec<(String, String)> = Vec::new();
-    for line in ALL_EXIT_CODES.lines() {
-        match line.trim_start().split_once("  ") {
-            Some((code, meaning)) if code.parse::<u8>().is_ok() => {
-                entries.push((code.to_string(), meaning.trim().to_string()));
-            }
-            _ if line.starts_with("     ") => {
-                if let Some((_, meaning)) = entries.last_mut() {
-                    meaning.push(' ');
-                    meaning.push_str(line.trim());
-                }
-            }
-            _ => {}
-        }
-    }
-    for (code, meaning) in &entries {
+    for (code, lines) in ALL_EXIT_CODES.codes {
         roff.control("TP", []);
-        roff.text([bold(code.as_str())]);
-        roff.text([roman(meaning.as_str())]);
+        roff.text([bold(code.to_string())]);
+        roff.text([roman(lines.join(" "))]);
     }
     roff.render()
 }
