@@ -544,3 +544,150 @@ fn advertised_at(
     }
     (capability.to_string(), None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::testing::{link_clean_with_sources, process};
+
+    /// A writer (maps first), a stopped reviewer and a hosted provider of `code`, and a
+    /// process in production that requires it.
+    fn tree() -> String {
+        [
+            process("writer", "running", "production", "capabilities: [code]\n"),
+            process("reviewer", "stopped", "production", "capabilities: [code.review]\n"),
+            process("client", "running", "production", "requires: [code.review]\n"),
+            "kind: Provider\nid: hosted\nname: Hosted\nplatform: openai-agents\ncapabilities: [code]\n".to_string(),
+            "kind: CapabilityMap\nmappings:\n  code: [hosted, writer]\n".to_string(),
+        ]
+        .join("---\n")
+    }
+
+    fn explained(query: &str, environment: Option<&str>) -> Explanation {
+        let (linked, sources) = link_clean_with_sources(&tree());
+        explain(&linked, &sources, query, environment).expect("explained")
+    }
+
+    /// `(rank, id, via, eligible)` of each candidate.
+    fn ranked(explanation: &Explanation) -> Vec<(Option<usize>, &str, &str, bool)> {
+        let capability = explanation.capability.as_ref().expect("a capability");
+        capability
+            .candidates
+            .iter()
+            .map(|c| (c.rank, c.id.as_str(), c.via.as_str(), c.eligible))
+            .collect()
+    }
+
+    #[test]
+    fn a_sub_capability_is_routed_by_its_longest_mapped_prefix_then_advertisers() {
+        let explanation = explained("code.review", None);
+        assert!(explanation.ids.is_empty());
+        let capability = explanation.capability.as_ref().unwrap();
+        assert_eq!(capability.matched.as_deref(), Some("code"));
+        let keys: Vec<(&str, bool)> = capability
+            .keys
+            .iter()
+            .map(|k| (k.key.as_str(), k.mapped))
+            .collect();
+        assert_eq!(keys, [("code.review", false), ("code", true)]);
+        assert_eq!(
+            ranked(&explanation),
+            [
+                (Some(1), "hosted", "map #1", true),
+                (Some(2), "writer", "map #2", true),
+                (None, "reviewer", "advertised", false),
+            ]
+        );
+        let reviewer = &capability.candidates[2];
+        assert_eq!(reviewer.reason, "stopped");
+        assert_eq!(reviewer.listed_at.as_ref().map(|l| l.line), Some(14));
+        let required: Vec<(&str, Option<&str>)> = capability
+            .required_by
+            .iter()
+            .map(|r| (r.process.as_str(), r.provider.as_deref()))
+            .collect();
+        assert_eq!(required, [("client", Some("hosted"))]);
+    }
+
+    #[test]
+    fn in_an_environment_only_processes_running_there_are_eligible() {
+        let explanation = explained("code", Some("env-development"));
+        assert_eq!(
+            ranked(&explanation),
+            [
+                (Some(1), "hosted", "map #1", true),
+                (None, "writer", "map #2", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_process_with_where_it_is_defined_what_it_references_and_requires() {
+        let explanation = explained("client", None);
+        assert!(explanation.capability.is_none());
+        let [process] = explanation.ids.as_slice() else {
+            panic!("one id: {:?}", explanation.ids);
+        };
+        assert_eq!(
+            (process.kind, process.id.as_str()),
+            (Kind::Process, "client")
+        );
+        let defined = process.defined_at.as_ref().unwrap();
+        assert_eq!((defined.file.as_str(), defined.line), ("test.yaml", 18));
+        let references: Vec<(&str, &str, &str, bool)> = process
+            .references
+            .iter()
+            .map(|r| {
+                (
+                    r.field.as_str(),
+                    r.id.as_str(),
+                    r.written.as_str(),
+                    r.builtin,
+                )
+            })
+            .collect();
+        assert_eq!(
+            references,
+            [
+                ("metadata.platform", "nodejs", "nodejs", true),
+                (
+                    "runtimeContext.environment",
+                    "env-production",
+                    "production",
+                    true
+                ),
+            ]
+        );
+        let requires: Vec<(&str, Option<&str>)> = process
+            .requires
+            .iter()
+            .map(|r| (r.capability.as_str(), r.provider.as_deref()))
+            .collect();
+        assert_eq!(requires, [("code.review", Some("hosted"))]);
+    }
+
+    #[test]
+    fn an_environment_by_its_name_and_the_provider_a_requirement_chose() {
+        let environment = explained("production", None);
+        let ids: Vec<(Kind, &str)> = environment
+            .ids
+            .iter()
+            .map(|i| (i.kind, i.id.as_str()))
+            .collect();
+        assert_eq!(ids, [(Kind::Environment, "env-production")]);
+        let hosted = explained("hosted", None);
+        let chosen: Vec<&str> = hosted.ids[0]
+            .chosen_by
+            .iter()
+            .map(|r| r.process.as_str())
+            .collect();
+        assert_eq!(chosen, ["client"]);
+    }
+
+    #[test]
+    fn neither_an_id_nor_a_capability_is_none_with_a_suggestion() {
+        let (linked, sources) = link_clean_with_sources(&tree());
+        assert!(explain(&linked, &sources, "writr", None).is_none());
+        assert_eq!(suggest(&linked, "writr"), Some("writer"));
+    }
+}

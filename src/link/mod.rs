@@ -357,7 +357,7 @@ pub(crate) mod testing {
 
     use super::{Linked, link};
     use crate::diagnostic::{Code, Diagnostic};
-    use crate::load::source::{FileId, Span};
+    use crate::load::source::{FileId, SourceFile, Sources, Span};
     use crate::load::{self, Limits};
     use crate::model;
 
@@ -378,6 +378,21 @@ pub(crate) mod testing {
         let manifests = model::read_documents(&loaded.documents, &mut diagnostics);
         let linked = link(manifests, Span::new(FileId(0), 0..0), &mut diagnostics);
         (linked, diagnostics)
+    }
+
+    /// [`link_clean`], with the sources a report or an explanation locates spans in (the
+    /// root folder is file 0, the text file 1).
+    #[track_caller]
+    pub(crate) fn link_clean_with_sources(text: &str) -> (Linked, Sources) {
+        let mut sources = Sources::default();
+        sources.add(SourceFile::new(".".into(), ".".to_string(), String::new()));
+        let file = sources.add(SourceFile::new(
+            "test.yaml".into(),
+            "test.yaml".to_string(),
+            text.to_string(),
+        ));
+        assert_eq!(file, FILE);
+        (link_clean(text), sources)
     }
 
     /// [`link_yaml`] for a text that must link without any diagnostic.

@@ -360,3 +360,225 @@ fn pointer(segments: &[&str]) -> String {
 pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::plan::{PlannedBinding, PlannedLink};
+
+    fn process(id: &str) -> PlannedProcess {
+        PlannedProcess {
+            id: id.to_string(),
+            name: format!("Agent {id}"),
+            process_type: "agent".to_string(),
+            status: "running".to_string(),
+            version: None,
+            labels: BTreeMap::new(),
+            platform: "nodejs".to_string(),
+            runtime_version: Some("nodejs-20.x".to_string()),
+            environment: "env-development".to_string(),
+            env: BTreeMap::from([("LOG_LEVEL".to_string(), "info".to_string())]),
+            bindings: vec![PlannedBinding {
+                id: format!("{id}-secrets"),
+                binding_type: "secrets".to_string(),
+                store: Some("env".to_string()),
+                secrets: Some(BTreeMap::from([(
+                    "KEY".to_string(),
+                    "<secret:env:K>".to_string(),
+                )])),
+                mounts: None,
+                ingress: None,
+                egress: None,
+            }],
+            provides: vec!["code".to_string()],
+            links: vec![PlannedLink {
+                capability: "data".to_string(),
+                provider: Some("warehouse".to_string()),
+            }],
+        }
+    }
+
+    fn plan(processes: Vec<PlannedProcess>, routes: &[(&str, &[&str])]) -> Plan {
+        Plan {
+            processes: processes.into_iter().map(Arc::new).collect(),
+            routes: Arc::new(
+                routes
+                    .iter()
+                    .map(|(c, p)| (c.to_string(), p.iter().map(|s| s.to_string()).collect()))
+                    .collect(),
+            ),
+            ..Plan::empty()
+        }
+    }
+
+    /// `(op, kind, id, path, old, new)` of every change.
+    fn changes(diff: &PlanDiff) -> Vec<(Op, Kind, &str, &str, &Value, &Value)> {
+        diff.changes
+            .iter()
+            .map(|c| (c.op, c.kind, c.id.as_str(), c.path.as_str(), &c.old, &c.new))
+            .collect()
+    }
+
+    #[test]
+    fn equal_plans_have_no_changes_whatever_the_order_of_processes() {
+        let old = plan(vec![process("a"), process("b")], &[("code", &["a", "b"])]);
+        let new = plan(vec![process("b"), process("a")], &[("code", &["a", "b"])]);
+        let diff = diff(&old, &new);
+        assert!(diff.is_empty(), "{:?}", diff.changes);
+        assert!(diff.summary.is_empty());
+    }
+
+    #[test]
+    fn a_process_added_and_one_removed_are_whole_values() {
+        let old = plan(vec![process("a"), process("gone")], &[]);
+        let new = plan(vec![process("a"), process("new")], &[]);
+        let diff = diff(&old, &new);
+        let got = changes(&diff);
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            (got[0].0, got[0].2, got[0].3),
+            (Op::Remove, "gone", "processes/gone")
+        );
+        assert_eq!(got[0].4["name"], "Agent gone");
+        assert_eq!(got[0].5, &Value::Null);
+        assert_eq!(
+            (got[1].0, got[1].2, got[1].3),
+            (Op::Add, "new", "processes/new")
+        );
+        assert_eq!(got[1].4, &Value::Null);
+        let counts = diff.summary.processes;
+        assert_eq!((counts.added, counts.removed, counts.changed), (1, 1, 0));
+    }
+
+    #[test]
+    fn a_changed_process_lists_each_field_that_changed_in_field_order() {
+        let mut changed = process("a");
+        changed.status = "stopped".to_string();
+        changed
+            .env
+            .insert("LOG_LEVEL".to_string(), "debug".to_string());
+        changed.env.insert("NEW".to_string(), "1".to_string());
+        changed.links[0].provider = None;
+        changed.bindings[0].store = Some("vault".to_string());
+        let diff = diff(&plan(vec![process("a")], &[]), &plan(vec![changed], &[]));
+        let got: Vec<(Op, &str, Value, Value)> = diff
+            .changes
+            .iter()
+            .map(|c| (c.op, c.path.as_str(), c.old.clone(), c.new.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Op::Change,
+                    "processes/a/status",
+                    json!("running"),
+                    json!("stopped")
+                ),
+                (
+                    Op::Change,
+                    "processes/a/env/LOG_LEVEL",
+                    json!("info"),
+                    json!("debug")
+                ),
+                (Op::Add, "processes/a/env/NEW", Value::Null, json!("1")),
+                (
+                    Op::Change,
+                    "processes/a/bindings/a-secrets/store",
+                    json!("env"),
+                    json!("vault")
+                ),
+                (
+                    Op::Change,
+                    "processes/a/links/data",
+                    json!("warehouse"),
+                    Value::Null
+                ),
+            ]
+        );
+        // One process changed, however many of its fields.
+        assert_eq!(diff.summary.processes.changed, 1);
+    }
+
+    #[test]
+    fn routes_added_removed_and_reordered() {
+        let old = plan(vec![], &[("code", &["a", "b"]), ("gone", &["a"])]);
+        let new = plan(vec![], &[("code", &["b", "a"]), ("new", &["b"])]);
+        let diff = diff(&old, &new);
+        let got = changes(&diff);
+        assert_eq!(
+            got,
+            [
+                (
+                    Op::Change,
+                    Kind::Route,
+                    "code",
+                    "routes/code",
+                    &json!(["a", "b"]),
+                    &json!(["b", "a"])
+                ),
+                (
+                    Op::Remove,
+                    Kind::Route,
+                    "gone",
+                    "routes/gone",
+                    &json!(["a"]),
+                    &Value::Null
+                ),
+                (
+                    Op::Add,
+                    Kind::Route,
+                    "new",
+                    "routes/new",
+                    &Value::Null,
+                    &json!(["b"])
+                ),
+            ]
+        );
+        let routes = diff.summary.routes;
+        assert_eq!((routes.added, routes.removed, routes.changed), (1, 1, 1));
+    }
+
+    #[test]
+    fn an_environments_own_routes_are_named_after_it() {
+        let old = plan(vec![], &[]);
+        let mut new = plan(vec![], &[]);
+        new.environment_routes = Arc::new(BTreeMap::from([(
+            "env-production".to_string(),
+            BTreeMap::from([("code".to_string(), vec!["b".to_string()])]),
+        )]));
+        let diff = diff(&old, &new);
+        let got = changes(&diff);
+        assert_eq!(
+            got,
+            [(
+                Op::Add,
+                Kind::Route,
+                "code in env-production",
+                "environmentRoutes/env-production/code",
+                &Value::Null,
+                &json!(["b"])
+            )]
+        );
+    }
+
+    #[test]
+    fn path_segments_are_escaped_as_in_json_pointer() {
+        let mut changed = process("a");
+        changed.env.insert("A/B~C".to_string(), "x".to_string());
+        let diff = diff(&plan(vec![process("a")], &[]), &plan(vec![changed], &[]));
+        assert_eq!(diff.changes[0].path, "processes/a/env/A~1B~0C");
+    }
+
+    #[test]
+    fn of_two_processes_with_one_id_in_a_plan_file_the_last_counts() {
+        let mut second = process("a");
+        second.status = "stopped".to_string();
+        let old = plan(vec![process("a"), second], &[]);
+        let mut new_process = process("a");
+        new_process.status = "stopped".to_string();
+        assert!(diff(&old, &plan(vec![new_process], &[])).is_empty());
+    }
+}
