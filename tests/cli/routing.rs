@@ -1,8 +1,9 @@
 //! Capability maps limited to environments (`environments: [...]`): where they route
-//! (`resolve`, `plan`, `explain`, `graph`, each process's links), what conflicts (E0208) and
-//! what does not, unknown environments (E0203), prefix routing across both kinds of map, the
-//! plan's `environmentRoutes` and `diff` of them, and the requirement checks (E0209, W0301)
-//! decided under each environment's own maps.
+//! (`resolve`, `plan`, `explain`, `graph`, each process's links), what does not conflict,
+//! prefix routing across both kinds of map, the plan's `environmentRoutes` and `diff` of them,
+//! and the requirement checks (E0209, W0301) decided under each environment's own maps. The
+//! reports of conflicts (E0208) and unknown environments (E0203) in scoped maps are cases in
+//! `tests/rules`.
 //!
 //! Every tree is built here, one manifest per file, so that positions are easy to read: a
 //! process's `requires` is at line 6, column 12; an unscoped map's first key at line 3,
@@ -153,27 +154,6 @@ fn link(process: &str, capability: &str, provider: Value) -> (String, String, Va
     (process.to_string(), capability.to_string(), provider)
 }
 
-/// A diagnostic's related places, as `(file, line, column, message)`.
-fn related(diagnostic: &Value) -> Vec<(String, u64, u64, String)> {
-    diagnostic["related"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["file"].as_str().unwrap().to_string(),
-                r["line"].as_u64().unwrap(),
-                r["column"].as_u64().unwrap(),
-                r["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn place(file: &str, line: u64, column: u64, message: &str) -> (String, u64, u64, String) {
-    (file.to_string(), line, column, message.to_string())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Overrides and conflicts.
 
@@ -249,73 +229,6 @@ fn a_scoped_and_an_unscoped_map_on_one_key_do_not_conflict() {
 }
 
 #[test]
-fn e0208_two_unscoped_maps_on_one_capability() {
-    let tree = tree_with(&[
-        ("1.yaml", unscoped(&["code.review: [stage-a, prod-a]"])),
-        (
-            "2.yaml",
-            unscoped(&["data: [prod-a]", "code.review: [prod-a]"]),
-        ),
-    ]);
-    let out = tree.validate();
-    out.assert_code(1);
-    assert_eq!(out.positions(), [at("E0208", "tree/maps/2.yaml", 4, 3)]);
-    let d = out.diagnostic("E0208");
-    assert_eq!(d["name"], "capability-conflict");
-    assert_eq!(d["severity"], "error");
-    assert_eq!(d["message"], "capability `code.review` is mapped twice");
-    assert_eq!(d["help"], "merge the two provider lists into one mapping");
-    assert_eq!(
-        related(&d),
-        [place("tree/maps/1.yaml", 3, 3, "first mapped here")]
-    );
-}
-
-#[test]
-fn e0208_two_maps_sharing_an_environment() {
-    let tree = tree_with(&[
-        ("1.yaml", unscoped(&["code.review: [stage-a]"])),
-        ("2.yaml", scoped("production", &["code.review: [prod-a]"])),
-        // Production again (by id), and staging, which no other map has.
-        (
-            "3.yaml",
-            scoped(
-                "env-production, staging",
-                &["code.review: [prod-b, stage-a]"],
-            ),
-        ),
-    ]);
-    let out = tree.validate();
-    out.assert_code(1);
-    assert_eq!(out.positions(), [at("E0208", "tree/maps/3.yaml", 4, 3)]);
-    let d = out.diagnostic("E0208");
-    assert_eq!(
-        d["message"],
-        "capability `code.review` is mapped twice for env-production"
-    );
-    assert_eq!(
-        d["help"],
-        "merge the two provider lists into one mapping, or limit the maps to different \
-         environments"
-    );
-    assert_eq!(
-        related(&d),
-        [place("tree/maps/2.yaml", 4, 3, "first mapped here")]
-    );
-    // The human report shows both places.
-    let human = tree.run(["validate"]);
-    human.assert_code(1);
-    for shown in [
-        "capability `code.review` is mapped twice for env-production",
-        "[tree/maps/3.yaml:4:3]",
-        "[tree/maps/2.yaml:4:3]",
-        "first mapped here",
-    ] {
-        assert!(human.stderr.contains(shown), "{shown}: {}", human.stderr);
-    }
-}
-
-#[test]
 fn no_e0208_for_maps_scoped_to_different_environments() {
     let tree = tree_with(&[
         (
@@ -340,41 +253,6 @@ fn no_e0208_for_maps_scoped_to_different_environments() {
     out.assert_code(1);
     assert_eq!(out.json()["matched"], Value::Null);
     assert_eq!(out.json()["providers"], json!([]));
-}
-
-#[test]
-fn e0203_unknown_environment_in_environments_with_a_did_you_mean() {
-    let tree = tree_with(&[
-        ("all.yaml", unscoped(&["code.review: [stage-a, prod-a]"])),
-        (
-            "prod.yaml",
-            scoped("production, producton", &["code.review: [prod-b]"]),
-        ),
-    ]);
-    let out = tree.validate();
-    out.assert_code(1);
-    assert_eq!(out.positions(), [at("E0203", "tree/maps/prod.yaml", 2, 28)]);
-    let d = out.diagnostic("E0203");
-    assert_eq!(d["name"], "unknown-environment");
-    assert_eq!(d["message"], "unknown environment `producton`");
-    assert_eq!(d["help"], "did you mean `production`?");
-    assert_eq!(d["related"], json!([]));
-    // By id, and nothing close: the help says what an environment is.
-    let tree = tree_with(&[(
-        "prod.yaml",
-        scoped("env-prodution", &["code.review: [prod-b]"]),
-    )]);
-    let d = tree.validate().diagnostic("E0203");
-    assert_eq!(d["help"], "did you mean `env-production`?");
-    assert_eq!(d["line"], 2);
-    assert_eq!(d["column"], 16);
-    let tree = tree_with(&[("moon.yaml", scoped("moon", &["code.review: [prod-b]"]))]);
-    let d = tree.validate().diagnostic("E0203");
-    assert_eq!(d["message"], "unknown environment `moon`");
-    assert_eq!(
-        d["help"],
-        "define an Environment with this id or name (built in: development, staging, production)"
-    );
 }
 
 #[test]
