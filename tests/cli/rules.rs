@@ -1,6 +1,8 @@
 //! Tests by rule: `tests/rules/<CODE>-<name>/` holds a manifest tree (`linker.d/`) that plants
-//! the rule's mistake, an optional `args` file (validate's extra arguments, one per line) and
-//! `expected.snap`, what `validate` says of it. One test walks the folders, so adding a case
+//! the rule's mistakes, one case per file (named after the case, its first line saying what is
+//! planted; a case may also be a near miss that must stay quiet), an optional `args` file
+//! (validate's extra arguments, one per line) and `expected.snap`, what `validate` says of it:
+//! code, place, message, help and related places. One test walks the folders, so adding a case
 //! for a rule is adding files, and every diagnostic code must have its folder.
 //!
 //! `INSTA_UPDATE=always cargo test --test cli rules` rewrites the snapshots after an intended
