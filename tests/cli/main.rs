@@ -1,8 +1,9 @@
 //! Integration tests for `oslinker`: every test runs the built binary on a fixture tree and
 //! checks its exit code, its stdout and stderr, and its JSON (or a snapshot of its text).
 //!
-//! One module per area: `validate` (schema and cross-reference rules), `bad_input` (files
-//! oslinker must survive), `formats` (the five report formats and colour), `resolve`, `plan`,
+//! One module per area: `rules` (what each diagnostic code reports, one folder of cases per
+//! code in `tests/rules`), `validate` (whole trees, tree formats, `validate PATH...`, `--strict`),
+//! `bad_input` (files oslinker must survive), `formats` (the five report formats and colour), `resolve`, `plan`,
 //! `diff` (two plans compared: folders, plan files, `git:REV`), `watch` (the real binary
 //! following edits), `graph` (DOT and Mermaid, rendered by Graphviz), `explain` (ids of every
 //! kind, capabilities), `schema` (the JSON Schema, checked with the `jsonschema` crate against
