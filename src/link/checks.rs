@@ -94,7 +94,13 @@ fn unknown(linked: &Linked, reference: &Written) -> Diagnostic {
         written.span,
         format!("unknown {what} `{}`", written.value),
     )
-    .with_label(format!("no {what} has this id"));
+    .with_label(match reference.target.to {
+        // Environments are referred to by id or by name; map entries name a Provider or else
+        // a Process (as `references::resolve` reads them).
+        Kind::Environment => "no environment has this id or name".to_string(),
+        Kind::Provider => "no provider or process has this id".to_string(),
+        _ => format!("no {what} has this id"),
+    });
     let known: Vec<&str> = match reference.target.to {
         Kind::Process => linked.processes.keys().map(String::as_str).collect(),
         Kind::Environment => linked

@@ -334,19 +334,30 @@ fn check_mount_path(r: &mut Reader, path: &Located<String>) {
     }
 }
 
-/// Egress targets are `host:port`.
+/// Egress targets are `host:port`, the port from 1 to 65535.
 fn check_host_port(r: &mut Reader, target: &Located<String>) -> bool {
-    let valid = target.value.rsplit_once(':').is_some_and(|(host, port)| {
+    let shaped = target.value.rsplit_once(':').filter(|(host, port)| {
         !host.is_empty()
             && !host.contains(char::is_whitespace)
-            && port.parse::<u16>().is_ok_and(|p| p > 0)
+            && !port.is_empty()
+            && port.bytes().all(|b| b.is_ascii_digit())
     });
-    if !valid {
+    let Some((_, port)) = shaped else {
         r.invalid_value(
             target.span,
             format!("egress target `{}` is not `host:port`", target.value),
             "write a host and a port, e.g. `api.openai.com:443`",
         );
+        return false;
+    };
+    // A port of the right shape but out of range says so, as an ingress port does.
+    if !port.parse::<u16>().is_ok_and(|p| p > 0) {
+        r.invalid_value(
+            target.span,
+            format!("egress port {port} in `{}` is out of range 1-65535", target.value),
+            "use a port from 1 to 65535",
+        );
+        return false;
     }
-    valid
+    true
 }
