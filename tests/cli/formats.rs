@@ -490,7 +490,14 @@ fn junit_has_a_test_case_per_file_and_a_failure_per_failing_file() {
         15,
         "errors only, without --strict"
     );
-    assert!(xml.contains("<testcase name=\"broken/processes/base.yaml\" classname=\"oslinker.validate\">\n    </testcase>"));
+    assert!(xml.contains(
+        "<testcase name=\"broken/processes/base.yaml\" classname=\"oslinker.validate\"/>"
+    ));
+    // Warnings that do not fail the run are still seen, as the case's output.
+    assert!(
+        xml.contains("<system-out>broken/bindings/references.yaml:30:16: binding"),
+        "{xml}"
+    );
     assert!(xml.contains("type=\"E0201 duplicate-id\""));
     assert!(xml.contains(
         ">broken/bindings/bad-port.yaml:9:20: port 70000 is out of range 1-65535 [E0110]\n"
@@ -567,4 +574,93 @@ fn human_and_json_count_columns_alike() {
         "{}",
         human.stderr
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// text from manifests never reaches a terminal, a workflow command or XML raw
+
+/// A tree whose ids, values, keys and file name carry an escape sequence, a NUL, a carriage
+/// return, a C1 control and a right-to-left override.
+fn hostile_tree() -> Tree {
+    Tree::new(&[(
+        "a\u{1b}[2Jb.yaml",
+        "kind: Environment\nid: \"e\\e[31mred\\0nul\\rcr\\u202Eevil\\x9bc1\"\nname: e\n\"k\\e]0;title\\a\": 1\n",
+    )])
+}
+
+const HOSTILE: [char; 6] = ['\u{1b}', '\0', '\r', '\u{202e}', '\u{9b}', '\u{7}'];
+
+fn assert_no_hostile(what: &str, text: &str) {
+    for c in HOSTILE {
+        assert!(!text.contains(c), "{what} holds {c:?} raw:\n{text}");
+    }
+}
+
+#[test]
+fn control_and_bidi_characters_are_shown_escaped_in_every_text_format() {
+    let tree = hostile_tree();
+    let human = tree.run(["validate", "--color", "never"]);
+    human.assert_code(1);
+    assert_no_hostile("human", &human.stderr);
+    assert!(human.stderr.contains("\\u{1b}[31mred"), "{}", human.stderr);
+    assert!(human.stderr.contains("\\u{202e}evil"), "{}", human.stderr);
+    assert!(
+        human.stderr.contains("a\\u{1b}[2Jb.yaml"),
+        "{}",
+        human.stderr
+    );
+    for format in ["github", "junit"] {
+        let out = tree.run(["validate", "--format", format]);
+        out.assert_code(1);
+        assert_no_hostile(format, &out.stdout);
+        assert!(out.stdout.contains("\\u{1b}[31mred"), "{}", out.stdout);
+        assert!(out.stdout.contains("\\u{0}nul"), "{}", out.stdout);
+    }
+    let junit = tree.run(["validate", "--format", "junit"]);
+    assert_well_formed_xml(&junit.stdout);
+}
+
+#[test]
+fn github_says_how_many_problems_were_not_annotations_and_writes_the_step_summary() {
+    // 12 errors in one file: GitHub shows 10.
+    let fields: String = (0..12).map(|i| format!("bogus{i}: 1\n")).collect();
+    let tree = Tree::new(&[("a.yaml", &format!("{}{fields}", process_yaml("a")))]);
+    let summary = tree.parent().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = tree
+        .cmd(["validate", "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.stdout.matches("::error ").count(), 12);
+    assert!(
+        out.stderr.contains(
+            "note: 2 errors and 0 warnings were not shown as annotations (GitHub shows 10 errors \
+             and 10 warnings per step); all 12 are in this log and in the step summary\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    let table = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        table.starts_with("earlier step\n### oslinker validate\n"),
+        "appended: {table}"
+    );
+    assert_eq!(
+        table.matches("| error | E0104 unknown-field |").count(),
+        12,
+        "{table}"
+    );
+
+    // Ten or fewer: no note, no summary.
+    let few = Tree::new(&[("a.yaml", &format!("{}bogus: 1\n", process_yaml("a")))]);
+    let out = few
+        .cmd(["validate", "--format", "github"])
+        .env(
+            "GITHUB_STEP_SUMMARY",
+            few.parent().join("s.md").to_str().unwrap(),
+        )
+        .run();
+    assert!(!out.stderr.contains("not shown"), "{}", out.stderr);
+    assert!(!few.parent().join("s.md").exists());
 }
