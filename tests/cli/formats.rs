@@ -365,7 +365,13 @@ fn sarif_log_matches_the_json_report() {
         );
         assert_eq!(result["level"], d["severity"]);
         let location = &result["locations"][0]["physicalLocation"];
-        assert_eq!(location["artifactLocation"]["uri"], d["file"]);
+        // Relative to the repository the command runs in (examples/ is inside it).
+        let artifact = &location["artifactLocation"];
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%", "{result}");
+        assert_eq!(
+            artifact["uri"],
+            format!("examples/{}", d["file"].as_str().unwrap())
+        );
         assert_eq!(location["region"]["startLine"], d["line"], "{result}");
         assert_eq!(location["region"]["startColumn"], d["column"], "{result}");
         let (start, end) = (
@@ -386,7 +392,7 @@ fn sarif_log_matches_the_json_report() {
             let r = &result["relatedLocations"][0];
             assert_eq!(
                 r["physicalLocation"]["artifactLocation"]["uri"],
-                related[0]["file"]
+                format!("examples/{}", related[0]["file"].as_str().unwrap())
             );
             assert_eq!(
                 r["physicalLocation"]["region"]["startLine"],
@@ -398,6 +404,89 @@ fn sarif_log_matches_the_json_report() {
             );
         }
     }
+}
+
+#[test]
+fn sarif_rules_carry_descriptions_help_and_links_and_the_root_is_named() {
+    let sarif = broken("sarif").json();
+    let run = &sarif["runs"][0];
+    let driver = &run["tool"]["driver"];
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    assert!(
+        repository.starts_with("https://"),
+        "Cargo.toml has a repository"
+    );
+    assert_eq!(driver["informationUri"], repository);
+    for rule in driver["rules"].as_array().unwrap() {
+        assert!(
+            rule["fullDescription"]["text"].as_str().unwrap().len() > 10,
+            "{rule}"
+        );
+        assert!(
+            rule["help"]["text"]
+                .as_str()
+                .unwrap()
+                .contains(rule["id"].as_str().unwrap())
+        );
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("](https://")
+        );
+        assert_eq!(rule["helpUri"], format!("{repository}#diagnostic-codes"));
+    }
+    let e0110 = &driver["rules"].as_array().unwrap()[15];
+    assert_eq!(e0110["id"], "E0110");
+    assert!(
+        e0110["fullDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("out of range or malformed: port, mount path"),
+        "the README's words: {e0110}"
+    );
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    for result in run["results"].as_array().unwrap() {
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(
+            !uri.starts_with('/') && !uri.contains(':'),
+            "relative: {uri}"
+        );
+    }
+}
+
+/// Microsoft's SARIF multitool, with GitHub's rules: no error, no warning. Install with
+/// `npm install --prefix /tmp/sarif @microsoft/sarif-multitool` and set
+/// `SARIF_MULTITOOL=/tmp/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool`
+/// (the native tool: the npm wrapper hands its arguments to a shell, which splits `Gh;Sarif`).
+#[test]
+#[ignore = "needs sarif-multitool (npm)"]
+fn sarif_of_the_broken_example_passes_the_sarif_multitool() {
+    let tool = std::env::var("SARIF_MULTITOOL")
+        .expect("SARIF_MULTITOOL: the path of the native Sarif.Multitool");
+    let out = broken("sarif");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("broken.sarif");
+    std::fs::write(&log, &out.stdout).unwrap();
+    let verdict = dir.path().join("verdict.sarif");
+    let status = std::process::Command::new(&tool)
+        .args(["validate", "--rule-kind", "Gh;Sarif", "--output"])
+        .arg(&verdict)
+        .arg(&log)
+        .status()
+        .expect("run sarif-multitool");
+    assert!(status.success(), "sarif-multitool: {status}");
+    let verdict: Value = serde_json::from_str(&std::fs::read_to_string(&verdict).unwrap()).unwrap();
+    let findings = verdict["runs"][0]["results"].as_array().unwrap();
+    assert!(findings.is_empty(), "{:#}", Value::Array(findings.clone()));
 }
 
 #[test]
@@ -534,6 +623,49 @@ fn junit_escapes_text() {
         "{}",
         out.stdout
     );
+}
+
+/// JUnit of the broken example and of a tree with hostile characters, read by xmllint (well
+/// formed, and valid against the XSD at `$JUNIT_XSD` when set) and by junitparser (when
+/// `$JUNITPARSER_PYTHON` names a Python that has it). `apt-get install libxml2-utils`.
+#[test]
+#[ignore = "needs xmllint"]
+fn junit_passes_xmllint_and_junitparser() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = hostile_tree().run(["validate", "--format", "junit"]);
+    for (name, xml) in [
+        ("broken.xml", broken("junit").stdout),
+        ("hostile.xml", hostile.stdout),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, xml).unwrap();
+        let mut xmllint = std::process::Command::new("xmllint");
+        xmllint.arg("--noout");
+        if let Ok(xsd) = std::env::var("JUNIT_XSD") {
+            xmllint.args(["--schema", &xsd]);
+        }
+        let out = xmllint.arg(&file).output().expect("run xmllint");
+        assert!(
+            out.status.success(),
+            "xmllint {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if let Ok(python) = std::env::var("JUNITPARSER_PYTHON") {
+            let script = "import sys, junitparser\n\
+                          x = junitparser.JUnitXml.fromfile(sys.argv[1])\n\
+                          print(sum(1 for s in x for c in s))";
+            let out = std::process::Command::new(python)
+                .args(["-c", script])
+                .arg(&file)
+                .output()
+                .expect("run python");
+            assert!(
+                out.status.success(),
+                "junitparser {name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
 }
 
 #[test]
