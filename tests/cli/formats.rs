@@ -796,3 +796,26 @@ fn github_says_how_many_problems_were_not_annotations_and_writes_the_step_summar
     assert!(!out.stderr.contains("not shown"), "{}", out.stderr);
     assert!(!few.parent().join("s.md").exists());
 }
+
+// ---------------------------------------------------------------------------------------------
+// colour conventions off a terminal: CLICOLOR_FORCE turns colour on, NO_COLOR and CLICOLOR=0
+// keep it off
+
+#[test]
+fn clicolor_force_paints_off_a_terminal_unless_no_color() {
+    let tree = Tree::new(&[("a.yaml", "kind: Proces\n")]);
+    let human = |env: &[(&str, &str)]| {
+        let mut run = tree.cmd(["validate"]).env_remove("NO_COLOR");
+        for (key, value) in env {
+            run = run.env(key, value);
+        }
+        run.run().stderr
+    };
+    assert!(
+        human(&[]).find('\u{1b}').is_none(),
+        "no terminal, no colour"
+    );
+    assert!(human(&[("CLICOLOR_FORCE", "1")]).contains('\u{1b}'));
+    assert!(!human(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\u{1b}'));
+    assert!(!human(&[("CLICOLOR_FORCE", "0")]).contains('\u{1b}'));
+}
