@@ -105,6 +105,53 @@ impl Code {
         self.info().2
     }
 
+    /// What the rule checks, in full: the "what" column of the README's table of codes
+    /// (a test keeps the two the same), used as the SARIF rule's full description and help.
+    pub fn description(self) -> &'static str {
+        match self.id() {
+            "E0001" => "the file is not valid YAML or TOML",
+            "E0002" => "the file could not be read (permissions, broken link)",
+            "E0003" => "the file is not UTF-8 text",
+            "E0004" => "too large, too deeply nested, or too many alias expansions",
+            "E0005" => {
+                "the tree holds no manifests (reported when no other error already explains it, such as every file failing to parse)"
+            }
+            "E0006" => "a symbolic link loops back (with `--follow-links`)",
+            "E0101" => "a manifest has no `kind`",
+            "E0102" => "`kind` is not one of the six kinds (with a suggestion)",
+            "E0103" => "`apiVersion` is not `oslinker/v1`",
+            "E0104" => "a field is not known (with a suggestion)",
+            "E0105" => "a required field is missing",
+            "E0106" => "a value has the wrong type",
+            "E0107" => "a value is not one of the allowed ones (listed)",
+            "E0108" => "an id has invalid syntax",
+            "E0109" => "a capability name has invalid syntax",
+            "E0110" => {
+                "out of range or malformed: port, mount path, egress target, endpoint URL, version pattern, variable name"
+            }
+            "E0111" => "a YAML mapping has the same key twice",
+            "E0201" => "two manifests of a kind share an id (both places)",
+            "E0202" => "a binding's `processId` or a provider's `process` names no Process",
+            "E0203" => "a process's or binding's environment is not defined",
+            "E0204" => "a process's or provider's platform is not defined",
+            "E0205" => "a capability map names no Provider or Process",
+            "E0206" => "the process's platform cannot have this binding type",
+            "E0207" => "`runtimeContext.version` does not match the platform's pattern",
+            "E0208" => {
+                "a capability is mapped in two capability maps that apply to the same environment (both places)"
+            }
+            "E0209" => "a `requires` capability that no provider serves",
+            "W0301" => {
+                "a `requires` capability whose providers are all not running, or not in the process's environment"
+            }
+            "W0302" => "a binding for an environment its process does not run in",
+            "W0303" => {
+                "a literal value under a secret-looking variable or label name, or a credential in a provider `endpoint` (a password or a secret-looking query parameter); it is never shown (`<redacted>`)"
+            }
+            _ => self.summary(),
+        }
+    }
+
     pub fn severity(self) -> Severity {
         if self.id().starts_with('W') {
             Severity::Warning
@@ -321,6 +368,30 @@ mod tests {
             assert_eq!(*code as usize, index, "{code:?}");
         }
         assert_eq!(Code::ALL.len(), Code::LiteralSecret as usize + 1);
+    }
+
+    /// The README's table of codes is the same data as [`Code`]: one row per code, in order,
+    /// with its name, severity and description.
+    #[test]
+    fn the_readme_table_of_codes_matches_the_codes() {
+        let readme = include_str!("../README.md");
+        let rows: Vec<&str> = readme
+            .lines()
+            .filter(|l| l.starts_with("| E0") || l.starts_with("| W0"))
+            .collect();
+        let expected: Vec<String> = Code::ALL
+            .iter()
+            .map(|c| {
+                let severity = c.severity().as_str();
+                format!(
+                    "| {} | {} | {severity} | {} |",
+                    c.id(),
+                    c.name(),
+                    c.description()
+                )
+            })
+            .collect();
+        assert_eq!(rows, expected);
     }
 
     #[test]

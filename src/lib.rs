@@ -94,13 +94,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 
 fn context(cli: &Cli) -> Context {
     let global = &cli.global;
-    let color_on = |terminal: bool| match global.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
-    let color = color_on(std::io::stderr().is_terminal());
-    let color_stdout = color_on(std::io::stdout().is_terminal());
+    let color = color_on(global.color, std::io::stderr().is_terminal());
+    let color_stdout = color_on(global.color, std::io::stdout().is_terminal());
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -113,6 +108,23 @@ fn context(cli: &Cli) -> Context {
         color,
         color_stdout,
         width,
+    }
+}
+
+/// The one decision on colour for a stream, by the conventions clap's own crates follow
+/// (anstream): `--color` first; then `NO_COLOR` (set, not empty) turns it off,
+/// `CLICOLOR_FORCE` (set, not `0`) on, `CLICOLOR=0` and `TERM=dumb` off; else colour on a
+/// terminal.
+fn color_on(choice: ColorChoice, terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("NO_COLOR").is_some() => false,
+        ColorChoice::Auto if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+        ColorChoice::Auto if set("CLICOLOR").is_some_and(|v| v == "0") => false,
+        ColorChoice::Auto if set("TERM").is_some_and(|v| v == "dumb") => false,
+        ColorChoice::Auto => terminal,
     }
 }
 

@@ -49,7 +49,16 @@ fn validate(context: &Context, args: &ValidateArgs) -> Result<Outcome, Outcome> 
             return Ok(outcome);
         }
         ValidateFormat::Json => outcome.stdout = report::json(sources, &shown, valid),
-        ValidateFormat::Github => outcome.stdout = report::github(sources, &shown),
+        ValidateFormat::Github => {
+            let github = report::github(sources, &shown);
+            outcome.stdout = github.commands;
+            if let Some(note) = github.note.filter(|_| !context.quiet) {
+                outcome.stderr.push_str(&format!("{note}\n"));
+            }
+            if let Some(table) = github.summary {
+                append_step_summary(&mut outcome, &table);
+            }
+        }
         ValidateFormat::Sarif => outcome.stdout = report::sarif(sources, &shown),
         ValidateFormat::Junit => {
             let files: Vec<String> = (0..sources.len())
@@ -64,4 +73,24 @@ fn validate(context: &Context, args: &ValidateArgs) -> Result<Outcome, Outcome> 
         outcome.stderr.push_str(&format!("{summary}\n"));
     }
     Ok(outcome)
+}
+
+/// Appends the table of problems to the file GitHub names in `GITHUB_STEP_SUMMARY` (when
+/// it is set), as GitHub expects; a file that cannot be written costs a note, not the run.
+fn append_step_summary(outcome: &mut Outcome, table: &str) {
+    use std::io::Write;
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let written = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(table.as_bytes()));
+    if let Err(e) = written {
+        outcome.stderr.push_str(&format!(
+            "warning: cannot append to GITHUB_STEP_SUMMARY `{}`: {e}\n",
+            crate::output::printable(&std::path::Path::new(&path).display().to_string())
+        ));
+    }
 }

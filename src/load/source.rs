@@ -56,6 +56,10 @@ pub struct SourceFile {
     masked: OnceLock<String>,
     /// Where each line starts, made on first use (only reports need lines).
     line_starts: OnceLock<Vec<usize>>,
+    /// Where each character of more than one byte ends, with the extra bytes of all such
+    /// characters up to there: columns (in characters) from byte offsets without walking the
+    /// line, so that many diagnostics on one long line cost linear time, not quadratic.
+    wide_chars: OnceLock<Vec<(usize, usize)>>,
 }
 
 impl SourceFile {
@@ -67,6 +71,26 @@ impl SourceFile {
             masks: Vec::new(),
             masked: OnceLock::new(),
             line_starts: OnceLock::new(),
+            wide_chars: OnceLock::new(),
+        }
+    }
+
+    /// Extra bytes (beyond one per character) of the characters that end at or before
+    /// `offset`.
+    fn extra_bytes_before(&self, offset: usize) -> usize {
+        let wide = self.wide_chars.get_or_init(|| {
+            let mut extra = 0;
+            (self.text.char_indices())
+                .filter(|(_, c)| !c.is_ascii())
+                .map(|(at, c)| {
+                    extra += c.len_utf8() - 1;
+                    (at + c.len_utf8(), extra)
+                })
+                .collect()
+        });
+        match wide.partition_point(|&(end, _)| end <= offset) {
+            0 => 0,
+            n => wide[n - 1].1,
         }
     }
 
@@ -84,10 +108,12 @@ impl SourceFile {
         let line_starts = self.line_starts();
         let line = line_starts.partition_point(|&s| s <= offset) - 1;
         let start = line_starts[line];
-        let mut column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let mut column = match self.text.is_char_boundary(offset) {
+            true => {
+                offset - start - (self.extra_bytes_before(offset) - self.extra_bytes_before(start))
+            }
+            false => offset - start,
+        };
         // A byte-order mark is not something an editor shows as a column.
         if line == 0 && offset >= 3 && self.text.starts_with('\u{feff}') {
             column -= 1;
@@ -167,6 +193,15 @@ impl Sources {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_col_counts_wide_characters_on_long_lines() {
+        let f = SourceFile::new("a".into(), "a".into(), "é€x\n𝄞é y".into());
+        assert_eq!(f.line_col(5), (1, 3));
+        assert_eq!(f.line_col(6), (1, 4));
+        assert_eq!(f.line_col(13), (2, 3));
+        assert_eq!(f.line_col(14), (2, 4));
+    }
 
     #[test]
     fn line_col_counts_from_one_in_characters() {

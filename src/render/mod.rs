@@ -31,16 +31,7 @@ pub fn yaml(value: &impl Serialize) -> Result<String, serde_saphyr::SerializeErr
 
 /// Text for a terminal, with control characters from manifests (an escape sequence in a
 /// name, say) written as `\u{1b}`, so nothing a manifest holds can drive the terminal.
-/// Line breaks stay.
+/// Line breaks stay. The one sanitising step is [`crate::output::printable`].
 pub fn printable(text: &str) -> String {
-    let is_hostile = |c: char| c.is_control() && c != '\n';
-    if !text.contains(is_hostile) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| match c {
-            c if is_hostile(c) => c.escape_unicode().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
+    crate::output::printable(text).into_owned()
 }

@@ -8,10 +8,14 @@ use crate::load::{LoadError, display_path};
 use crate::report;
 use crate::watch::Relinked;
 
+/// Every event line carries it, as every JSON output does: fields may be added, never renamed.
+const FORMAT_VERSION: u32 = 1;
+
 /// `{"event":"ready", ...}`: the first load.
 pub fn ready_json(root: &str, ready: &Relinked) -> Value {
     let checked = &ready.checked;
     json!({
+        "formatVersion": FORMAT_VERSION,
         "event": "ready",
         "root": root,
         "fileCount": checked.files,
@@ -50,6 +54,7 @@ pub fn relinked_json(relinked: &Relinked) -> Value {
         None => (json!([]), Value::Null),
     };
     json!({
+        "formatVersion": FORMAT_VERSION,
         "event": "relinked",
         "files": changed_files(relinked),
         "valid": relinked.valid(),
@@ -86,16 +91,17 @@ fn changed_files(relinked: &Relinked) -> Vec<String> {
 }
 
 pub fn root_missing_json(root: &str, error: &LoadError) -> Value {
-    json!({"event": "root-missing", "root": root, "message": error.to_string()})
+    json!({"formatVersion": FORMAT_VERSION, "event": "root-missing", "root": root, "message": error.to_string()})
 }
 
 pub fn error_json(message: &str) -> Value {
-    json!({"event": "error", "message": message})
+    json!({"formatVersion": FORMAT_VERSION, "event": "error", "message": message})
 }
 
 /// `{"event":"exec", "command", "success", "status"}`, with `message` when it could not run.
 pub fn exec_json(command: &str, result: &Result<ExitStatus, String>) -> Value {
     let mut event = json!({
+        "formatVersion": FORMAT_VERSION,
         "event": "exec",
         "command": command,
         "success": result.as_ref().is_ok_and(ExitStatus::success),

@@ -1,5 +1,6 @@
 //! `--format human`: miette reports with the source snippet and labels, then a summary.
 
+use std::cell::OnceCell;
 use std::fmt;
 
 use miette::{
@@ -9,7 +10,8 @@ use miette::{
 
 use super::plural;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::source::{SourceFile, Sources, Span};
+use crate::load::source::{FileId, SourceFile, Sources, Span};
+use crate::output::printable;
 
 pub struct HumanOptions {
     pub color: bool,
@@ -29,10 +31,117 @@ struct Report<'a> {
     related: Vec<Report<'a>>,
 }
 
-/// A file as miette reads it: the masked text, named by its path, with columns counted in
-/// characters as in every other format (miette's own count is in bytes).
+/// A file's snippet text as it is shown: masked (secrets), with hostile characters escaped
+/// (see [`crate::output::printable`]) so a snippet cannot drive the terminal either. Spans
+/// are moved into its offsets with [`Shown::offset`]; a line break stays a line break.
+struct Shown {
+    text: String,
+    /// Where each line of `text` starts.
+    line_starts: Vec<usize>,
+    /// Each escaped character: its end in the file's text and in `text`.
+    escapes: Vec<(usize, usize)>,
+}
+
+impl Shown {
+    fn new(file: &SourceFile) -> Shown {
+        let masked = file.snippet_text();
+        let (text, escapes) = if crate::output::has_hostile(masked) {
+            escaped(masked)
+        } else {
+            (masked.to_string(), Vec::new())
+        };
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Shown {
+            text,
+            line_starts,
+            escapes,
+        }
+    }
+
+    /// A byte offset in the file as an offset in `text`.
+    fn offset(&self, in_file: usize) -> usize {
+        match self
+            .escapes
+            .partition_point(|&(file_end, _)| file_end <= in_file)
+        {
+            0 => in_file,
+            n => in_file - self.escapes[n - 1].0 + self.escapes[n - 1].1,
+        }
+    }
+
+    /// An offset in `text` as a byte offset in the file.
+    fn file_offset(&self, shown: usize) -> usize {
+        match self
+            .escapes
+            .partition_point(|&(_, shown_end)| shown_end <= shown)
+        {
+            0 => shown,
+            n => shown - self.escapes[n - 1].1 + self.escapes[n - 1].0,
+        }
+    }
+
+    fn span(&self, span: Span) -> SourceSpan {
+        let range = span.range();
+        let start = self.offset(range.start);
+        SourceSpan::new(start.into(), self.offset(range.end).max(start) - start)
+    }
+
+    /// 0-based line of an offset in `text`.
+    fn line(&self, shown: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= shown) - 1
+    }
+
+    /// The bytes of `text` from the start of line `first` to the end of line `last`.
+    fn lines(&self, first: usize, last: usize) -> std::ops::Range<usize> {
+        let end = self
+            .line_starts
+            .get(last + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.line_starts[first.min(self.line_starts.len() - 1)]..end
+    }
+
+    /// Whether the lines a snippet of `span` shows (with one line of context each side) are
+    /// short enough to show.
+    fn fits(&self, span: Span) -> bool {
+        let range = span.range();
+        let first = self
+            .line(self.offset(range.start))
+            .saturating_sub(CONTEXT_LINES);
+        let last = self.line(self.offset(range.end)) + CONTEXT_LINES;
+        let last = last.min(self.line_starts.len() - 1);
+        (first..=last).all(|line| self.lines(line, line).len() <= MAX_SNIPPET_LINE)
+    }
+}
+
+/// `text` with hostile characters escaped, and where each escaped one ends before and after.
+/// A carriage return before a line feed is a line break, not a hostile character.
+fn escaped(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut escapes = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c == '\r' && chars.peek().is_some_and(|&(_, next)| next == '\n') {
+            out.push(c);
+            continue;
+        }
+        if crate::output::push_printable(&mut out, c) != c.len_utf8() {
+            escapes.push((at + c.len_utf8(), out.len()));
+        }
+    }
+    (out, escapes)
+}
+
+/// A file as miette reads it: the shown text, named by its path, with columns counted in
+/// characters of the file as in every other format (miette's own count is in bytes). Only
+/// the lines around a span are handed to miette, which reads its input from the start: a
+/// snippet costs its own lines, not the file up to them.
 struct Snippet<'a> {
     file: &'a SourceFile,
+    shown: &'a Shown,
+    name: String,
 }
 
 impl SourceCode for Snippet<'_> {
@@ -42,15 +151,23 @@ impl SourceCode for Snippet<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents = self.file.snippet_text().read_span(span, before, after)?;
-        let (line, column) = self.file.line_col(contents.span().offset());
+        let shown = self.shown;
+        let start = span.offset().min(shown.text.len());
+        let end = (start + span.len()).min(shown.text.len());
+        let first_line = shown.line(start).saturating_sub(before);
+        let window = shown.lines(first_line, shown.line(end) + after);
+        let local = SourceSpan::new((start - window.start).into(), end - start);
+        let text = &shown.text[window.clone()];
+        let contents = text.read_span(&local, before, after)?;
+        let offset = window.start + contents.span().offset();
+        let (line, column) = self.file.line_col(shown.file_offset(offset));
         Ok(Box::new(MietteSpanContents::new_named(
-            self.file.display.clone(),
+            self.name.clone(),
             contents.data(),
-            *contents.span(),
+            SourceSpan::new(offset.into(), contents.span().len()),
             line - 1,
             column - 1,
-            contents.line_count(),
+            first_line + contents.line_count(),
         )))
     }
 }
@@ -99,76 +216,102 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
-fn source_span(span: Span) -> SourceSpan {
-    let range = span.range();
-    SourceSpan::new(range.start.into(), range.len())
-}
-
 /// Lines longer than this are not shown as snippets (a minified or generated file would
-/// flood the terminal); the position is given instead.
+/// flood the terminal, and miette's cost grows with the line); the position is given instead.
 const MAX_SNIPPET_LINE: usize = 400;
 
-/// Whether a span is better shown as a position than as a snippet: its line is very long,
-/// or the file has no text to show (a binary file).
-fn without_snippet(sources: &Sources, span: Span) -> bool {
-    let text = &sources.get(span.file).text;
-    if text.is_empty() {
-        return true;
-    }
-    let at = span.range().start.min(text.len());
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    end - start > MAX_SNIPPET_LINE
+/// Lines shown above and below a span.
+const CONTEXT_LINES: usize = 1;
+
+/// The files of a report, each made ready to show on first use.
+struct Files<'a> {
+    sources: &'a Sources,
+    shown: Vec<OnceCell<Shown>>,
 }
 
-fn snippet(sources: &Sources, span: Span) -> Snippet<'_> {
-    Snippet {
-        file: sources.get(span.file),
+impl<'a> Files<'a> {
+    fn new(sources: &'a Sources) -> Self {
+        Files {
+            sources,
+            shown: (0..sources.len()).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    fn shown(&self, file: FileId) -> &Shown {
+        self.shown[file.0].get_or_init(|| Shown::new(self.sources.get(file)))
+    }
+
+    /// The snippet to show for `span`, or `None` when it is better given as a position: a
+    /// line around it is very long, or the file has no text to show (a binary file).
+    fn snippet(&self, span: Span) -> Option<Snippet<'_>> {
+        let file = self.sources.get(span.file);
+        if file.text.is_empty() || !self.shown(span.file).fits(span) {
+            return None;
+        }
+        Some(Snippet {
+            file,
+            shown: self.shown(span.file),
+            name: printable(&file.display).into_owned(),
+        })
+    }
+
+    /// `file:line:column: message`, for a place shown without a snippet.
+    fn placed(&self, file: FileId, span: Option<Span>, message: &str) -> String {
+        let p = super::position_of(self.sources, file, span);
+        let file = printable(&p.file);
+        match p.line_col {
+            Some((line, column)) => format!("{file}:{line}:{column}: {message}"),
+            None => format!("{file}: {message}"),
+        }
     }
 }
 
-fn report<'a>(sources: &'a Sources, d: &Diagnostic) -> Report<'a> {
+fn report<'a>(files: &'a Files<'a>, d: &Diagnostic) -> Report<'a> {
     let mut labels = Vec::new();
     let mut related = Vec::new();
-    let mut message = d.message.clone();
-    let source = match d.span.filter(|&s| !without_snippet(sources, s)) {
-        Some(span) => {
+    let message = printable(&d.message).into_owned();
+    let label = d.label.as_deref().map(|l| printable(l).into_owned());
+    let (source, message) = match d.span.and_then(|s| Some((s, files.snippet(s)?))) {
+        Some((span, snippet)) => {
             labels.push(LabeledSpan::new_primary_with_span(
-                d.label.clone(),
-                source_span(span),
+                label,
+                files.shown(span.file).span(span),
             ));
-            Some(snippet(sources, span))
+            (Some(snippet), message)
         }
-        None => {
-            // No snippet to show: say where in the message itself.
-            let p = super::position(sources, d);
-            message = match p.line_col {
-                Some((line, column)) => format!("{}:{line}:{column}: {message}", p.file),
-                None => format!("{}: {message}", p.file),
-            };
-            None
-        }
+        // No snippet to show: say where in the message itself.
+        None => (None, files.placed(d.file, d.span, &message)),
     };
     for r in &d.related {
-        if Some(r.span.file) == d.span.map(|s| s.file) {
+        let text = printable(&r.message).into_owned();
+        let snippet = files.snippet(r.span);
+        if source.is_some() && Some(r.span.file) == d.span.map(|s| s.file) && snippet.is_some() {
             labels.push(LabeledSpan::new_with_span(
-                Some(r.message.clone()),
-                source_span(r.span),
+                Some(text),
+                files.shown(r.span.file).span(r.span),
             ));
-        } else {
-            related.push(Report {
-                message: r.message.clone(),
-                code: String::new(),
-                severity: miette::Severity::Advice,
-                help: None,
-                source: Some(snippet(sources, r.span)),
-                labels: vec![LabeledSpan::new_primary_with_span(
-                    Some(r.message.clone()),
-                    source_span(r.span),
-                )],
-                related: Vec::new(),
-            });
+            continue;
         }
+        let labels = match &snippet {
+            Some(_) => vec![LabeledSpan::new_primary_with_span(
+                Some(text.clone()),
+                files.shown(r.span.file).span(r.span),
+            )],
+            None => Vec::new(),
+        };
+        let message = match snippet {
+            Some(_) => text,
+            None => files.placed(r.span.file, Some(r.span), &text),
+        };
+        related.push(Report {
+            message,
+            code: String::new(),
+            severity: miette::Severity::Advice,
+            help: None,
+            source: snippet,
+            labels,
+            related: Vec::new(),
+        });
     }
     Report {
         message,
@@ -177,7 +320,7 @@ fn report<'a>(sources: &'a Sources, d: &Diagnostic) -> Report<'a> {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         },
-        help: d.help.clone(),
+        help: d.help.as_deref().map(|h| printable(h).into_owned()),
         source,
         labels,
         related,
@@ -199,15 +342,13 @@ pub fn human(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false)
-        .with_context_lines(1)
+        .with_context_lines(CONTEXT_LINES)
         .with_show_related_as_nested(true);
+    let files = Files::new(sources);
     let mut out = String::new();
     for d in diagnostics {
-        if handler
-            .render_report(&mut out, &report(sources, d))
-            .is_err()
-        {
-            out.push_str(&d.message);
+        if handler.render_report(&mut out, &report(&files, d)).is_err() {
+            out.push_str(&printable(&d.message));
         }
         out.push('\n');
     }

@@ -7,7 +7,7 @@ mod json;
 mod junit;
 mod sarif;
 
-pub use github::github;
+pub use github::{GithubReport, github};
 pub use human::{HumanOptions, human, summary_line};
 pub use json::{json, json_diagnostics};
 pub use junit::junit;

@@ -1,10 +1,87 @@
 //! `--format sarif`: SARIF 2.1.0, for GitHub code scanning and other static-analysis viewers.
 
+use std::path::{Path, PathBuf};
+
 use serde_json::{Value, json};
 
 use super::{Position, position, position_of};
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::load::source::Sources;
+use crate::load::source::{FileId, Sources};
+
+/// Where the project lives (Cargo.toml's `repository`); rules link to the README's table.
+const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The base that artifact URIs are relative to: the repository the command runs in.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// The root artifact paths are given relative to: the git work tree around the working
+/// directory, else the working directory itself.
+fn source_root() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let root = cwd.ancestors().find(|dir| dir.join(".git").exists());
+    Some(root.unwrap_or(&cwd).to_path_buf())
+}
+
+/// A file's location: relative to `root` with `uriBaseId`, or, outside it, a `file:` URI.
+fn artifact(sources: &Sources, file: FileId, root: Option<&Path>) -> Value {
+    let path = &sources.get(file).path;
+    let absolute = std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.clone());
+    let absolute = normalised(&absolute);
+    match root.and_then(|r| absolute.strip_prefix(r).ok()) {
+        Some(relative) if !relative.as_os_str().is_empty() => {
+            json!({ "uri": uri(&relative.to_string_lossy()), "uriBaseId": SRCROOT })
+        }
+        _ => json!({ "uri": format!("file://{}", uri(&absolute.to_string_lossy())) }),
+    }
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system (a link stays as written).
+fn normalised(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The README's table of codes, where each rule is explained.
+fn help_uri() -> String {
+    format!("{REPOSITORY}#diagnostic-codes")
+}
+
+fn rule(code: Code) -> Value {
+    let help = format!(
+        "{} {}: {}. See the table of diagnostic codes in the README.",
+        code.id(),
+        code.name(),
+        code.description()
+    );
+    let markdown = format!(
+        "**{} {}** ({}): {}.\n\nSee [the table of diagnostic codes]({}).",
+        code.id(),
+        code.name(),
+        code.severity().as_str(),
+        code.description(),
+        help_uri()
+    );
+    json!({
+        "id": code.id(),
+        "name": code.name(),
+        "shortDescription": { "text": code.summary() },
+        "fullDescription": { "text": format!("{}.", code.description()) },
+        "help": { "text": help, "markdown": markdown },
+        "helpUri": help_uri(),
+        "defaultConfiguration": { "level": level(code.severity()) },
+    })
+}
 
 /// A file path as a relative URI reference: `/` separators, other reserved bytes escaped.
 fn uri(path: &str) -> String {
@@ -20,8 +97,8 @@ fn uri(path: &str) -> String {
     out
 }
 
-fn location(p: &Position, message: Option<&str>) -> Value {
-    let mut physical = json!({ "artifactLocation": { "uri": uri(&p.file) } });
+fn location(p: &Position, artifact: Value, message: Option<&str>) -> Value {
+    let mut physical = json!({ "artifactLocation": artifact });
     if let (Some((line, column)), Some((end_line, end_column))) = (p.line_col, p.end) {
         // An empty span (a point such as a syntax error) still gets a one-column region.
         let end_column = if (end_line, end_column) <= (line, column) {
@@ -49,17 +126,9 @@ fn level(severity: Severity) -> &'static str {
 }
 
 pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
-    let rules: Vec<Value> = Code::ALL
-        .iter()
-        .map(|code| {
-            json!({
-                "id": code.id(),
-                "name": code.name(),
-                "shortDescription": { "text": code.summary() },
-                "defaultConfiguration": { "level": level(code.severity()) },
-            })
-        })
-        .collect();
+    let rules: Vec<Value> = Code::ALL.iter().map(|&code| rule(code)).collect();
+    let root = source_root();
+    let root = root.as_deref();
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
@@ -78,6 +147,7 @@ pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
                 .map(|(i, r)| {
                     let mut l = location(
                         &position_of(sources, r.span.file, Some(r.span)),
+                        artifact(sources, r.span.file, root),
                         Some(&r.message),
                     );
                     l["id"] = json!(i + 1);
@@ -89,7 +159,7 @@ pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
                 "ruleIndex": index,
                 "level": level(d.severity),
                 "message": { "text": text },
-                "locations": [location(&position(sources, d), None)],
+                "locations": [location(&position(sources, d), artifact(sources, d.file, root), None)],
             });
             if !related.is_empty() {
                 result["relatedLocations"] = json!(related);
@@ -104,13 +174,30 @@ pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
             "tool": { "driver": {
                 "name": "oslinker",
                 "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": REPOSITORY,
                 "rules": rules,
             }},
+            "originalUriBaseIds": original_uri_base_ids(root),
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     });
     crate::render::json(&log)
+}
+
+/// Where `%SRCROOT%` is on this machine, as SARIF viewers may resolve it.
+fn original_uri_base_ids(root: Option<&Path>) -> Value {
+    match root {
+        Some(root) => {
+            let mut base = format!("file://{}", uri(&root.to_string_lossy()));
+            if !base.ends_with('/') {
+                base.push('/');
+            }
+            json!({ SRCROOT: { "uri": base } })
+        }
+        None => json!({}),
+    }
 }
 
 #[cfg(test)]

@@ -365,7 +365,13 @@ fn sarif_log_matches_the_json_report() {
         );
         assert_eq!(result["level"], d["severity"]);
         let location = &result["locations"][0]["physicalLocation"];
-        assert_eq!(location["artifactLocation"]["uri"], d["file"]);
+        // Relative to the repository the command runs in (examples/ is inside it).
+        let artifact = &location["artifactLocation"];
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%", "{result}");
+        assert_eq!(
+            artifact["uri"],
+            format!("examples/{}", d["file"].as_str().unwrap())
+        );
         assert_eq!(location["region"]["startLine"], d["line"], "{result}");
         assert_eq!(location["region"]["startColumn"], d["column"], "{result}");
         let (start, end) = (
@@ -386,7 +392,7 @@ fn sarif_log_matches_the_json_report() {
             let r = &result["relatedLocations"][0];
             assert_eq!(
                 r["physicalLocation"]["artifactLocation"]["uri"],
-                related[0]["file"]
+                format!("examples/{}", related[0]["file"].as_str().unwrap())
             );
             assert_eq!(
                 r["physicalLocation"]["region"]["startLine"],
@@ -398,6 +404,89 @@ fn sarif_log_matches_the_json_report() {
             );
         }
     }
+}
+
+#[test]
+fn sarif_rules_carry_descriptions_help_and_links_and_the_root_is_named() {
+    let sarif = broken("sarif").json();
+    let run = &sarif["runs"][0];
+    let driver = &run["tool"]["driver"];
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    assert!(
+        repository.starts_with("https://"),
+        "Cargo.toml has a repository"
+    );
+    assert_eq!(driver["informationUri"], repository);
+    for rule in driver["rules"].as_array().unwrap() {
+        assert!(
+            rule["fullDescription"]["text"].as_str().unwrap().len() > 10,
+            "{rule}"
+        );
+        assert!(
+            rule["help"]["text"]
+                .as_str()
+                .unwrap()
+                .contains(rule["id"].as_str().unwrap())
+        );
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("](https://")
+        );
+        assert_eq!(rule["helpUri"], format!("{repository}#diagnostic-codes"));
+    }
+    let e0110 = &driver["rules"].as_array().unwrap()[15];
+    assert_eq!(e0110["id"], "E0110");
+    assert!(
+        e0110["fullDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("out of range or malformed: port, mount path"),
+        "the README's words: {e0110}"
+    );
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    for result in run["results"].as_array().unwrap() {
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(
+            !uri.starts_with('/') && !uri.contains(':'),
+            "relative: {uri}"
+        );
+    }
+}
+
+/// Microsoft's SARIF multitool, with GitHub's rules: no error, no warning. Install with
+/// `npm install --prefix /tmp/sarif @microsoft/sarif-multitool` and set
+/// `SARIF_MULTITOOL=/tmp/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool`
+/// (the native tool: the npm wrapper hands its arguments to a shell, which splits `Gh;Sarif`).
+#[test]
+#[ignore = "needs sarif-multitool (npm)"]
+fn sarif_of_the_broken_example_passes_the_sarif_multitool() {
+    let tool = std::env::var("SARIF_MULTITOOL")
+        .expect("SARIF_MULTITOOL: the path of the native Sarif.Multitool");
+    let out = broken("sarif");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("broken.sarif");
+    std::fs::write(&log, &out.stdout).unwrap();
+    let verdict = dir.path().join("verdict.sarif");
+    let status = std::process::Command::new(&tool)
+        .args(["validate", "--rule-kind", "Gh;Sarif", "--output"])
+        .arg(&verdict)
+        .arg(&log)
+        .status()
+        .expect("run sarif-multitool");
+    assert!(status.success(), "sarif-multitool: {status}");
+    let verdict: Value = serde_json::from_str(&std::fs::read_to_string(&verdict).unwrap()).unwrap();
+    let findings = verdict["runs"][0]["results"].as_array().unwrap();
+    assert!(findings.is_empty(), "{:#}", Value::Array(findings.clone()));
 }
 
 #[test]
@@ -490,7 +579,14 @@ fn junit_has_a_test_case_per_file_and_a_failure_per_failing_file() {
         15,
         "errors only, without --strict"
     );
-    assert!(xml.contains("<testcase name=\"broken/processes/base.yaml\" classname=\"oslinker.validate\">\n    </testcase>"));
+    assert!(xml.contains(
+        "<testcase name=\"broken/processes/base.yaml\" classname=\"oslinker.validate\"/>"
+    ));
+    // Warnings that do not fail the run are still seen, as the case's output.
+    assert!(
+        xml.contains("<system-out>broken/bindings/references.yaml:30:16: binding"),
+        "{xml}"
+    );
     assert!(xml.contains("type=\"E0201 duplicate-id\""));
     assert!(xml.contains(
         ">broken/bindings/bad-port.yaml:9:20: port 70000 is out of range 1-65535 [E0110]\n"
@@ -527,6 +623,49 @@ fn junit_escapes_text() {
         "{}",
         out.stdout
     );
+}
+
+/// JUnit of the broken example and of a tree with hostile characters, read by xmllint (well
+/// formed, and valid against the XSD at `$JUNIT_XSD` when set) and by junitparser (when
+/// `$JUNITPARSER_PYTHON` names a Python that has it). `apt-get install libxml2-utils`.
+#[test]
+#[ignore = "needs xmllint"]
+fn junit_passes_xmllint_and_junitparser() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = hostile_tree().run(["validate", "--format", "junit"]);
+    for (name, xml) in [
+        ("broken.xml", broken("junit").stdout),
+        ("hostile.xml", hostile.stdout),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, xml).unwrap();
+        let mut xmllint = std::process::Command::new("xmllint");
+        xmllint.arg("--noout");
+        if let Ok(xsd) = std::env::var("JUNIT_XSD") {
+            xmllint.args(["--schema", &xsd]);
+        }
+        let out = xmllint.arg(&file).output().expect("run xmllint");
+        assert!(
+            out.status.success(),
+            "xmllint {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if let Ok(python) = std::env::var("JUNITPARSER_PYTHON") {
+            let script = "import sys, junitparser\n\
+                          x = junitparser.JUnitXml.fromfile(sys.argv[1])\n\
+                          print(sum(1 for s in x for c in s))";
+            let out = std::process::Command::new(python)
+                .args(["-c", script])
+                .arg(&file)
+                .output()
+                .expect("run python");
+            assert!(
+                out.status.success(),
+                "junitparser {name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
 }
 
 #[test]
@@ -567,4 +706,116 @@ fn human_and_json_count_columns_alike() {
         "{}",
         human.stderr
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// text from manifests never reaches a terminal, a workflow command or XML raw
+
+/// A tree whose ids, values, keys and file name carry an escape sequence, a NUL, a carriage
+/// return, a C1 control and a right-to-left override.
+fn hostile_tree() -> Tree {
+    Tree::new(&[(
+        "a\u{1b}[2Jb.yaml",
+        "kind: Environment\nid: \"e\\e[31mred\\0nul\\rcr\\u202Eevil\\x9bc1\"\nname: e\n\"k\\e]0;title\\a\": 1\n",
+    )])
+}
+
+const HOSTILE: [char; 6] = ['\u{1b}', '\0', '\r', '\u{202e}', '\u{9b}', '\u{7}'];
+
+fn assert_no_hostile(what: &str, text: &str) {
+    for c in HOSTILE {
+        assert!(!text.contains(c), "{what} holds {c:?} raw:\n{text}");
+    }
+}
+
+#[test]
+fn control_and_bidi_characters_are_shown_escaped_in_every_text_format() {
+    let tree = hostile_tree();
+    let human = tree.run(["validate", "--color", "never"]);
+    human.assert_code(1);
+    assert_no_hostile("human", &human.stderr);
+    assert!(human.stderr.contains("\\u{1b}[31mred"), "{}", human.stderr);
+    assert!(human.stderr.contains("\\u{202e}evil"), "{}", human.stderr);
+    assert!(
+        human.stderr.contains("a\\u{1b}[2Jb.yaml"),
+        "{}",
+        human.stderr
+    );
+    for format in ["github", "junit"] {
+        let out = tree.run(["validate", "--format", format]);
+        out.assert_code(1);
+        assert_no_hostile(format, &out.stdout);
+        assert!(out.stdout.contains("\\u{1b}[31mred"), "{}", out.stdout);
+        assert!(out.stdout.contains("\\u{0}nul"), "{}", out.stdout);
+    }
+    let junit = tree.run(["validate", "--format", "junit"]);
+    assert_well_formed_xml(&junit.stdout);
+}
+
+#[test]
+fn github_says_how_many_problems_were_not_annotations_and_writes_the_step_summary() {
+    // 12 errors in one file: GitHub shows 10.
+    let fields: String = (0..12).map(|i| format!("bogus{i}: 1\n")).collect();
+    let tree = Tree::new(&[("a.yaml", &format!("{}{fields}", process_yaml("a")))]);
+    let summary = tree.parent().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = tree
+        .cmd(["validate", "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.stdout.matches("::error ").count(), 12);
+    assert!(
+        out.stderr.contains(
+            "note: 2 errors and 0 warnings were not shown as annotations (GitHub shows 10 errors \
+             and 10 warnings per step); all 12 are in this log and in the step summary\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    let table = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        table.starts_with("earlier step\n### oslinker validate\n"),
+        "appended: {table}"
+    );
+    assert_eq!(
+        table.matches("| error | E0104 unknown-field |").count(),
+        12,
+        "{table}"
+    );
+
+    // Ten or fewer: no note, no summary.
+    let few = Tree::new(&[("a.yaml", &format!("{}bogus: 1\n", process_yaml("a")))]);
+    let out = few
+        .cmd(["validate", "--format", "github"])
+        .env(
+            "GITHUB_STEP_SUMMARY",
+            few.parent().join("s.md").to_str().unwrap(),
+        )
+        .run();
+    assert!(!out.stderr.contains("not shown"), "{}", out.stderr);
+    assert!(!few.parent().join("s.md").exists());
+}
+
+// ---------------------------------------------------------------------------------------------
+// colour conventions off a terminal: CLICOLOR_FORCE turns colour on, NO_COLOR and CLICOLOR=0
+// keep it off
+
+#[test]
+fn clicolor_force_paints_off_a_terminal_unless_no_color() {
+    let tree = Tree::new(&[("a.yaml", "kind: Proces\n")]);
+    let human = |env: &[(&str, &str)]| {
+        let mut run = tree.cmd(["validate"]).env_remove("NO_COLOR");
+        for (key, value) in env {
+            run = run.env(key, value);
+        }
+        run.run().stderr
+    };
+    assert!(
+        human(&[]).find('\u{1b}').is_none(),
+        "no terminal, no colour"
+    );
+    assert!(human(&[("CLICOLOR_FORCE", "1")]).contains('\u{1b}'));
+    assert!(!human(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\u{1b}'));
+    assert!(!human(&[("CLICOLOR_FORCE", "0")]).contains('\u{1b}'));
 }

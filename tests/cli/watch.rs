@@ -170,12 +170,21 @@ impl Watcher {
 
     /// The next JSON event.
     #[track_caller]
+    /// The next event line, parsed. Every line must carry `"formatVersion": 1`, which is
+    /// checked and taken out so that tests compare the event's own fields.
     fn event(&mut self) -> Value {
         let line = self.line();
-        match serde_json::from_str(&line) {
+        let mut value: Value = match serde_json::from_str(&line) {
             Ok(value) => value,
             Err(e) => self.fail(&format!("stdout line is not JSON ({e}): {line}")),
+        };
+        let version = value
+            .as_object_mut()
+            .and_then(|o| o.remove("formatVersion"));
+        if version != Some(json!(1)) {
+            self.fail(&format!("event without \"formatVersion\": 1: {line}"));
         }
+        value
     }
 
     /// The next event, which must be a `relinked` one.
