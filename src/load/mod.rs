@@ -167,10 +167,10 @@ pub fn walk(root: &Path, follow_links: bool) -> Walk {
                 // A folder named like a manifest, or a link to one, is not a manifest (it is
                 // not followed). Anything else is, and gets reported when read if it is not a
                 // regular file: a broken link, a FIFO, a device.
-                let is_file = !entry.file_type().is_dir()
-                    && !(entry.path_is_symlink()
+                let is_folder = entry.file_type().is_dir()
+                    || (entry.path_is_symlink()
                         && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()));
-                if is_manifest_name(entry.path()) && is_file {
+                if is_manifest_name(entry.path()) && !is_folder {
                     found.manifests.push(entry.into_path());
                 }
             }
