@@ -107,7 +107,7 @@ pub fn mkfifo(path: &std::path::Path) {
 /// long while: for input that used to make it block forever.
 #[track_caller]
 fn run_or_fail_if_stuck(run: crate::support::Run) -> crate::support::Output {
-    let mut child = run
+    let child = run
         .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
