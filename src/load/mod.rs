@@ -332,9 +332,20 @@ pub fn load_file(path: &Path, file: FileId, limits: &Limits) -> LoadedFile {
 }
 
 fn too_large(path: &Path, file: FileId, error: &ReadError) -> LoadedFile {
+    too_large_at(path, display_path(path), file, error)
+}
+
+/// A file over the limit (on disk or at a git revision), shown as `display`.
+fn too_large_at(path: &Path, display: String, file: FileId, error: &ReadError) -> LoadedFile {
     let diagnostic = Diagnostic::in_file(Code::LimitExceeded, file, error.to_string())
         .with_help("split it into several files");
-    LoadedFile::problem(path, diagnostic, true)
+    LoadedFile {
+        file,
+        source: SourceFile::new(path.to_path_buf(), display, String::new()),
+        documents: Vec::new(),
+        diagnostics: vec![diagnostic],
+        counted: true,
+    }
 }
 
 /// A FIFO, a device or a socket named like a manifest (or a link to one): never opened for
