@@ -406,6 +406,10 @@ fn batch<T>(
     let said = said.join().unwrap_or_default();
     answers.map_err(|e| match said.trim() {
         "" => e,
+        // A git older than 2.45 tries to fetch a missing object (and is refused a protocol).
+        said if said.contains("promisor remote") => format!(
+            "{e}:\n{said}\nhelp: files at this revision are missing from this partial clone, and oslinker never fetches: let git fetch them first"
+        ),
         said => format!("{e}:\n{said}"),
     })
 }

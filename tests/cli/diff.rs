@@ -2588,3 +2588,51 @@ fn git_blob_over_the_limit_is_refused_at_its_revision_path() {
         out.stderr
     );
 }
+
+/// git's own configuration is ignored, except the user's `safe.directory` entries: git's
+/// ownership check works as the user set it up.
+#[test]
+fn git_safe_directory_from_the_users_configuration_is_kept() {
+    // SAFETY: geteuid only reads the process's user id.
+    if unsafe { libc::geteuid() } != 0 {
+        return; // giving the repository to another user needs root
+    }
+    let repo = history();
+    let mut stack = vec![repo.path()];
+    while let Some(path) = stack.pop() {
+        std::os::unix::fs::lchown(&path, Some(4321), Some(4321)).unwrap();
+        if std::fs::symlink_metadata(&path).unwrap().is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+    let out = repo.run(&["diff", "git:HEAD~1"]);
+    out.assert_code(2);
+    assert!(out.stderr.contains("dubious ownership"), "{}", out.stderr);
+    let config = repo.tmp.path().join("gitconfig");
+    std::fs::write(
+        &config,
+        format!("[safe]\n\tdirectory = {}\n", repo.path().display()),
+    )
+    .unwrap();
+    let out = repo
+        .oslinker("")
+        .env("GIT_CONFIG_GLOBAL", config.to_str().unwrap())
+        .args([
+            "-d",
+            "deploy/linker.d",
+            "diff",
+            "git:HEAD~1",
+            "--format",
+            "json",
+        ])
+        .run();
+    out.assert_code(1);
+    assert!(
+        out.json()["changes"]
+            .as_array()
+            .unwrap()
+            .contains(&worker_status_change()),
+        "{}",
+        out.stdout
+    );
+}
