@@ -52,6 +52,31 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     read_at_most(file, limit, len)
 }
 
+/// Like `read_bounded`, for a file the user named on the command line, which may also be a
+/// pipe (`oslinker diff <(oslinker plan --format json) tree`): a pipe is waited on as its
+/// writer writes, as `cat` would, and read up to the same limit. Devices are still refused.
+pub fn read_named(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    if !std::fs::metadata(path).is_ok_and(|m| is_pipe(&m)) {
+        return read_bounded(path, limit);
+    }
+    let file = File::open(path).map_err(ReadError::Io)?;
+    let metadata = file.metadata().map_err(ReadError::Io)?;
+    if !is_pipe(&metadata) {
+        check(&metadata, limit)?;
+    }
+    read_at_most(file, limit, metadata.len())
+}
+
+#[cfg(unix)]
+fn is_pipe(metadata: &Metadata) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(&metadata.file_type())
+}
+
+#[cfg(not(unix))]
+fn is_pipe(_: &Metadata) -> bool {
+    false
+}
+
 /// What `read_bounded` does once a regular file is open: reads at most `limit + 1` bytes
 /// (`expected` is a hint for the buffer), and refuses the file if there are more.
 fn read_at_most(file: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, ReadError> {

@@ -106,7 +106,7 @@ pub fn mkfifo(path: &std::path::Path) {
 /// Runs to completion, or fails the test (killing oslinker) if it has not exited after a
 /// long while: for input that used to make it block forever.
 #[track_caller]
-fn run_or_fail_if_stuck(run: crate::support::Run) -> crate::support::Output {
+pub fn run_or_fail_if_stuck(run: crate::support::Run) -> crate::support::Output {
     let child = run
         .command()
         .stdout(Stdio::piped())

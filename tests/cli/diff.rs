@@ -2636,3 +2636,44 @@ fn git_safe_directory_from_the_users_configuration_is_kept() {
         out.stdout
     );
 }
+
+#[test]
+fn a_plan_file_side_that_is_a_device_is_refused_not_read_without_end() {
+    // `/dev/zero` never ends and its zeros are UTF-8: read whole, it filled memory.
+    let tree = pair(&base(), &base());
+    let out = crate::bad_input::run_or_fail_if_stuck(tree.cmd(["diff", "/dev/zero"]));
+    out.assert_code(2);
+    assert_eq!(
+        out.stderr,
+        "error: OLD side `/dev/zero`: cannot read `/dev/zero`: it is a character device, not a regular file\n\
+         help: a side is a manifest folder, a plan file written by `oslinker plan --format json`, or `git:REV`\n"
+    );
+}
+
+#[test]
+fn a_plan_piped_in_is_read() {
+    // As `oslinker diff <(oslinker plan --format json) tree` hands it over: a pipe.
+    let tree = pair_with_plans(&base(), &worker_stopped());
+    let fifo = tree.parent().join("piped.json");
+    crate::bad_input::mkfifo(&fifo);
+    let plan = std::fs::read(tree.parent().join("old.json")).unwrap();
+    let writer = fifo.clone();
+    // Not joined: should oslinker never open the pipe, this thread waits in `open` until the
+    // test binary ends, and the test fails on oslinker's answer.
+    std::thread::spawn(move || {
+        use std::io::Write;
+        let mut pipe = std::fs::OpenOptions::new()
+            .write(true)
+            .open(writer)
+            .unwrap();
+        let _ = pipe.write_all(&plan);
+    });
+    let out = crate::bad_input::run_or_fail_if_stuck(tree.cmd([
+        "diff",
+        "piped.json",
+        "--format",
+        "json",
+    ]));
+    out.assert_code(1);
+    assert_eq!(out.json()["changes"], json!([worker_status_change()]));
+}
