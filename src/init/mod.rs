@@ -1,11 +1,15 @@
 //! `oslinker init`: a small, valid, commented manifest tree to start from.
 //!
 //! The templates are the files beside this one, built in with `include_str!`, so they can be
-//! read and edited as the manifests they are. Nothing is ever overwritten: every target is
-//! checked before anything is written, and each file is then created with `create_new`, so a
-//! file that appears in between is left alone too.
+//! read and edited as the manifests they are.
+//!
+//! Nothing is ever overwritten, and nothing is left half written: every target is checked
+//! before anything is written; each file is written whole to a hidden temporary file in the
+//! same folder, flushed to disk, then given its name only if that name is still free (an
+//! atomic rename that does not replace). If any file cannot be written (a full disk, say),
+//! the files this run created are removed again, so that the folder is as it was and a
+//! second run can start afresh.
 
-use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -18,7 +22,7 @@ pub const TEMPLATES: [(&str, &str); 5] = [
     ("providers.toml", include_str!("providers.toml")),
 ];
 
-/// Why `init` wrote nothing, or stopped part way.
+/// Why `init` wrote nothing.
 #[derive(Debug)]
 pub enum InitError {
     /// These files (or other things by their names) exist already: nothing was written.
@@ -27,11 +31,12 @@ pub enum InitError {
     NotAFolder(PathBuf),
     /// The folder could not be created: nothing was written.
     Folder(PathBuf, io::Error),
-    /// A file could not be created; the files in `created` had been written before it.
+    /// A file could not be written. The files created before it were removed again, except
+    /// those in `left` (which could not be removed either).
     File {
         path: PathBuf,
         error: io::Error,
-        created: Vec<PathBuf>,
+        left: Vec<PathBuf>,
     },
 }
 
@@ -46,20 +51,23 @@ pub fn create(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
     if !existing.is_empty() {
         return Err(InitError::Exists(existing));
     }
+    let made_folder = !dir.exists();
     std::fs::create_dir_all(dir).map_err(|e| InitError::Folder(dir.to_path_buf(), e))?;
     let mut created = Vec::with_capacity(targets.len());
     for ((_, contents), path) in TEMPLATES.iter().zip(targets) {
-        match create_new(&path, contents) {
+        match create_new(dir, &path, contents) {
             Ok(()) => created.push(path),
             Err(error) => {
-                return Err(InitError::File {
-                    path,
-                    error,
-                    created,
-                });
+                let left = remove_all(&created);
+                if made_folder && left.is_empty() {
+                    // Only if it is empty: nothing else is touched.
+                    let _ = std::fs::remove_dir(dir);
+                }
+                return Err(InitError::File { path, error, left });
             }
         }
     }
+    sync_folder(dir);
     Ok(created)
 }
 
@@ -68,10 +76,35 @@ fn exists(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok()
 }
 
-/// Writes a new file; fails if anything by that name exists, so nothing is clobbered.
-fn create_new(path: &Path, contents: &str) -> io::Result<()> {
-    let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
-    file.write_all(contents.as_bytes())
+/// Writes a new file in `dir` whole, or not at all: to a temporary file, flushed, then
+/// renamed to `path` only if nothing has that name (so nothing is clobbered). On any
+/// failure the temporary file is removed.
+fn create_new(dir: &Path, path: &Path, contents: &str) -> io::Result<()> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".oslinker-init-");
+    // The mode an ordinary new file gets (before the umask), not a temporary file's 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder.tempfile_in(dir)?;
+    file.write_all(contents.as_bytes())?;
+    file.as_file().sync_all()?;
+    file.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Removes the files this run created; returns those that could not be removed.
+fn remove_all(created: &[PathBuf]) -> Vec<PathBuf> {
+    (created.iter())
+        .filter(|path| std::fs::remove_file(path).is_err())
+        .cloned()
+        .collect()
+}
+
+/// Makes the new names last through a crash (best effort: not every system can).
+fn sync_folder(dir: &Path) {
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
 }
 
 #[cfg(test)]
@@ -116,9 +149,11 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("bindings.toml");
         std::fs::write(&path, "theirs").unwrap();
-        let error = create_new(&path, "ours").unwrap_err();
+        let error = create_new(tmp.path(), &path, "ours").unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::AlreadyExists);
         assert_eq!(std::fs::read(&path).unwrap(), b"theirs");
+        // And its temporary file is gone.
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod git;
 pub mod node;
+pub mod read;
 pub mod root;
 pub mod scope;
 pub mod source;
@@ -18,6 +19,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::{Code, Diagnostic};
 use node::Node;
+use read::ReadError;
 use source::{FileId, SourceFile, Sources, Span};
 
 /// Bounds on what one file may cost, so hostile input ends in a clear error, not a hang.
@@ -163,12 +165,13 @@ pub fn walk(root: &Path, follow_links: bool) -> Walk {
     for entry in walker {
         match entry {
             Ok(entry) => {
-                // A link to a folder named like a manifest is not a manifest (it is not
-                // followed); a broken link is, and gets reported when read.
-                let is_file = entry.file_type().is_file()
+                // A folder named like a manifest, or a link to one, is not a manifest (it is
+                // not followed). Anything else is, and gets reported when read if it is not a
+                // regular file: a broken link, a FIFO, a device.
+                let is_folder = entry.file_type().is_dir()
                     || (entry.path_is_symlink()
-                        && !std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()));
-                if is_manifest_name(entry.path()) && is_file {
+                        && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()));
+                if is_manifest_name(entry.path()) && !is_folder {
                     found.manifests.push(entry.into_path());
                 }
             }
@@ -321,29 +324,46 @@ fn source_at(path: &Path, text: String) -> SourceFile {
 
 /// Reads and parses one manifest file from disk, as file `file` of its tree.
 pub fn load_file(path: &Path, file: FileId, limits: &Limits) -> LoadedFile {
-    let metadata = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(error) => return unreadable(path, file, &error),
-    };
-    if metadata.len() > limits.max_file_bytes {
-        return too_large(path, file, metadata.len(), limits);
-    }
-    match std::fs::read(path) {
+    match read::read_bounded(path, limits.max_file_bytes) {
         Ok(bytes) => parse_file(path, display_path(path), bytes, file, limits),
-        Err(error) => unreadable(path, file, &error),
+        Err(error @ ReadError::TooLarge { .. }) => too_large(path, file, &error),
+        Err(ReadError::NotAFile(what)) => not_a_file(path, file, what),
+        Err(ReadError::Io(error)) => unreadable(path, file, &error),
     }
 }
 
-fn too_large(path: &Path, file: FileId, len: u64, limits: &Limits) -> LoadedFile {
-    let diagnostic = Diagnostic::in_file(
-        Code::LimitExceeded,
+fn too_large(path: &Path, file: FileId, error: &ReadError) -> LoadedFile {
+    too_large_at(path, display_path(path), file, error)
+}
+
+/// A file over the limit (on disk or at a git revision), shown as `display`.
+fn too_large_at(path: &Path, display: String, file: FileId, error: &ReadError) -> LoadedFile {
+    let diagnostic = Diagnostic::in_file(Code::LimitExceeded, file, error.to_string())
+        .with_help("split it into several files");
+    LoadedFile {
         file,
-        format!(
-            "file is {len} bytes, more than the limit of {} bytes",
-            limits.max_file_bytes
-        ),
+        source: SourceFile::new(path.to_path_buf(), display, String::new()),
+        documents: Vec::new(),
+        diagnostics: vec![diagnostic],
+        counted: true,
+    }
+}
+
+/// A FIFO, a device or a socket named like a manifest (or a link to one): never opened for
+/// long, so it cannot block or flood the load.
+fn not_a_file(path: &Path, file: FileId, what: &'static str) -> LoadedFile {
+    let through_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+    let help = if through_link {
+        "manifests are regular files; point the link at one, or remove it"
+    } else {
+        "manifests are regular files; remove it, or rename it so it does not end in .yaml, .yml or .toml"
+    };
+    let diagnostic = Diagnostic::in_file(
+        Code::UnreadableFile,
+        file,
+        format!("cannot read: {}", ReadError::NotAFile(what)),
     )
-    .with_help("split it into several files");
+    .with_help(help);
     LoadedFile::problem(path, diagnostic, true)
 }
 
@@ -357,7 +377,11 @@ pub fn parse_file(
     limits: &Limits,
 ) -> LoadedFile {
     if bytes.len() as u64 > limits.max_file_bytes {
-        return too_large(path, file, bytes.len() as u64, limits);
+        let error = ReadError::TooLarge {
+            limit: limits.max_file_bytes,
+            len: Some(bytes.len() as u64),
+        };
+        return too_large(path, file, &error);
     }
     let mut diagnostics = Vec::new();
     let text = match String::from_utf8(bytes) {

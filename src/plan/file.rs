@@ -4,15 +4,22 @@ use std::path::Path;
 
 use super::Plan;
 use crate::load::display_path;
+use crate::load::read::read_named;
+
+/// The most a plan file may hold: far above any real plan (a plan is a few hundred bytes a
+/// process), so that a device or a runaway file is refused rather than read without end.
+const MAX_PLAN_BYTES: u64 = 1 << 30;
 
 /// A whole plan written by `oslinker plan --format json`; the error says what is wrong.
 pub fn read(path: &Path) -> Result<Plan, String> {
     let shown = display_path(path);
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = read_named(path, MAX_PLAN_BYTES).map_err(|e| {
         format!(
             "cannot read `{shown}`: {e}\nhelp: a side is a manifest folder, a plan file written by `oslinker plan --format json`, or `git:REV`"
         )
     })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("`{shown}` is not a JSON plan: it is not UTF-8 text"))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("`{shown}` is not a JSON plan: {e}"))?;
     match value

@@ -57,18 +57,19 @@ pub fn error(error: &InitError) -> String {
             "cannot create the folder `{}`: {e}; nothing was written",
             display_path(dir)
         ),
-        InitError::File {
-            path,
-            error,
-            created,
-        } => {
+        InitError::File { path, error, left } => {
             let mut text = format!("cannot create `{}`: {error}", display_path(path));
             if error.kind() == std::io::ErrorKind::AlreadyExists {
                 text.push_str(" (it appeared while init was writing; it was left as it is)");
             }
-            if !created.is_empty() {
-                let list: Vec<String> = created.iter().map(|p| display_path(p)).collect();
-                text.push_str(&format!("\nnote: created before that: {}", list.join(", ")));
+            if left.is_empty() {
+                text.push_str("; nothing was written");
+            } else {
+                let list: Vec<String> = left.iter().map(|p| display_path(p)).collect();
+                text.push_str(&format!(
+                    "\nnote: these files were created and could not be removed again: {}",
+                    list.join(", ")
+                ));
             }
             text
         }

@@ -166,11 +166,23 @@ impl Events {
     }
 }
 
-/// SIGINT (Ctrl-C) and SIGTERM end the watch cleanly, through the same channel.
+/// How long the loop has to end cleanly after SIGINT or SIGTERM: more than an `--exec`
+/// command takes to be stopped (a second at most, see `exec::stop`).
+const GRACE: Duration = Duration::from_secs(3);
+
+/// SIGINT (Ctrl-C) and SIGTERM end the watch cleanly, through the same channel. Should the
+/// loop not get there (stuck writing to a reader that stopped reading, or reading a file on a
+/// hung file system), the process ends anyway after `GRACE`, as trouble (exit 2): a signal
+/// is always honoured.
 fn stop_on_signals(sender: Sender<Message>) -> Result<(), String> {
     ctrlc::set_handler(move || {
-        STOPPING.store(true, Ordering::SeqCst);
+        if STOPPING.swap(true, Ordering::SeqCst) {
+            return; // a second signal: the first one's grace is running
+        }
         let _ = sender.send(Message::Stop);
+        // Runs on ctrlc's own thread; a clean end of the loop ends the process first.
+        std::thread::sleep(GRACE);
+        std::process::exit(i32::from(crate::Exit::Trouble as u8));
     })
     .map_err(|e| format!("cannot handle Ctrl-C: {e}"))
 }

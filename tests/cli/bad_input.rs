@@ -12,6 +12,105 @@ const VALID_ENV: &str = "kind: Environment\nid: e\nname: e\n";
 // ---------------------------------------------------------------------------------------------
 // E0002 unreadable files.
 
+/// Makes a FIFO (named pipe) at `path`.
+pub fn mkfifo(path: &std::path::Path) {
+    let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo only reads the NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0, "mkfifo");
+}
+
+/// Runs to completion, or fails the test (killing oslinker) if it has not exited after a
+/// long while: for input that used to make it block forever.
+#[track_caller]
+pub fn run_or_fail_if_stuck(run: crate::support::Run) -> crate::support::Output {
+    let child = run
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let id = child.id();
+    let (done, waiting) = std::sync::mpsc::channel::<()>();
+    let guard = std::thread::spawn(move || {
+        if waiting
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .is_err()
+        {
+            // Still running: it is stuck. Killing it lets the test fail instead of hanging.
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &id.to_string()])
+                .status();
+        }
+    });
+    let output = child.wait_with_output().unwrap();
+    let _ = done.send(());
+    guard.join().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let code = output
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("oslinker was stuck (killed): {stderr}"));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    crate::support::Output {
+        code,
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr,
+    }
+}
+
+#[test]
+fn e0002_a_fifo_named_like_a_manifest_is_refused_without_blocking() {
+    let tree = Tree::new(&[("a.yaml", &process_yaml("a"))]);
+    mkfifo(&tree.root().join("x.yaml"));
+    // And through a link: the walk lists a link, and opening a FIFO waits for a writer.
+    mkfifo(&tree.root().join("pipe"));
+    tree.symlink("pipe", "y.yaml");
+    let out = run_or_fail_if_stuck(tree.cmd(["validate", "--format", "json"]));
+    out.assert_code(1);
+    assert_eq!(
+        out.positions(),
+        [
+            at("E0002", "tree/x.yaml", 0, 0),
+            at("E0002", "tree/y.yaml", 0, 0)
+        ]
+    );
+    let json = out.json();
+    let x = &json["diagnostics"][0];
+    assert_eq!(
+        x["message"],
+        "cannot read: it is a FIFO (named pipe), not a regular file"
+    );
+    assert_eq!(
+        x["help"],
+        "manifests are regular files; remove it, or rename it so it does not end in .yaml, .yml or .toml"
+    );
+    assert_eq!(
+        json["diagnostics"][1]["help"],
+        "manifests are regular files; point the link at one, or remove it"
+    );
+}
+
+#[test]
+fn e0002_a_link_to_a_device_is_refused_not_read_without_end() {
+    // `/dev/zero` says it holds 0 bytes and never ends: a size check on metadata let it in.
+    let tree = Tree::new(&[("a.yaml", &process_yaml("a"))]);
+    tree.symlink("/dev/zero", "dev.yaml");
+    tree.symlink("/dev/null", "null.toml");
+    let out = run_or_fail_if_stuck(tree.cmd(["validate", "--format", "json"]));
+    out.assert_code(1);
+    assert_eq!(
+        out.positions(),
+        [
+            at("E0002", "tree/dev.yaml", 0, 0),
+            at("E0002", "tree/null.toml", 0, 0)
+        ]
+    );
+    assert_eq!(
+        out.json()["diagnostics"][0]["message"],
+        "cannot read: it is a character device, not a regular file"
+    );
+}
+
 #[test]
 fn broken_symlink_not_named_like_a_manifest_is_ignored() {
     let tree = Tree::new(&[("a.yaml", &process_yaml("a"))]);

@@ -2473,3 +2473,206 @@ fn follow_links_is_refused_with_a_git_side() {
         "error: --follow-links cannot be used with a `git:REV` side: links to folders are not followed at a revision\n"
     );
 }
+
+/// A partial clone (`--filter=blob:none`) of `history()`, in `clone/` beside the repository:
+/// only the blobs of the checked-out `main` are there, so `HEAD~1`'s `processes.yaml` is
+/// missing and git would fetch it from the promisor remote on first read.
+fn partial_clone(repo: &Repo) -> PathBuf {
+    repo.git(&["config", "uploadpack.allowFilter", "true"]);
+    let url = format!("file://{}", repo.path().display());
+    git(
+        repo.tmp.path(),
+        &["clone", "-q", "--filter=blob:none", &url, "clone"],
+    );
+    repo.tmp.path().join("clone")
+}
+
+#[test]
+fn git_partial_clone_with_missing_blobs_is_refused_and_nothing_is_fetched_or_run() {
+    let repo = history();
+    let clone = partial_clone(&repo);
+    let missing = git(
+        &clone,
+        &["cat-file", "--batch-all-objects", "--batch-check"],
+    );
+    assert!(
+        !missing.contains(&repo.git(&["rev-parse", "HEAD~1:deploy/linker.d/processes.yaml"])[..40])
+    );
+    // Hostile configuration: whatever would fetch the missing blob leaves a marker.
+    let marker = |name: &str| format!("touch '{}'", repo.markers().join(name).display());
+    let hostile = |url: &str| {
+        git(&clone, &["config", "remote.origin.url", url]);
+        git(
+            &clone,
+            &[
+                "config",
+                "remote.origin.uploadpack",
+                &format!("{}; git-upload-pack", marker("uploadpack")),
+            ],
+        );
+        git(
+            &clone,
+            &[
+                "config",
+                "core.sshCommand",
+                &format!("{}; false", marker("ssh")),
+            ],
+        );
+        git(
+            &clone,
+            &[
+                "config",
+                "credential.helper",
+                &format!("!{}", marker("credential")),
+            ],
+        );
+    };
+    let diff = || {
+        oslinker(&clone)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args(["-d", "deploy/linker.d", "diff", "git:HEAD~1"])
+            .run()
+    };
+    for url in [
+        format!("file://{}", repo.path().display()),
+        "ssh://example.invalid/repo".to_string(),
+    ] {
+        hostile(&url);
+        let out = diff();
+        out.assert_code(2);
+        assert_eq!(
+            out.stderr,
+            "error: OLD side `git:HEAD~1`: cannot read `HEAD~1`: this file is not in the local repository (a partial clone?), and oslinker never fetches:\n  deploy/linker.d/processes.yaml\nhelp: let git fetch it (git fetches what a command such as `git show HEAD~1:deploy/linker.d/processes.yaml` reads), or diff against a revision whose files are all present\n",
+            "{url}"
+        );
+        assert_eq!(markers(&repo), Vec::<String>::new(), "{url}: something ran");
+    }
+    // The configuration is live: git's own lazy fetch runs it (so this test can fail).
+    let show = || {
+        git_command(&clone)
+            .args(["show", "HEAD~1:deploy/linker.d/processes.yaml"])
+            .output()
+            .unwrap()
+    };
+    show();
+    assert_eq!(markers(&repo), ["ssh"]);
+    hostile(&format!("file://{}", repo.path().display()));
+    assert!(show().status.success());
+    assert_eq!(markers(&repo), ["ssh", "uploadpack"]);
+    // Once fetched, the revision reads.
+    let out = diff();
+    out.assert_code(1);
+}
+
+#[test]
+fn git_blob_over_the_limit_is_refused_at_its_revision_path() {
+    let repo = Repo::new();
+    repo.put("deploy/linker.d", &base());
+    let huge = repo.path().join("deploy/linker.d/huge.yaml");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(16 * 1024 * 1024 + 1)
+        .unwrap();
+    repo.commit("base and a huge file");
+    std::fs::remove_file(&huge).unwrap();
+    let out = repo.run(&["diff", "git:HEAD", "--format", "json"]);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("HEAD:deploy/linker.d/huge.yaml")
+            && out
+                .stderr
+                .contains("file is 16777217 bytes, more than the limit of 16777216 bytes"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// git's own configuration is ignored, except the user's `safe.directory` entries: git's
+/// ownership check works as the user set it up.
+#[test]
+fn git_safe_directory_from_the_users_configuration_is_kept() {
+    // SAFETY: geteuid only reads the process's user id.
+    if unsafe { libc::geteuid() } != 0 {
+        return; // giving the repository to another user needs root
+    }
+    let repo = history();
+    let mut stack = vec![repo.path()];
+    while let Some(path) = stack.pop() {
+        std::os::unix::fs::lchown(&path, Some(4321), Some(4321)).unwrap();
+        if std::fs::symlink_metadata(&path).unwrap().is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+    let out = repo.run(&["diff", "git:HEAD~1"]);
+    out.assert_code(2);
+    assert!(out.stderr.contains("dubious ownership"), "{}", out.stderr);
+    let config = repo.tmp.path().join("gitconfig");
+    std::fs::write(
+        &config,
+        format!("[safe]\n\tdirectory = {}\n", repo.path().display()),
+    )
+    .unwrap();
+    let out = repo
+        .oslinker("")
+        .env("GIT_CONFIG_GLOBAL", config.to_str().unwrap())
+        .args([
+            "-d",
+            "deploy/linker.d",
+            "diff",
+            "git:HEAD~1",
+            "--format",
+            "json",
+        ])
+        .run();
+    out.assert_code(1);
+    assert!(
+        out.json()["changes"]
+            .as_array()
+            .unwrap()
+            .contains(&worker_status_change()),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_plan_file_side_that_is_a_device_is_refused_not_read_without_end() {
+    // `/dev/zero` never ends and its zeros are UTF-8: read whole, it filled memory.
+    let tree = pair(&base(), &base());
+    let out = crate::bad_input::run_or_fail_if_stuck(tree.cmd(["diff", "/dev/zero"]));
+    out.assert_code(2);
+    assert_eq!(
+        out.stderr,
+        "error: OLD side `/dev/zero`: cannot read `/dev/zero`: it is a character device, not a regular file\n\
+         help: a side is a manifest folder, a plan file written by `oslinker plan --format json`, or `git:REV`\n"
+    );
+}
+
+#[test]
+fn a_plan_piped_in_is_read() {
+    // As `oslinker diff <(oslinker plan --format json) tree` hands it over: a pipe.
+    let tree = pair_with_plans(&base(), &worker_stopped());
+    let fifo = tree.parent().join("piped.json");
+    crate::bad_input::mkfifo(&fifo);
+    let plan = std::fs::read(tree.parent().join("old.json")).unwrap();
+    let writer = fifo.clone();
+    // Not joined: should oslinker never open the pipe, this thread waits in `open` until the
+    // test binary ends, and the test fails on oslinker's answer.
+    std::thread::spawn(move || {
+        use std::io::Write;
+        let mut pipe = std::fs::OpenOptions::new()
+            .write(true)
+            .open(writer)
+            .unwrap();
+        let _ = pipe.write_all(&plan);
+    });
+    let out = crate::bad_input::run_or_fail_if_stuck(tree.cmd([
+        "diff",
+        "piped.json",
+        "--format",
+        "json",
+    ]));
+    out.assert_code(1);
+    assert_eq!(out.json()["changes"], json!([worker_status_change()]));
+}

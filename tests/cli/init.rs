@@ -258,3 +258,150 @@ fn dir_that_is_a_file_is_exit_2() {
         "a file"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// A write that fails part way leaves nothing behind.
+
+/// `oslinker init` in `cwd`, unable to write more than `limit` bytes to any one file: the
+/// file-size resource limit makes a real `write` fail (`EFBIG`) without privileges, as a full
+/// disk would (`SIGXFSZ` is ignored, so the write fails rather than the process dying).
+fn init_with_file_size_limit(cwd: &Path, limit: u64) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut command = oslinker(cwd).args(["init"]).command();
+    // SAFETY: between fork and exec only async-signal-safe calls: setrlimit and signal.
+    unsafe {
+        command.pre_exec(move || {
+            let rlimit = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &rlimit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let output = command.output().unwrap();
+    Output {
+        code: output.status.code().expect("init exits"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn init_that_cannot_write_a_file_leaves_nothing_and_can_run_again() {
+    let tmp = Tree::empty();
+    // bindings.toml, the first file, is larger than 1000 bytes.
+    let out = init_with_file_size_limit(tmp.parent(), 1000);
+    out.assert_code(2);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr
+            .starts_with("error: cannot create `linker.d/bindings.toml`: File too large")
+            && out.stderr.ends_with("; nothing was written\n"),
+        "{}",
+        out.stderr
+    );
+    // Not even the folder it made, nor a temporary file.
+    assert!(!tmp.parent().join("linker.d").exists());
+    // The same in a folder that was there: it stays, empty.
+    let dir = tmp.parent().join("tree");
+    let out = init_with_file_size_limit(&dir, 1000);
+    out.assert_code(2);
+    assert_eq!(snapshot(&dir), BTreeMap::new());
+    // Nothing refuses a second run.
+    run(tmp.parent(), &["init"]).assert_code(0);
+    assert_eq!(snapshot(&tmp.parent().join("linker.d")).len(), 5);
+}
+
+/// A tmpfs of 64 KiB mounted on a temporary folder, unmounted when dropped.
+struct SmallDisk {
+    tmp: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// `None` where mounting is not allowed (not root).
+    fn mount() -> Option<SmallDisk> {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = std::ffi::CString::new(tmp.path().as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: plain C strings that outlive the call.
+        let mounted = unsafe {
+            libc::mount(
+                c"tmpfs".as_ptr(),
+                target.as_ptr(),
+                c"tmpfs".as_ptr(),
+                0,
+                c"size=64k".as_ptr().cast(),
+            )
+        };
+        (mounted == 0).then_some(SmallDisk { tmp })
+    }
+
+    fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Writes a file until the disk is full, then frees `free` bytes of it.
+    fn fill(&self, free: u64) {
+        use std::io::Write;
+        let filler = self.path().join("filler");
+        let mut file = std::fs::File::create(&filler).unwrap();
+        while file.write_all(&[b'x'; 4096]).is_ok() {}
+        let len = file.metadata().unwrap().len();
+        file.set_len(len.saturating_sub(free)).unwrap();
+    }
+
+    fn empty(&self) {
+        std::fs::remove_file(self.path().join("filler")).unwrap();
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let target = std::ffi::CString::new(self.path().as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a plain C string.
+        unsafe { libc::umount2(target.as_ptr(), libc::MNT_DETACH) };
+    }
+}
+
+#[test]
+fn init_on_a_full_disk_leaves_nothing_and_can_run_again() {
+    let Some(disk) = SmallDisk::mount() else {
+        // Not root: mounting a small disk is not allowed (the test above fails a write
+        // without privileges).
+        return;
+    };
+    let dir = disk.path().join("linker.d");
+    std::fs::create_dir(&dir).unwrap();
+    // A full disk: even the first file cannot be written.
+    disk.fill(0);
+    let out = run(disk.path(), &["init"]);
+    out.assert_code(2);
+    assert!(
+        out.stderr
+            .starts_with("error: cannot create `linker.d/bindings.toml`: No space left on device")
+            && out.stderr.ends_with("; nothing was written\n"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(snapshot(&dir), BTreeMap::new());
+    // Room for one file: the first is written, the second is not; the first goes again.
+    disk.empty();
+    disk.fill(4096);
+    let out = run(disk.path(), &["init"]);
+    out.assert_code(2);
+    assert!(
+        out.stderr.starts_with(
+            "error: cannot create `linker.d/capabilities.yaml`: No space left on device"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(snapshot(&dir), BTreeMap::new());
+    // With room, a second run does what the first could not.
+    disk.empty();
+    run(disk.path(), &["init"]).assert_code(0);
+    assert_eq!(snapshot(&dir).len(), 5);
+}

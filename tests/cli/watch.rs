@@ -1537,3 +1537,77 @@ fn a_tree_with_no_manifests_stays_invalid_after_an_edit() {
     assert_eq!(event["diagnostics"], validate.json()["diagnostics"]);
     assert_invalid(&event, &["tree/a.yaml"]);
 }
+
+/// A FIFO named like a manifest (and a link to one) is reported, not opened and waited on:
+/// the watch starts, later edits are still reported, and SIGTERM still stops it.
+#[test]
+fn a_fifo_named_like_a_manifest_cannot_block_the_watch() {
+    let tree = one_process();
+    crate::bad_input::mkfifo(&tree.root().join("x.yaml"));
+    crate::bad_input::mkfifo(&tree.root().join("pipe"));
+    tree.symlink("pipe", "y.yaml");
+    let (mut watcher, ready) = Watcher::json(&tree, &[]);
+    assert_eq!(codes(&ready), ["E0002", "E0002"], "{ready}");
+    assert_eq!(
+        ready["diagnostics"][0]["message"],
+        "cannot read: it is a FIFO (named pipe), not a regular file"
+    );
+    overwrite(
+        &tree.root().join("processes/a.yaml"),
+        &process_with_status("a", "stopped"),
+    );
+    let event = watcher.relinked();
+    assert_eq!(files(&event), ["tree/processes/a.yaml"], "{event}");
+    assert_eq!(codes(&event), ["E0002", "E0002"], "{event}");
+    std::fs::remove_file(tree.root().join("x.yaml")).unwrap();
+    std::fs::remove_file(tree.root().join("y.yaml")).unwrap();
+    let event = watcher.relinked_until("the FIFOs gone", |e| e["valid"] == true);
+    assert_eq!(codes(&event), Vec::<&str>::new(), "{event}");
+    watcher.signal("TERM");
+    assert_eq!(watcher.exit().code(), Some(0));
+}
+
+/// A watch stuck writing (here: an event larger than the pipe, to a reader that stopped
+/// reading) still ends on SIGTERM, as "trouble" (2): its output may be cut short.
+#[test]
+fn sigterm_stops_a_watch_stuck_writing_to_a_reader_that_does_not_read() {
+    use std::io::Read;
+    // Enough diagnostics that the `ready` event is far larger than a pipe buffer.
+    let docs: String = (0..1500)
+        .map(|i| format!("kind: Process\nid: p{i}\n---\n"))
+        .collect();
+    let tree = Tree::new(&[("a.yaml", &docs)]);
+    let mut child = tree
+        .cmd(watch_args(&[]))
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"{");
+    // From here on nothing reads: the `ready` event cannot be written whole.
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + TIMEOUT;
+    let exited = loop {
+        match child.try_wait().unwrap() {
+            Some(status) => break Some(status),
+            None if Instant::now() < deadline => thread::sleep(Duration::from_millis(20)),
+            None => break None,
+        }
+    };
+    if exited.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    drop(stdout);
+    let status = exited.unwrap_or_else(|| panic!("oslinker did not stop within {TIMEOUT:?}"));
+    assert_eq!(status.code(), Some(2), "{status}");
+}
