@@ -354,7 +354,10 @@ fn check_host_port(r: &mut Reader, target: &Located<String>) -> bool {
     if !port.parse::<u16>().is_ok_and(|p| p > 0) {
         r.invalid_value(
             target.span,
-            format!("egress port {port} in `{}` is out of range 1-65535", target.value),
+            format!(
+                "egress port {port} in `{}` is out of range 1-65535",
+                target.value
+            ),
             "use a port from 1 to 65535",
         );
         return false;
