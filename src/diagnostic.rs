@@ -110,7 +110,7 @@ impl Code {
     pub fn description(self) -> &'static str {
         match self.id() {
             "E0001" => "the file is not valid YAML or TOML",
-            "E0002" => "the file could not be read (permissions, broken link)",
+            "E0002" => "the file could not be read (permissions, broken link, not a regular file)",
             "E0003" => "the file is not UTF-8 text",
             "E0004" => "too large, too deeply nested, or too many alias expansions",
             "E0005" => {
