@@ -35,7 +35,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, ColorChoice, Command};
 pub use output::{Exit, Outcome};
@@ -62,7 +62,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     if let Some(outcome) = completion::dynamic(&args) {
         return output::emit(outcome).into();
     }
-    let cli = match Cli::try_parse_from(args) {
+    let command = Cli::command().color(color_for_help(&args));
+    let parsed = command
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             // --help and --version are not errors.
@@ -111,21 +115,51 @@ fn context(cli: &Cli) -> Context {
     }
 }
 
-/// The one decision on colour for a stream, by the conventions clap's own crates follow
-/// (anstream): `--color` first; then `NO_COLOR` (set, not empty) turns it off,
-/// `CLICOLOR_FORCE` (set, not `0`) on, `CLICOLOR=0` and `TERM=dumb` off; else colour on a
-/// terminal.
+/// The one decision on colour for a stream, as clap's own crates make it (anstream, by
+/// anstyle-query): `--color` first; then `NO_COLOR` (set, not empty) turns it off,
+/// `CLICOLOR_FORCE` on, `CLICOLOR=0` off; else colour on a terminal whose `TERM` supports it
+/// (not `dumb`), or where `CLICOLOR` asks for it or a CI service is detected.
 fn color_on(choice: ColorChoice, terminal: bool) -> bool {
-    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto if set("NO_COLOR").is_some() => false,
-        ColorChoice::Auto if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
-        ColorChoice::Auto if set("CLICOLOR").is_some_and(|v| v == "0") => false,
-        ColorChoice::Auto if set("TERM").is_some_and(|v| v == "dumb") => false,
-        ColorChoice::Auto => terminal,
+        ColorChoice::Auto => {
+            let clicolor = anstyle_query::clicolor();
+            if anstyle_query::no_color() {
+                false
+            } else if anstyle_query::clicolor_force() {
+                true
+            } else if clicolor == Some(false) {
+                false
+            } else {
+                terminal
+                    && (anstyle_query::term_supports_color()
+                        || clicolor == Some(true)
+                        || anstyle_query::is_ci())
+            }
+        }
     }
+}
+
+/// The last `--color WHEN` (or `--color=WHEN`) before `--`, so that `--help` and usage errors,
+/// which clap prints before the arguments are parsed, follow it too.
+fn color_for_help(args: &[OsString]) -> clap::ColorChoice {
+    let mut choice = clap::ColorChoice::Auto;
+    let mut words = args.iter().skip(1).filter_map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        let value = match word {
+            "--" => break,
+            "--color" => words.next(),
+            _ => word.strip_prefix("--color="),
+        };
+        choice = match value {
+            Some("always") => clap::ColorChoice::Always,
+            Some("never") => clap::ColorChoice::Never,
+            Some("auto") => clap::ColorChoice::Auto,
+            _ => choice,
+        };
+    }
+    choice
 }
 
 impl Context {

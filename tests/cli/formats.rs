@@ -122,11 +122,11 @@ fn colour_always_auto_and_never() {
     assert!(!json.stdout.contains('\u{1b}'));
 }
 
-/// Runs oslinker with stdout and stderr on a pseudo-terminal (through `script`), returning
-/// what the terminal showed; `None` when `script` is not installed.
-fn on_a_terminal(args: &str, no_color: Option<&str>) -> Option<String> {
+/// Runs oslinker with stdout and stderr on a pseudo-terminal (through util-linux `script`)
+/// with `TERM=xterm-256color` and no colour variables but `env`, returning what the terminal
+/// showed. The tests that call it are `#[ignore = "needs script (util-linux)"]`.
+fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> String {
     use std::process::{Command, Stdio};
-    Command::new("script").arg("--version").output().ok()?;
     let command = format!("'{}' {args}", env!("CARGO_BIN_EXE_oslinker"));
     let mut script = Command::new("script");
     script
@@ -134,39 +134,115 @@ fn on_a_terminal(args: &str, no_color: Option<&str>) -> Option<String> {
         .current_dir(examples())
         .env_remove("OSLINKER_DIR")
         .env("COLUMNS", "100")
+        .env("TERM", "xterm-256color")
         .stdin(Stdio::null());
-    match no_color {
-        Some(value) => script.env("NO_COLOR", value),
-        None => script.env_remove("NO_COLOR"),
-    };
-    let output = script.output().ok()?;
+    for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "CI"] {
+        script.env_remove(name);
+    }
+    for (name, value) in env {
+        script.env(name, value);
+    }
+    let output = script
+        .output()
+        .expect("util-linux `script` must be on the PATH for this test");
     let shown = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(!shown.contains("panicked"), "{shown}");
-    Some(shown)
+    shown
+}
+
+#[track_caller]
+fn assert_colour(shown: &str, expected: bool, why: &str) {
+    assert_eq!(shown.contains("\u{1b}["), expected, "{why}:\n{shown}");
 }
 
 #[test]
-fn colour_on_a_terminal_unless_no_color_or_never() {
-    let Some(auto) = on_a_terminal("-d broken validate", None) else {
-        return; // no `script` to make a terminal with
-    };
+#[ignore = "needs script (util-linux)"]
+fn colour_on_a_terminal_by_the_ecosystems_conventions() {
+    let validate = "-d broken validate";
+    let auto = on_a_terminal(validate, &[]);
     assert!(auto.contains("E0201"), "{auto}");
-    assert!(auto.contains("\u{1b}["), "a terminal gets colour:\n{auto}");
+    assert_colour(&auto, true, "a terminal gets colour");
+    let cases: [(&str, &[(&str, &str)], bool, &str); 7] = [
+        (
+            validate,
+            &[("NO_COLOR", "1")],
+            false,
+            "NO_COLOR turns it off",
+        ),
+        (
+            validate,
+            &[("NO_COLOR", "")],
+            true,
+            "an empty NO_COLOR does not count (no-color.org)",
+        ),
+        (
+            validate,
+            &[("CLICOLOR", "0")],
+            false,
+            "CLICOLOR=0 turns it off",
+        ),
+        (
+            validate,
+            &[("TERM", "dumb")],
+            false,
+            "TERM=dumb turns it off",
+        ),
+        (
+            "-d broken validate --color never",
+            &[],
+            false,
+            "--color never wins",
+        ),
+        ("--color never --help", &[], false, "--color reaches --help"),
+        (
+            "--help",
+            &[("NO_COLOR", "1")],
+            false,
+            "NO_COLOR reaches --help",
+        ),
+    ];
+    for (args, env, expected, why) in cases {
+        assert_colour(&on_a_terminal(args, env), expected, why);
+    }
+    assert_colour(&on_a_terminal("--help", &[]), true, "--help on a terminal");
+}
 
-    let no_color = on_a_terminal("-d broken validate", Some("1")).unwrap();
-    assert!(no_color.contains("E0201"), "{no_color}");
-    assert!(
-        !no_color.contains("\u{1b}["),
-        "NO_COLOR turns colour off:\n{no_color}"
+#[test]
+fn colour_choice_reaches_help_and_usage_errors_off_a_terminal() {
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut run = oslinker(examples()).args(args).env_remove("NO_COLOR");
+        for (name, value) in env {
+            run = run.env(name, value);
+        }
+        let out = run.run();
+        format!("{}{}", out.stdout, out.stderr)
+    };
+    assert_colour(
+        &run(&["--color", "always", "--help"], &[]),
+        true,
+        "--color always --help",
     );
-
-    // An empty NO_COLOR does not count (no-color.org).
-    let empty = on_a_terminal("-d broken validate", Some("")).unwrap();
-    assert!(empty.contains("\u{1b}["));
-
-    let never = on_a_terminal("-d broken validate --color never", None).unwrap();
-    assert!(never.contains("E0201"), "{never}");
-    assert!(!never.contains("\u{1b}["), "{never}");
+    assert_colour(
+        &run(&["plan", "--help", "--color=always"], &[]),
+        true,
+        "after the subcommand",
+    );
+    assert_colour(&run(&["--help"], &[]), false, "not a terminal");
+    assert_colour(
+        &run(&["--help"], &[("CLICOLOR_FORCE", "1")]),
+        true,
+        "CLICOLOR_FORCE",
+    );
+    assert_colour(
+        &run(&["--color", "always", "--bogus"], &[]),
+        true,
+        "a usage error",
+    );
+    assert_colour(
+        &run(&["--color", "never", "--bogus"], &[("CLICOLOR_FORCE", "1")]),
+        false,
+        "--color never wins",
+    );
 }
 
 #[test]
