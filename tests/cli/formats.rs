@@ -702,11 +702,12 @@ fn junit_escapes_text() {
     );
 }
 
-/// JUnit of the broken example and of a tree with hostile characters, read by xmllint (well
-/// formed, and valid against the XSD at `$JUNIT_XSD` when set) and by junitparser (when
-/// `$JUNITPARSER_PYTHON` names a Python that has it). `apt-get install libxml2-utils`.
+/// JUnit of the broken example and of a tree with hostile characters, valid against the
+/// Jenkins JUnit schema at `$JUNIT_XSD` (junit-10.xsd, as pytest's sdist ships it) by xmllint,
+/// and read by junitparser (`$JUNITPARSER_PYTHON` names a Python that has it). `.ci/run`
+/// installs all three.
 #[test]
-#[ignore = "needs xmllint"]
+#[ignore = "needs xmllint, junit-10.xsd and junitparser"]
 fn junit_passes_xmllint_and_junitparser() {
     let dir = tempfile::tempdir().unwrap();
     let hostile = hostile_tree().run(["validate", "--format", "junit"]);
@@ -718,16 +719,17 @@ fn junit_passes_xmllint_and_junitparser() {
         std::fs::write(&file, xml).unwrap();
         let mut xmllint = std::process::Command::new("xmllint");
         xmllint.arg("--noout");
-        if let Ok(xsd) = std::env::var("JUNIT_XSD") {
-            xmllint.args(["--schema", &xsd]);
-        }
+        let xsd = std::env::var("JUNIT_XSD").expect("JUNIT_XSD names junit-10.xsd");
+        xmllint.args(["--schema", &xsd]);
         let out = xmllint.arg(&file).output().expect("run xmllint");
         assert!(
             out.status.success(),
             "xmllint {name}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        if let Ok(python) = std::env::var("JUNITPARSER_PYTHON") {
+        {
+            let python = std::env::var("JUNITPARSER_PYTHON")
+                .expect("JUNITPARSER_PYTHON names a Python with junitparser");
             let script = "import sys, junitparser\n\
                           x = junitparser.JUnitXml.fromfile(sys.argv[1])\n\
                           print(sum(1 for s in x for c in s))";
