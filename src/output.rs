@@ -59,7 +59,8 @@ impl Outcome {
     /// oslinker could not do its job: an `error:` line on stderr, exit 2.
     pub fn trouble(message: impl std::fmt::Display) -> Self {
         let mut outcome = Outcome::new(Exit::Trouble);
-        outcome.stderr = format!("error: {message}\n");
+        // Messages quote what the user gave (paths, ids, revisions): shown, never obeyed.
+        outcome.stderr = format!("error: {}\n", printable(&message.to_string()));
         outcome
     }
 }

@@ -899,3 +899,24 @@ fn clicolor_force_paints_off_a_terminal_unless_no_color() {
     // As anstream (and so clap's own help) reads it: any non-empty CLICOLOR_FORCE forces.
     assert!(human(&[("CLICOLOR_FORCE", "0")]).contains('\u{1b}'));
 }
+
+#[test]
+fn an_error_that_quotes_a_path_shows_its_control_characters_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("a\u{1b}[31mred\u{202e}x");
+    let out = oslinker(dir.path())
+        .args([
+            std::ffi::OsStr::new("-d"),
+            missing.as_os_str(),
+            "validate".as_ref(),
+        ])
+        .run();
+    out.assert_code(2);
+    assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
+    assert!(!out.stderr.contains('\u{202e}'), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("a\\u{1b}[31mred\\u{202e}x"),
+        "{}",
+        out.stderr
+    );
+}
