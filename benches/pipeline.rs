@@ -18,23 +18,17 @@
 //! and exits. It exits 1 when a budget is missed.
 
 mod fleet;
+mod measure;
 
 use std::io::{BufRead, BufReader, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use measure::{Cost, best_cost, measured};
+
 const BIN: &str = env!("CARGO_BIN_EXE_oslinker");
 const RUNS: usize = 5;
-
-/// What one run of the binary cost.
-#[derive(Debug, Clone, Copy)]
-struct Cost {
-    cpu: Duration,
-    wall: Duration,
-    /// Peak resident memory, bytes.
-    peak: u64,
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -230,14 +224,6 @@ fn ratio(a: Duration, b: Duration) -> f64 {
     a.as_secs_f64() / b.as_secs_f64()
 }
 
-fn best_cost(costs: Vec<Cost>) -> Cost {
-    Cost {
-        cpu: costs.iter().map(|c| c.cpu).min().unwrap(),
-        wall: costs.iter().map(|c| c.wall).min().unwrap(),
-        peak: costs.iter().map(|c| c.peak).max().unwrap(),
-    }
-}
-
 /// Every manifest file of the tree, as the loader would find them (sorted).
 fn manifest_files(root: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root)
@@ -305,43 +291,6 @@ fn run(root: &Path, args: &[&str]) -> Cost {
     let mut command = Command::new(BIN);
     command.args(args).arg("--dir").arg(root);
     measured(command)
-}
-
-/// Runs a command with stdout and stderr discarded; its CPU time, wall time and peak memory
-/// come from `wait4`.
-fn measured(mut command: Command) -> Cost {
-    let start = Instant::now();
-    #[allow(clippy::zombie_processes)]
-    let child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // Reaped by wait4 below, which also gives its resource use.
-    let (status, usage) = wait4(child.id());
-    std::mem::forget(child);
-    let wall = start.elapsed();
-    assert!(
-        status == 0 || status == 1,
-        "{command:?} exited with {status}"
-    );
-    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    Cost {
-        cpu: time(usage.ru_utime) + time(usage.ru_stime),
-        wall,
-        peak: usage.ru_maxrss as u64 * 1024,
-    }
-}
-
-fn wait4(pid: u32) -> (i32, libc::rusage) {
-    let mut status = 0;
-    // SAFETY: rusage is plain data that wait4 fills in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; the pointers are to locals we own.
-    let waited = unsafe { libc::wait4(pid as i32, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid as i32, "wait4 failed");
-    (libc::WEXITSTATUS(status), usage)
 }
 
 fn count_manifests(root: &Path) -> usize {
