@@ -16,6 +16,7 @@ mod support;
 
 mod bad_input;
 mod completions;
+mod conformance;
 mod diff;
 mod explain;
 mod formats;
