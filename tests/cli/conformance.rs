@@ -205,7 +205,7 @@ fn yaml_test_suite() {
 /// TOML 1.1 cases the `toml` crate disagrees with, and why. None at d168c2a: 220 valid
 /// cases accepted; 474 invalid ones rejected with E0001 at a line and 18 (NUL bytes, bad
 /// UTF-8, UTF-16) with E0003. Against the 1.0 list, only what TOML 1.1 allows differs
-/// (times without seconds, newlines and trailing commas in inline tables, `\\xHH`).
+/// (times without seconds, newlines and trailing commas in inline tables, `\xHH`).
 const TOML_KNOWN: &[&str] = &[];
 
 /// Runs the cases that `tests/files-toml-VERSION` lists.

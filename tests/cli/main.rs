@@ -30,5 +30,6 @@ mod plan;
 mod resolve;
 mod routing;
 mod schema;
+mod secrets;
 mod validate;
 mod watch;
