@@ -301,6 +301,59 @@ mod tests {
         assert_eq!(diags[0].span.unwrap().range(), 0..3);
     }
 
+    /// What toml-test teaches, in cases of our own (beside the numbers above): what is a
+    /// syntax error (at a line) and what is not.
+    #[test]
+    fn toml_test_lessons() {
+        let invalid = [
+            "a = 1\na = 2\n",             // a duplicate key
+            "[t]\n[t]\n",                 // a table defined twice
+            "t = {a = 1}\n[t]\nb = 2\n",  // an inline table extended
+            "a = \"\\q\"\n",              // an unknown escape
+            "a = 01\n",                   // a leading zero
+            "a = 1__0\n",                 // a double underscore
+            "a = 0X1F\n",                 // an upper-case radix prefix
+            "a = -0x1\n",                 // a signed hex integer
+            "a = 1.\n",                   // a float without fraction digits
+            "a = [1,,2]\n",               // an empty array element
+            "a = 1979-05-27T25:00:00Z\n", // an hour out of range
+            "a = \"line\nbreak\"\n",      // a line break in a basic string
+            "a = 1 b = 2\n",              // two key/values on one line
+            "[a.b]\nc = 1\n[a]\nb = 2\n", // a key that is already a table
+        ];
+        for text in invalid {
+            let (_, diags) = parse_str(text);
+            assert!(
+                diags
+                    .iter()
+                    .any(|d| d.code == Code::Syntax && d.span.is_some()),
+                "{text:?}: {diags:?}"
+            );
+        }
+        let valid = [
+            "[a.b]\nc = 1\n[a]\nd = 2\n",          // a table after its sub-table
+            "a.b.c = 1\na.d = 2\n",                // dotted keys
+            "\"quoted key\" = 1\n'literal' = 2\n", // quoted keys
+            "[[t]]\na = 1\n[[t]]\na = 2\n",        // an array of tables
+            "a = 0xDEAD_beef\nb = 0o755\nc = 0b1010\n", // radix prefixes
+            "a = inf\nb = -nan\nc = 6.02e+23\n",   // special floats
+            "a = 1979-05-27T07:32:00-08:00\nb = 07:32\n", // date-times (1.1: no seconds)
+            "a = \"\"\"\nmulti\\\n  line\"\"\"\n", // a line-ending backslash
+            "a = '''\nraw \\n'''\n",               // a multi-line literal string
+            "a = { b = 1, c = [1, 2] }\n",         // an inline table
+            "a = 9223372036854775807\n",           // the largest integer
+            "\u{feff}a = 1\n",                     // one byte-order mark (skipped by the loader)
+        ];
+        for text in valid {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let (_, diags) = parse_str(text);
+            assert!(
+                !diags.iter().any(|d| d.code == Code::Syntax),
+                "{text:?}: {diags:?}"
+            );
+        }
+    }
+
     #[test]
     fn empty_file_has_no_manifest() {
         let (docs, diags) = parse_str("# nothing here\n");
