@@ -43,5 +43,9 @@ fuzz_target!(|data: &[u8]| {
         width: 100,
     };
     let _ = report::human(&checked.sources, &checked.diagnostics, None, &options);
-    let _ = report::json(&checked.sources, &checked.diagnostics, checked.errors() == 0);
+    let _ = report::json(
+        &checked.sources,
+        &checked.diagnostics,
+        checked.errors() == 0,
+    );
 });
