@@ -10,7 +10,9 @@
 //! committed scripts and real shells completing), `man` (the manual page), `integrations`
 //! (the pre-commit hooks and the README's CI jobs), `global` (flags, root discovery, exit
 //! codes, secrets, determinism), `routing` (capability maps limited to environments, in every
-//! command that routes) and `fuzz` (property tests on arbitrary file contents).
+//! command that routes), `secrets` (secret values in every form the masker must know, in
+//! every report format), `fuzz` (property tests on arbitrary file contents) and
+//! `conformance` (the YAML and TOML test suites, ignored: they are not vendored).
 
 mod support;
 
