@@ -20,6 +20,21 @@ pub fn parse(
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Node> {
+    // The loader has skipped the file's byte-order mark; `toml` would skip one more, so a
+    // second one (which TOML forbids) would pass unseen.
+    if text.starts_with(BYTE_ORDER_MARK) {
+        let span = Span::new(file, base..base + BYTE_ORDER_MARK.len_utf8());
+        diagnostics.push(
+            Diagnostic::at(
+                Code::Syntax,
+                span,
+                "TOML syntax error: a byte-order mark is only allowed once, at the start",
+            )
+            .with_label("here")
+            .with_help("remove the extra byte-order mark"),
+        );
+        return Vec::new();
+    }
     let (table, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         // toml recovers to find further syntax errors, but what it builds around them is a
@@ -61,6 +76,8 @@ pub fn parse(
     };
     split_manifests(root, diagnostics)
 }
+
+const BYTE_ORDER_MARK: char = '\u{feff}';
 
 /// The top-level key of a TOML file that holds several manifests: `[[manifest]]`.
 pub(crate) const MANIFEST_TABLES: &str = "manifest";
@@ -160,16 +177,14 @@ impl Converter<'_> {
         }
         let value = match value.get_ref() {
             DeValue::String(s) => Value::String(s.to_string()),
-            DeValue::Integer(i) => {
-                let digits = i.as_str().replace('_', "");
-                match i64::from_str_radix(&digits, i.radix()) {
-                    Ok(n) => Value::Int(n),
-                    Err(_) => Value::BigInt(i.as_str().to_string()),
-                }
-            }
-            DeValue::Float(f) => {
-                Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN))
-            }
+            DeValue::Integer(i) => integer(i.as_str(), i.radix())
+                .ok_or_else(|| invalid_number(span, "an integer", i.as_str()))?,
+            DeValue::Float(f) => Value::Float(
+                f.as_str()
+                    .replace('_', "")
+                    .parse()
+                    .map_err(|_| invalid_number(span, "a float", f.as_str()))?,
+            ),
             DeValue::Boolean(b) => Value::Bool(*b),
             // Manifests have no date fields; a datetime is checked like the string it reads as.
             DeValue::Datetime(d) => Value::String(d.to_string()),
@@ -183,6 +198,34 @@ impl Converter<'_> {
         };
         Ok(Node { value, span })
     }
+}
+
+/// An integer as `toml` lexed it (`digits` in `radix`, underscores already checked): too
+/// big for 64 bits, it is kept as written. `toml` leaves the digits themselves to whoever
+/// converts them, so `0x` (no digits) or `1_0٠` (an Arabic-Indic zero) arrive here and are
+/// `None`: not an integer at all.
+fn integer(digits: &str, radix: u32) -> Option<Value> {
+    let digits = digits.replace('_', "");
+    if let Ok(n) = i64::from_str_radix(&digits, radix) {
+        return Some(Value::Int(n));
+    }
+    let unsigned = digits.strip_prefix(['+', '-']).unwrap_or(&digits);
+    let only_digits = !unsigned.is_empty() && unsigned.chars().all(|c| c.is_digit(radix));
+    only_digits.then(|| Value::BigInt(digits.clone()))
+}
+
+/// A number `toml` let through that is not one: a syntax error, as `toml` itself reports it
+/// when it converts the value.
+fn invalid_number(span: Span, what: &str, written: &str) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::at(
+            Code::Syntax,
+            span,
+            format!("TOML syntax error: `{written}` is not {what}"),
+        )
+        .with_label("here")
+        .with_help("write decimal digits 0-9, or 0x / 0o / 0b followed by at least one digit"),
+    )
 }
 
 #[cfg(test)]
@@ -223,6 +266,92 @@ mod tests {
         assert!(docs.is_empty());
         assert!(!diags.is_empty());
         assert!(diags.iter().all(|d| d.code == Code::Syntax));
+    }
+
+    #[test]
+    fn numbers_toml_would_not_convert_are_syntax_errors() {
+        for text in [
+            "a = 0x\n",
+            "a = 0b\n",
+            "a = 0o\n",
+            "a = 1_0\u{660}\n",
+            "a = \u{661}\n",
+        ] {
+            let (docs, diags) = parse_str(text);
+            assert!(docs.is_empty(), "{text:?}");
+            assert_eq!(diags.len(), 1, "{text:?}: {diags:?}");
+            assert_eq!(diags[0].code, Code::Syntax, "{text:?}");
+            assert!(diags[0].span.is_some(), "{text:?}");
+        }
+        // Too big for 64 bits is still a number, kept as written.
+        let (docs, diags) = parse_str("kind = \"x\"\na = 99999999999999999999\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(matches!(
+            docs[0].get("a").unwrap().value.value,
+            Value::BigInt(_)
+        ));
+    }
+
+    #[test]
+    fn a_second_byte_order_mark_is_a_syntax_error() {
+        // The loader skips the first; `toml` would skip the second.
+        let (docs, diags) = parse_str("\u{feff}a = 1\n");
+        assert!(docs.is_empty());
+        assert_eq!(diags[0].code, Code::Syntax);
+        assert_eq!(diags[0].span.unwrap().range(), 0..3);
+    }
+
+    /// What toml-test teaches, in cases of our own (beside the numbers above): what is a
+    /// syntax error (at a line) and what is not.
+    #[test]
+    fn toml_test_lessons() {
+        let invalid = [
+            "a = 1\na = 2\n",             // a duplicate key
+            "[t]\n[t]\n",                 // a table defined twice
+            "t = {a = 1}\n[t]\nb = 2\n",  // an inline table extended
+            "a = \"\\q\"\n",              // an unknown escape
+            "a = 01\n",                   // a leading zero
+            "a = 1__0\n",                 // a double underscore
+            "a = 0X1F\n",                 // an upper-case radix prefix
+            "a = -0x1\n",                 // a signed hex integer
+            "a = 1.\n",                   // a float without fraction digits
+            "a = [1,,2]\n",               // an empty array element
+            "a = 1979-05-27T25:00:00Z\n", // an hour out of range
+            "a = \"line\nbreak\"\n",      // a line break in a basic string
+            "a = 1 b = 2\n",              // two key/values on one line
+            "[a.b]\nc = 1\n[a]\nb = 2\n", // a key that is already a table
+        ];
+        for text in invalid {
+            let (_, diags) = parse_str(text);
+            assert!(
+                diags
+                    .iter()
+                    .any(|d| d.code == Code::Syntax && d.span.is_some()),
+                "{text:?}: {diags:?}"
+            );
+        }
+        let valid = [
+            "[a.b]\nc = 1\n[a]\nd = 2\n",          // a table after its sub-table
+            "a.b.c = 1\na.d = 2\n",                // dotted keys
+            "\"quoted key\" = 1\n'literal' = 2\n", // quoted keys
+            "[[t]]\na = 1\n[[t]]\na = 2\n",        // an array of tables
+            "a = 0xDEAD_beef\nb = 0o755\nc = 0b1010\n", // radix prefixes
+            "a = inf\nb = -nan\nc = 6.02e+23\n",   // special floats
+            "a = 1979-05-27T07:32:00-08:00\nb = 07:32\n", // date-times (1.1: no seconds)
+            "a = \"\"\"\nmulti\\\n  line\"\"\"\n", // a line-ending backslash
+            "a = '''\nraw \\n'''\n",               // a multi-line literal string
+            "a = { b = 1, c = [1, 2] }\n",         // an inline table
+            "a = 9223372036854775807\n",           // the largest integer
+            "\u{feff}a = 1\n",                     // one byte-order mark (skipped by the loader)
+        ];
+        for text in valid {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let (_, diags) = parse_str(text);
+            assert!(
+                !diags.iter().any(|d| d.code == Code::Syntax),
+                "{text:?}: {diags:?}"
+            );
+        }
     }
 
     #[test]

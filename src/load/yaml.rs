@@ -616,6 +616,54 @@ mod tests {
         assert_eq!(diags[0].code, Code::LimitExceeded);
     }
 
+    /// What the YAML test suite teaches, in cases of our own: what is a syntax error (at a
+    /// line) and what is not, whatever the document holds.
+    #[test]
+    fn yaml_test_suite_lessons() {
+        let invalid = [
+            "a:\n\tb: 1\n",                 // a tab as indentation
+            "a: [1, 2\n",                   // an unclosed flow sequence
+            "a: {b: 1\n",                   // an unclosed flow mapping
+            "a:\n  b: 1\n c: 2\n",          // a key less indented than its siblings
+            "a: \"open\n",                  // an unclosed double-quoted scalar
+            "- a\nb: c\n",                  // a mapping after a sequence at the same level
+            "a: b: c\n",                    // a mapping value in a plain scalar
+            "a: 1\n%YAML 1.2\n---\nb: 2\n", // a directive without a document end before it
+            "a: 'x' y\n",                   // text after a quoted scalar
+            "[a, b]]\n",                    // a stray flow indicator
+            "a: !<tag\n",                   // an unclosed verbatim tag
+        ];
+        for text in invalid {
+            let (_, diags) = parse_one(text);
+            assert!(
+                diags
+                    .iter()
+                    .any(|d| d.code == Code::Syntax && d.span.is_some()),
+                "{text:?}: {diags:?}"
+            );
+        }
+        let valid = [
+            "? a\n: b\n",                             // an explicit key
+            "? [a, b]\n: c\n",                        // a complex key
+            "a: &x 1\nb: *x\n",                       // an anchor and its alias
+            "--- !!map\na: !!str 1\n",                // tags
+            "%YAML 1.2\n---\na: 1\n...\n---\nb: 2\n", // a directive and several documents
+            "a: |\n  x\n\n  y\nb: >-\n  z\n",         // block scalars
+            "a: 'it''s'\nb: \"\\u00e9\\t\"\n",        // quoted scalars with escapes
+            "a:\n- 1\n- 2\n",                         // a sequence at its key's indent
+            "# only a comment\n",                     // no document at all
+            "a: {b: [1, {c: d}], e: }\n",             // nested flow collections, empty value
+            "- - - a\n",                              // nested sequences on one line
+        ];
+        for text in valid {
+            let (_, diags) = parse_one(text);
+            assert!(
+                !diags.iter().any(|d| d.code == Code::Syntax),
+                "{text:?}: {diags:?}"
+            );
+        }
+    }
+
     #[test]
     fn syntax_errors_keep_earlier_documents() {
         let (docs, diags) = parse_one("a: 1\n---\nb: [1, 2\n");

@@ -84,16 +84,18 @@ pub struct Provider {
 pub fn build(r: &mut Reader, fields: Fields) -> Option<Provider> {
     let mut endpoint = fields.text("endpoint");
     if let Some(url) = &mut endpoint {
-        check_url(r, url);
-        // Credentials in a URL are literal secrets: reported, and never shown.
+        // Credentials in a URL are literal secrets: reported, and never shown, not even in
+        // the message that says the endpoint is not a URL (so they are hidden first).
         if let Some(redacted) = secrets::redact_url(&url.value) {
             r.literal_secret(
                 url.span,
-                "`endpoint` holds a credential (a password or a secret-looking query parameter)"
+                "`endpoint` holds a credential (a password, a token or a secret-looking \
+                 parameter)"
                     .to_string(),
             );
             url.value = redacted;
         }
+        check_url(r, url);
     }
     Some(Provider {
         id: fields.id("id")?,
@@ -109,7 +111,8 @@ pub fn build(r: &mut Reader, fields: Fields) -> Option<Provider> {
     })
 }
 
-/// An endpoint is an absolute http(s) URL with a host.
+/// An endpoint is an absolute http(s) URL with a host. `url` has its credentials hidden
+/// already: the message quotes it.
 fn check_url(r: &mut Reader, url: &Located<String>) {
     let rest = url
         .value

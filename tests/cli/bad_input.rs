@@ -58,6 +58,30 @@ pub fn run_or_fail_if_stuck(run: crate::support::Run) -> crate::support::Output 
     }
 }
 
+/// What toml-test calls invalid and the `toml` crate alone rejects: numbers without digits
+/// or with digits of another script, and a second byte-order mark (the loader skips the
+/// first, `toml` would skip the next).
+#[test]
+fn e0001_toml_numbers_without_ascii_digits_and_a_second_byte_order_mark() {
+    let tree = Tree::new(&[
+        ("a.toml", "kind = \"Environment\"\nid = 0x\n"),
+        ("b.toml", "kind = \"Environment\"\nid = 0b\n"),
+        ("c.toml", "kind = \"Environment\"\nid = 1_0\u{660}\n"),
+        ("d.toml", "\u{feff}\u{feff}kind = \"Environment\"\n"),
+    ]);
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(
+        out.positions(),
+        [
+            at("E0001", "tree/a.toml", 2, 6),
+            at("E0001", "tree/b.toml", 2, 6),
+            at("E0001", "tree/c.toml", 2, 6),
+            at("E0001", "tree/d.toml", 1, 1),
+        ]
+    );
+}
+
 #[test]
 fn e0002_a_fifo_named_like_a_manifest_is_refused_without_blocking() {
     let tree = Tree::new(&[("a.yaml", &process_yaml("a"))]);

@@ -11,12 +11,15 @@
 //! committed scripts and real shells completing), `man` (the manual page), `integrations`
 //! (the pre-commit hooks and the README's CI jobs), `global` (flags, root discovery, exit
 //! codes, secrets, determinism), `routing` (capability maps limited to environments, in every
-//! command that routes) and `fuzz` (property tests on arbitrary file contents).
+//! command that routes), `secrets` (secret values in every form the masker must know, in
+//! every report format), `fuzz` (property tests on arbitrary file contents) and
+//! `conformance` (the YAML and TOML test suites, ignored: they are not vendored).
 
 mod support;
 
 mod bad_input;
 mod completions;
+mod conformance;
 mod diff;
 mod explain;
 mod formats;
@@ -32,5 +35,6 @@ mod routing;
 mod rules;
 mod rust_version;
 mod schema;
+mod secrets;
 mod validate;
 mod watch;
