@@ -370,7 +370,11 @@ impl<'t> Masker<'t> {
         }
         let name = String::from_utf8_lossy(&name);
         self.work += name.len();
-        let secret = looks_secret(&name);
+        // A secrets binding's `secrets` map holds variable names and references to where the
+        // values are stored, both shown in plans; an entry whose name looks secret is still
+        // masked on its own line.
+        let reference_map = name == "secrets" || name.ends_with(".secrets");
+        let secret = looks_secret(&name) && !reference_map;
         if !matches!(self.at(at, end), Some(b':' | b'=')) {
             return Err((at, secret));
         }
@@ -688,6 +692,24 @@ mod tests {
     }
 
     /// The forms issue 9 found unmasked in files that do not parse.
+    #[test]
+    fn a_secrets_binding_map_shows_its_names_and_references() {
+        assert_masked(&[
+            (
+                "secrets:\n  1BAD: kv/x\n  OPENAI_API_KEY: kv/y\n",
+                "secrets:\n  1BAD: kv/x\n  OPENAI_API_KEY: ****\n",
+            ),
+            (
+                "[config.secrets]\nGOOD = \"kv/x\"\n",
+                "[config.secrets]\nGOOD = \"kv/x\"\n",
+            ),
+            // A dotted key through `secrets` is judged whole: hidden, conservatively.
+            ("config.secrets.GOOD = 1\n", "config.secrets.GOOD = *\n"),
+            // Any other name with SECRET in it still hides its value.
+            ("client_secret: abc\n", "client_secret: ***\n"),
+        ]);
+    }
+
     #[test]
     fn explicit_keys_multi_line_strings_and_quoted_dotted_keys() {
         assert_masked(&[
