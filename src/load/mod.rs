@@ -444,3 +444,30 @@ fn parse_text(
         None => Vec::new(),
     }
 }
+
+/// For the loaders' tests: each text of `invalid` gets an E0001 at a place, no text of `valid`
+/// gets any E0001, as `parse` reads them.
+#[cfg(test)]
+pub(crate) fn assert_syntax_verdicts(
+    invalid: &[&str],
+    valid: &[&str],
+    parse: impl Fn(&str) -> Vec<Diagnostic>,
+) {
+    use crate::diagnostic::Code;
+    for text in invalid {
+        let diags = parse(text);
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.code == Code::Syntax && d.span.is_some()),
+            "{text:?}: {diags:?}"
+        );
+    }
+    for text in valid {
+        let diags = parse(text);
+        assert!(
+            !diags.iter().any(|d| d.code == Code::Syntax),
+            "{text:?}: {diags:?}"
+        );
+    }
+}
