@@ -3,8 +3,9 @@
 //! `oslinker validate` (human report: snippets, columns, masking) runs on it at n, 2n and 4n,
 //! and 4n must cost at most 8 times as much CPU as n (linear is 4, with room for noise over
 //! two doublings; a quadratic cost would be 16). The floor, in the same run, is the parse of
-//! the same file alone (saphyr-parser events), so the report also says what the pipeline
-//! costs above it.
+//! the same file alone (saphyr-parser events); it too grows faster than the file on a busy
+//! machine (caches), so a case that misses the 8x budget passes when its cost over the floor
+//! at most doubled from n to 4n (quadratic would quadruple it): noise must hit both to fail.
 //!
 //! `cargo bench --bench shapes` runs every case; `cargo bench --bench shapes -- SMALL` runs
 //! them at a tenth of the size (for CI). It exits 1 when a budget is missed.
@@ -21,6 +22,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_oslinker");
 const RUNS: usize = 5;
 /// How much more 4n may cost than n.
 const BUDGET_FOR_4N: f64 = 8.0;
+/// How much the cost over the floor may grow from n to 4n.
+const BUDGET_OVER_FLOOR: f64 = 2.0;
 
 /// A valid process on one line, for the start of a flow mapping.
 const PROCESS_FLOW: &str = "kind: Process, id: agent, name: Agent, status: running, \
@@ -120,6 +123,7 @@ fn run_case(case: &Case, n: usize) -> usize {
     println!("{}:", case.name);
     let dir = tempfile::tempdir().unwrap();
     let mut costs: Vec<Duration> = Vec::new();
+    let mut over_floor: Vec<f64> = Vec::new();
     for n in [n, 2 * n, 4 * n] {
         let root = dir.path().join(format!("n{n}"));
         std::fs::create_dir_all(&root).unwrap();
@@ -145,11 +149,16 @@ fn run_case(case: &Case, n: usize) -> usize {
             ms(floor),
         );
         costs.push(cost.cpu);
+        over_floor.push(cost.cpu.as_secs_f64() / floor.as_secs_f64().max(1e-6));
     }
     let span = costs[2].as_secs_f64() / costs[0].as_secs_f64();
-    let over = span > BUDGET_FOR_4N;
+    let relative = over_floor[2] / over_floor[0];
+    let over = span > BUDGET_FOR_4N && relative > BUDGET_OVER_FLOOR;
     let verdict = if over { "OVER" } else { "within" };
-    println!("  4n costs x{span:.2} of n: {verdict} the budget of x{BUDGET_FOR_4N}");
+    println!(
+        "  4n costs x{span:.2} of n, x{relative:.2} over the floor: {verdict} the budget \
+         (x{BUDGET_FOR_4N}, or x{BUDGET_OVER_FLOOR} over the floor)"
+    );
     usize::from(over)
 }
 
