@@ -1,7 +1,7 @@
 //! The one diagnostic type every stage produces. Stages collect diagnostics and never stop at
 //! the first problem; the reporters in `report` turn the collected list into each format.
 
-use crate::load::source::{FileId, Span};
+use crate::source::{FileId, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {

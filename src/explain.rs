@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use crate::link::references::{self, Definition, References, Referrer};
 use crate::link::{Linked, routing};
-use crate::load::source::{Sources, Span};
 use crate::model::{BindingConfig, Kind, names};
+use crate::source::{Sources, Span};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -28,6 +28,8 @@ pub mod plan;
 pub(crate) mod render;
 pub mod report;
 pub mod secrets;
+pub mod source;
+mod text;
 pub mod watch;
 
 use std::ffi::OsString;

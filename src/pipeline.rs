@@ -11,10 +11,10 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::link::{self, Linked};
-use crate::load::source::{FileId, SourceFile, Sources, Span};
 use crate::load::{self, Limits, LoadError, LoadedFile, LoadedTree};
 use crate::model::{self, Manifests};
 use crate::plan::{self, Plan, PlanFilter};
+use crate::source::{FileId, SourceFile, Sources, Span};
 
 /// A loaded, linked tree and everything found wrong with it.
 pub struct Checked {

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use libfuzzer_sys::fuzz_target;
-use oslinker::load::source::{FileId, SourceFile};
+use oslinker::source::{FileId, SourceFile};
 use oslinker::load::{Limits, parse_file};
 use oslinker::pipeline::{check_files, read_file};
 use oslinker::report::{self, HumanOptions};

@@ -6,7 +6,7 @@ use crate::cli::{DiffArgs, DiffFormat};
 use crate::load::display_path;
 use crate::pipeline::{self, Side, SideError, SidePlan};
 use crate::plan::diff;
-use crate::report;
+use crate::text;
 use crate::{Context, Exit, Outcome, render};
 
 pub fn run(context: &Context, args: &DiffArgs) -> Outcome {
@@ -43,8 +43,8 @@ fn diff(context: &Context, args: &DiffArgs) -> Result<Outcome, Outcome> {
     // `-q` drops the closing summary line of the full text diff.
     let summary = !context.quiet;
     outcome.stdout = match (args.format, args.stat) {
-        (DiffFormat::Json, false) => render::json(&changes),
-        (DiffFormat::Json, true) => render::json(&render::diff::StatJson::of(&changes)),
+        (DiffFormat::Json, false) => text::json(&changes),
+        (DiffFormat::Json, true) => text::json(&render::diff::StatJson::of(&changes)),
         // The summary is what `--stat` asks for, so `-q` keeps it.
         (DiffFormat::Text, true) => format!("{}\n", render::diff::summary(&changes.summary)),
         (DiffFormat::Text, false) => render::diff::text(&changes, context.color_stdout, summary),
@@ -77,7 +77,7 @@ fn side(
         Err(SideError::Invalid(checked)) => {
             let summary = format!(
                 "{which} side `{arg}` is not valid: {}; nothing compared",
-                report::plural(checked.errors(), "error")
+                text::plural(checked.errors(), "error")
             );
             Err(super::errors_only(
                 context,

@@ -3,6 +3,7 @@
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::explain;
 use crate::render;
+use crate::text;
 use crate::{Context, Exit, Outcome};
 
 pub fn run(context: &Context, args: &ExplainArgs) -> Outcome {
@@ -28,8 +29,8 @@ fn explain(context: &Context, args: &ExplainArgs) -> Result<Outcome, Outcome> {
     let mut outcome = Outcome::new(Exit::Success);
     outcome.stderr = note;
     outcome.stdout = match args.format {
-        ExplainFormat::Table => render::printable(&render::explain::table(&explanation)),
-        ExplainFormat::Json => render::json(&explanation),
+        ExplainFormat::Table => text::printable(&render::explain::table(&explanation)).into_owned(),
+        ExplainFormat::Json => text::json(&explanation),
     };
     Ok(outcome)
 }

@@ -15,6 +15,7 @@ pub mod watch;
 use crate::model::names;
 use crate::pipeline::{self, Checked};
 use crate::report::{self, HumanOptions};
+use crate::text;
 use crate::{Context, Exit, Outcome};
 
 /// Loads and links the tree; a root that cannot be loaded is trouble (exit 2).
@@ -62,7 +63,7 @@ fn require_valid(context: &Context, checked: &Checked) -> Result<String, Outcome
     if errors > 0 {
         let summary = format!(
             "{} in `{}`; nothing resolved (run `oslinker validate` for details)",
-            report::plural(errors, "error"),
+            text::plural(errors, "error"),
             checked.sources.get(checked.root).display
         );
         return Err(errors_only(context, checked, &summary, Exit::No));
@@ -71,7 +72,7 @@ fn require_valid(context: &Context, checked: &Checked) -> Result<String, Outcome
     if warnings > 0 && !context.quiet {
         return Ok(format!(
             "note: {} in the tree (run `oslinker validate`)\n",
-            report::plural(warnings, "warning")
+            text::plural(warnings, "warning")
         ));
     }
     Ok(String::new())

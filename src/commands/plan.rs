@@ -4,6 +4,7 @@ use crate::cli::{PlanArgs, PlanFormat};
 use crate::model::names;
 use crate::plan::{self, PlanFilter};
 use crate::render;
+use crate::text;
 use crate::{Context, Exit, Outcome};
 
 pub fn run(context: &Context, args: &PlanArgs) -> Outcome {
@@ -33,7 +34,7 @@ fn plan(context: &Context, args: &PlanArgs) -> Result<Outcome, Outcome> {
     match args.format {
         PlanFormat::Table => {
             let plan = plan::build(&checked.linked, &filter);
-            outcome.stdout = render::printable(&render::plan::table(&plan));
+            outcome.stdout = text::printable(&render::plan::table(&plan)).into_owned();
         }
         // Written as it is made: a large tree's plan is never whole in memory.
         PlanFormat::Json => {
@@ -43,12 +44,12 @@ fn plan(context: &Context, args: &PlanArgs) -> Result<Outcome, Outcome> {
                     environment: environment.as_deref(),
                     process: process.as_deref(),
                 };
-                render::json_to(out, &plan::build_lazily(&checked.linked, &filter))
+                text::json_to(out, &plan::build_lazily(&checked.linked, &filter))
             }));
         }
         PlanFormat::Yaml => {
             let plan = plan::build(&checked.linked, &filter);
-            outcome.stdout = render::yaml(&plan)
+            outcome.stdout = text::yaml(&plan)
                 .map_err(|e| Outcome::trouble(format!("cannot write YAML: {e}")))?;
         }
     }

@@ -4,6 +4,7 @@ use crate::cli::{ResolveArgs, ResolveFormat};
 use crate::link::routing;
 use crate::model::names;
 use crate::render;
+use crate::text;
 use crate::{Context, Exit, Outcome};
 
 pub fn run(context: &Context, args: &ResolveArgs) -> Outcome {
@@ -25,7 +26,9 @@ fn resolve(context: &Context, args: &ResolveArgs) -> Result<Outcome, Outcome> {
     let mut outcome = Outcome::new(if found { Exit::Success } else { Exit::No });
     outcome.stderr = note;
     outcome.stdout = match args.format {
-        ResolveFormat::Table => render::printable(&render::resolve::table(&resolution, args.all)),
+        ResolveFormat::Table => {
+            text::printable(&render::resolve::table(&resolution, args.all)).into_owned()
+        }
         ResolveFormat::Json => render::resolve::json(&resolution, args.all),
         ResolveFormat::Name => render::resolve::names(&resolution),
     };

@@ -4,8 +4,8 @@ use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::diagnostic::Diagnostic;
 use crate::load::display_path;
 use crate::load::scope::Scope;
-use crate::load::source::FileId;
 use crate::report;
+use crate::source::FileId;
 use crate::{Context, Exit, Outcome};
 
 pub fn run(context: &Context, args: &ValidateArgs) -> Outcome {
@@ -90,7 +90,7 @@ fn append_step_summary(outcome: &mut Outcome, table: &str) {
     if let Err(e) = written {
         outcome.stderr.push_str(&format!(
             "warning: cannot append to GITHUB_STEP_SUMMARY `{}`: {e}\n",
-            crate::output::printable(&std::path::Path::new(&path).display().to_string())
+            crate::text::printable(&std::path::Path::new(&path).display().to_string())
         ));
     }
 }

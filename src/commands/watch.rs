@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::cli::{WatchArgs, WatchFormat};
 use crate::load::{LoadError, display_path};
 use crate::report;
+use crate::text;
 use crate::watch::events::{self, Batch, Events};
 use crate::watch::exec;
 use crate::watch::{Relinked, Session, Update};
@@ -83,7 +84,11 @@ impl Printer<'_> {
 
     fn ready(&mut self, ready: &Relinked) -> bool {
         if self.json() {
-            return self.event(render::watch::ready_json(&self.root(), ready));
+            return self.event(render::watch::ready_json(
+                &self.root(),
+                ready,
+                diagnostics_json(ready),
+            ));
         }
         self.diagnostics(ready);
         self.note(&render::watch::ready_text(&self.root(), ready));
@@ -92,7 +97,10 @@ impl Printer<'_> {
 
     fn relinked(&mut self, relinked: &Relinked) -> bool {
         let open = if self.json() {
-            self.event(render::watch::relinked_json(relinked))
+            self.event(render::watch::relinked_json(
+                relinked,
+                diagnostics_json(relinked),
+            ))
         } else {
             let text = render::watch::relinked_text(
                 &self.root(),
@@ -106,7 +114,7 @@ impl Printer<'_> {
         };
         match (&relinked.plan, &relinked.diff) {
             (Some(plan), Some(diff)) if open && !diff.is_empty() => match &self.args.exec {
-                Some(command) => self.exec(command, &render::json(plan)),
+                Some(command) => self.exec(command, &text::json(plan)),
                 None => true,
             },
             _ => open,
@@ -138,7 +146,7 @@ impl Printer<'_> {
         if text == self.last_report {
             self.note(&format!(
                 "(the same {} as before)",
-                report::plural(checked.diagnostics.len(), "problem")
+                text::plural(checked.diagnostics.len(), "problem")
             ));
             return;
         }
@@ -201,4 +209,10 @@ impl Printer<'_> {
             .and_then(|()| stdout.flush())
             .is_ok()
     }
+}
+
+/// The tree's diagnostics as `validate --format json` has them, for a watch event.
+fn diagnostics_json(relinked: &Relinked) -> serde_json::Value {
+    let checked = &relinked.checked;
+    report::json_diagnostics(&checked.sources, &checked.diagnostics)
 }

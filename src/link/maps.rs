@@ -219,8 +219,8 @@ impl CapabilityMaps {
 mod tests {
     use super::*;
     use crate::link::testing::{codes, link_yaml, process, span_of};
-    use crate::load::source::{FileId, Span};
     use crate::model::Located;
+    use crate::source::{FileId, Span};
 
     /// Where map `m`'s parts are "written": file `m`; the `i`-th capability at `100 * i`, its
     /// `j`-th provider at `100 * i + 10 + j`, its `k`-th environment at `1000 + k`.

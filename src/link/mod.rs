@@ -16,10 +16,10 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::source::Span;
 use crate::model::{
     Binding, Environment, Kind, Located, Manifests, Platform, Process, Provider, builtin,
 };
+use crate::source::Span;
 use maps::CapabilityMaps;
 use routing::{Backing, EnvIndex, RoutingTable, ServerId};
 
@@ -357,9 +357,9 @@ pub(crate) mod testing {
 
     use super::{Linked, link};
     use crate::diagnostic::{Code, Diagnostic};
-    use crate::load::source::{FileId, SourceFile, Sources, Span};
     use crate::load::{self, Limits};
     use crate::model;
+    use crate::source::{FileId, SourceFile, Sources, Span};
 
     /// The file id of the YAML text [`link_yaml`] reads (the root folder is file 0).
     pub(crate) const FILE: FileId = FileId(1);

@@ -6,11 +6,11 @@
 use std::collections::BTreeMap;
 
 use super::Linked;
-use crate::load::source::Span;
 use crate::model::capability_map::ENTRY_REF;
 use crate::model::describe::Ref;
 use crate::model::read::FieldPath;
 use crate::model::{Kind, Located, builtin};
+use crate::source::Span;
 
 /// What holds a reference: a manifest with an id, a capability map, or one entry of a map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

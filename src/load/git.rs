@@ -11,8 +11,8 @@ use std::path::{Component, Path, PathBuf};
 use std::process::{ChildStdout, Command, Stdio};
 
 use super::read::ReadError;
-use super::source::FileId;
 use super::{Limits, LoadedFile, LoadedTree, SourceFile, display_path, is_hidden};
+use crate::source::FileId;
 
 /// The tree at a revision, or `None` when the directory held no manifests there.
 pub fn load_revision(

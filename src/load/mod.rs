@@ -6,7 +6,6 @@ pub mod node;
 pub mod read;
 pub mod root;
 pub mod scope;
-pub mod source;
 mod toml;
 mod yaml;
 
@@ -18,9 +17,9 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, SourceFile, Sources, Span};
 use node::Node;
 use read::ReadError;
-use source::{FileId, SourceFile, Sources, Span};
 
 /// Bounds on what one file may cost, so hostile input ends in a clear error, not a hang.
 #[derive(Debug, Clone)]

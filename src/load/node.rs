@@ -3,7 +3,7 @@
 //! Every node and every mapping key keeps its span, so the structural pass in `model::read`
 //! can point each problem at the exact key or value, whichever format it came from.
 
-use super::source::{FileId, Span};
+use crate::source::{FileId, Span};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -116,7 +116,7 @@ fn float_to_json(f: f64) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::source::{FileId, Span};
+    use crate::source::{FileId, Span};
 
     fn node(value: Value) -> Node {
         Node {

@@ -9,8 +9,8 @@ use toml::de::{DeTable, DeValue};
 
 use super::Limits;
 use super::node::{Entry, Node, Value};
-use super::source::{FileId, Span};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
 
 /// Parses a TOML file into its manifests. `base` is the byte offset of `text` in the file.
 pub fn parse(

@@ -11,8 +11,8 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
 
 use super::Limits;
 use super::node::{Entry, Node, Value};
-use super::source::{FileId, Span};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
 
 /// Parses every document of `text`. Documents before a syntax error are kept; the error is
 /// reported and the rest of the file is skipped (a YAML parser cannot resynchronise).

@@ -3,7 +3,7 @@
 use super::binding::BindingType::{self, Files, Network, Secrets};
 use super::platform::anchored;
 use super::{Environment, Located, Platform};
-use crate::load::source::Span;
+use crate::source::Span;
 
 /// (id, name) of the built-in environments.
 pub const ENVIRONMENTS: [(&str, &str); 3] = [
@@ -111,7 +111,7 @@ pub fn platforms(at: Span) -> Vec<Platform> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::source::FileId;
+    use crate::source::FileId;
 
     #[test]
     fn version_patterns_match_whole_versions() {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::node::Node;
-use crate::load::source::Span;
+use crate::source::Span;
 pub use binding::{Binding, BindingConfig, BindingType};
 pub use capability_map::CapabilityMap;
 pub use environment::Environment;

@@ -14,8 +14,8 @@ use super::names;
 use super::{Choice, EnvVar, Located};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::node::{Entry, Node, Value};
-use crate::load::source::Span;
 use crate::secrets;
+use crate::source::Span;
 
 /// Reads one document; `complete` turns false when a required value could not be read, so
 /// later stages skip the checks that would need it.

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::plan::diff::{Change, Counts, Kind, Op, PlanDiff, Summary, escape};
-use crate::report::plural;
+use crate::text::plural;
 
 const GREEN: &str = "\x1b[32m";
 const RED: &str = "\x1b[31m";
@@ -142,7 +142,7 @@ fn line(out: &mut String, op: Op, color: bool, indent: usize, text: &str) {
         Op::Change => ('~', YELLOW),
     };
     let pad = " ".repeat(indent);
-    let text = super::printable(text);
+    let text = crate::text::printable(text);
     if color {
         out.push_str(&format!("{pad}{paint}{sign} {text}{RESET}\n"));
     } else {

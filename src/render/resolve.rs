@@ -93,7 +93,7 @@ pub fn json(resolution: &Resolution, all: bool) -> String {
             reason: &c.reason,
         })
         .collect();
-    super::json(&JsonResolution {
+    crate::text::json(&JsonResolution {
         format_version: 1,
         capability: &resolution.capability,
         matched: resolution.matched.as_deref(),
@@ -117,7 +117,7 @@ pub fn none_eligible(resolution: &Resolution, environment: Option<&str>) -> Stri
     } else {
         format!(
             "{} known, none eligible (see --all)",
-            crate::report::plural(resolution.candidates.len(), "candidate")
+            crate::text::plural(resolution.candidates.len(), "candidate")
         )
     };
     format!(

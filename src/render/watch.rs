@@ -5,14 +5,15 @@ use std::process::ExitStatus;
 use serde_json::{Value, json};
 
 use crate::load::{LoadError, display_path};
-use crate::report;
+use crate::text;
 use crate::watch::Relinked;
 
 /// Every event line carries it, as every JSON output does: fields may be added, never renamed.
 const FORMAT_VERSION: u32 = 1;
 
-/// `{"event":"ready", ...}`: the first load.
-pub fn ready_json(root: &str, ready: &Relinked) -> Value {
+/// `{"event":"ready", ...}`: the first load; `diagnostics` as `validate --format json` has
+/// them.
+pub fn ready_json(root: &str, ready: &Relinked, diagnostics: Value) -> Value {
     let checked = &ready.checked;
     json!({
         "formatVersion": FORMAT_VERSION,
@@ -23,7 +24,7 @@ pub fn ready_json(root: &str, ready: &Relinked) -> Value {
         "valid": ready.valid(),
         "errors": checked.errors(),
         "warnings": checked.warnings(),
-        "diagnostics": report::json_diagnostics(&checked.sources, &checked.diagnostics),
+        "diagnostics": diagnostics,
     })
 }
 
@@ -33,21 +34,21 @@ pub fn ready_text(root: &str, ready: &Relinked) -> String {
     let state = match &ready.plan {
         Some(plan) => format!(
             "{} and {}",
-            report::plural(plan.processes.len(), "process"),
-            report::plural(plan.routes.len(), "route")
+            text::plural(plan.processes.len(), "process"),
+            text::plural(plan.routes.len(), "route")
         ),
         None => "invalid, waiting for a fix".to_string(),
     };
     format!(
         "watching `{root}` ({}, {}): {state}; Ctrl-C to stop",
-        report::plural(checked.files, "file"),
-        report::plural(checked.manifests, "manifest"),
+        text::plural(checked.files, "file"),
+        text::plural(checked.manifests, "manifest"),
     )
 }
 
 /// `{"event":"relinked", ...}`: `changes` as `diff --format json` has them (none while the
-/// tree is invalid), `diagnostics` as `validate --format json`.
-pub fn relinked_json(relinked: &Relinked) -> Value {
+/// tree is invalid), `diagnostics` as `validate --format json` has them.
+pub fn relinked_json(relinked: &Relinked, diagnostics: Value) -> Value {
     let checked = &relinked.checked;
     let (changes, summary) = match &relinked.diff {
         Some(diff) => (json!(diff.changes), json!(diff.summary)),
@@ -62,7 +63,7 @@ pub fn relinked_json(relinked: &Relinked) -> Value {
         "warnings": checked.warnings(),
         "changes": changes,
         "summary": summary,
-        "diagnostics": report::json_diagnostics(&checked.sources, &checked.diagnostics),
+        "diagnostics": diagnostics,
     })
 }
 
@@ -72,14 +73,14 @@ pub fn relinked_text(root: &str, relinked: &Relinked, color: bool, summary: bool
     let mut text = if files.is_empty() {
         format!("==> `{root}` is back\n")
     } else {
-        format!("==> {}\n", super::printable(&files.join(", ")))
+        format!("==> {}\n", crate::text::printable(&files.join(", ")))
     };
     match &relinked.diff {
         Some(diff) => text += &super::diff::text(diff, color, summary),
         None => {
             text += &format!(
                 "the tree is invalid ({}); the last good plan is kept\n",
-                report::plural(relinked.checked.errors(), "error")
+                text::plural(relinked.checked.errors(), "error")
             );
         }
     }

@@ -6,8 +6,8 @@
 
 use super::position;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::source::Sources;
-use crate::output::printable;
+use crate::source::Sources;
+use crate::text::printable;
 
 /// Annotations of one severity GitHub shows per step.
 pub const SHOWN_PER_SEVERITY: usize = 10;
@@ -75,8 +75,8 @@ pub fn github(sources: &Sources, diagnostics: &[Diagnostic]) -> GithubReport {
     let note = format!(
         "note: {} and {} were not shown as annotations (GitHub shows {SHOWN_PER_SEVERITY} errors \
          and {SHOWN_PER_SEVERITY} warnings per step); all {} are in this log{}",
-        super::plural(errors, "error"),
-        super::plural(warnings, "warning"),
+        crate::text::plural(errors, "error"),
+        crate::text::plural(warnings, "warning"),
         diagnostics.len(),
         if in_summary {
             " and in the step summary"

@@ -8,10 +8,10 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
-use super::plural;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::source::{FileId, SourceFile, Sources, Span};
-use crate::output::printable;
+use crate::source::{FileId, SourceFile, Sources, Span};
+use crate::text::plural;
+use crate::text::printable;
 
 pub struct HumanOptions {
     pub color: bool,
@@ -32,7 +32,7 @@ struct Report<'a> {
 }
 
 /// A file's snippet text as it is shown: masked (secrets), with hostile characters escaped
-/// (see [`crate::output::printable`]) so a snippet cannot drive the terminal either. Spans
+/// (see [`crate::text::printable`]) so a snippet cannot drive the terminal either. Spans
 /// are moved into its offsets with [`Shown::offset`]; a line break stays a line break.
 struct Shown {
     text: String,
@@ -45,7 +45,7 @@ struct Shown {
 impl Shown {
     fn new(file: &SourceFile) -> Shown {
         let masked = file.snippet_text();
-        let (text, escapes) = if crate::output::has_hostile(masked) {
+        let (text, escapes) = if crate::text::has_hostile(masked) {
             escaped(masked)
         } else {
             (masked.to_string(), Vec::new())
@@ -127,7 +127,7 @@ fn escaped(text: &str) -> (String, Vec<(usize, usize)>) {
             out.push(c);
             continue;
         }
-        if crate::output::push_printable(&mut out, c) != c.len_utf8() {
+        if crate::text::push_printable(&mut out, c) != c.len_utf8() {
             escapes.push((at + c.len_utf8(), out.len()));
         }
     }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{Position, position, position_of};
 use crate::diagnostic::Diagnostic;
-use crate::load::source::Sources;
+use crate::source::Sources;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -54,7 +54,7 @@ pub fn json(sources: &Sources, diagnostics: &[Diagnostic], valid: bool) -> Strin
         warnings: diagnostics.len() - errors,
         diagnostics: entries(sources, diagnostics),
     };
-    crate::render::json(&report)
+    crate::text::json(&report)
 }
 
 /// The diagnostics as the JSON report lists them (for `watch`'s events).

@@ -4,7 +4,7 @@
 //! they are still seen. The XML is written by quick-xml's writer (which escapes), in the shape
 //! of the Jenkins JUnit schema (junit-10.xsd, which pytest also validates against; quick-junit
 //! writes a `skipped` count that schema refuses). Text goes through
-//! [`crate::output::printable`] first, so a control character shows as `\u{1b}` rather than
+//! [`crate::text::printable`] first, so a control character shows as `\u{1b}` rather than
 //! being dropped.
 
 use std::collections::BTreeMap;
@@ -16,8 +16,8 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::position;
 use crate::diagnostic::Diagnostic;
-use crate::load::source::Sources;
-use crate::output::printable;
+use crate::source::Sources;
+use crate::text::printable;
 
 /// One problem, as a line of the failure's text or of the case's output.
 struct Problem {

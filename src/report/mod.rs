@@ -14,7 +14,7 @@ pub use junit::junit;
 pub use sarif::sarif;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::source::{Sources, Span};
+use crate::source::{Sources, Span};
 
 /// Where a diagnostic or a related location points, as users see it.
 pub struct Position {
@@ -25,11 +25,7 @@ pub struct Position {
     pub end: Option<(usize, usize)>,
 }
 
-pub fn position_of(
-    sources: &Sources,
-    file: crate::load::source::FileId,
-    span: Option<Span>,
-) -> Position {
+pub fn position_of(sources: &Sources, file: crate::source::FileId, span: Option<Span>) -> Position {
     let source = sources.get(file);
     Position {
         file: source.display.clone(),
@@ -40,13 +36,4 @@ pub fn position_of(
 
 pub fn position(sources: &Sources, diagnostic: &Diagnostic) -> Position {
     position_of(sources, diagnostic.file, diagnostic.span)
-}
-
-/// "1 error", "2 warnings", "3 processes".
-pub fn plural(count: usize, word: &str) -> String {
-    match count {
-        1 => format!("{count} {word}"),
-        _ if word.ends_with('s') => format!("{count} {word}es"),
-        _ => format!("{count} {word}s"),
-    }
 }

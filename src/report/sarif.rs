@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Position, position, position_of};
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::load::source::{FileId, Sources};
+use crate::source::{FileId, Sources};
 
 /// Where the project lives (Cargo.toml's `repository`); rules link to the README's table.
 const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
@@ -183,7 +183,7 @@ pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
             "results": results,
         }],
     });
-    crate::render::json(&log)
+    crate::text::json(&log)
 }
 
 /// Where `%SRCROOT%` is on this machine, as SARIF viewers may resolve it.

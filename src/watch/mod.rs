@@ -15,12 +15,12 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
 
-use crate::load::source::{FileId, SourceFile};
 use crate::load::{self, Limits, LoadError};
 use crate::model::Manifests;
 use crate::pipeline::{self, Checked, ReadFile};
 use crate::plan::diff::{self, PlanDiff};
 use crate::plan::{Plan, Planner};
+use crate::source::{FileId, SourceFile};
 
 /// What a file looked like when it was last read: a file whose size and modification time
 /// are unchanged, and that no event named, is not read again.

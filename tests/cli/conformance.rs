@@ -19,9 +19,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use oslinker::diagnostic::Code;
-use oslinker::load::source::FileId;
 use oslinker::load::{Limits, parse_file};
 use oslinker::pipeline::read_file;
+use oslinker::source::FileId;
 
 /// How long one case may take before it counts as a hang (generous: a case is a few lines).
 const HANG: Duration = Duration::from_secs(20);
