@@ -74,6 +74,25 @@ pub fn push_printable(out: &mut String, c: char) -> usize {
     out.len() - before
 }
 
+/// [`printable`] for text shown on one line (a name, a path, a value in a table cell, what
+/// the user typed): a line break is escaped too (`\u{a}`), so a value cannot start a line of
+/// its own (a `::error` workflow command in a CI log, say).
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(|c| c == '\n' || is_hostile(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.extend(c.escape_unicode()),
+            _ => {
+                push_printable(&mut out, c);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether `text` holds anything [`printable`] would escape.
 pub fn has_hostile(text: &str) -> bool {
     text.contains(is_hostile)
@@ -91,5 +110,12 @@ mod tests {
         assert_eq!(printable("id\u{202e}txt"), "id\\u{202e}txt");
         assert_eq!(printable("c1\u{9b}x del\u{7f}"), "c1\\u{9b}x del\\u{7f}");
         assert_eq!(printable("\u{ffff}é"), "\\u{ffff}é");
+    }
+
+    #[test]
+    fn one_line_escapes_line_breaks_too() {
+        assert_eq!(one_line("a\n::error::x"), "a\\u{a}::error::x");
+        assert_eq!(one_line("tab\tkept\r"), "tab\tkept\\u{d}");
+        assert_eq!(one_line("plain"), "plain");
     }
 }

@@ -62,12 +62,16 @@ fn side(
     arg: &str,
     outcome: &mut Outcome,
 ) -> Result<SidePlan, Outcome> {
+    // What the user typed, quoted on one line whatever it holds.
+    let arg = text::one_line(arg);
     match pipeline::side_plan(side, root, context.follow_links) {
         Ok(plan) => {
             if let Some(note) = &plan.note
                 && !context.quiet
             {
-                outcome.stderr.push_str(&format!("{note}\n"));
+                outcome
+                    .stderr
+                    .push_str(&format!("{}\n", text::printable(note)));
             }
             Ok(plan)
         }

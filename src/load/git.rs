@@ -22,7 +22,8 @@ pub fn load_revision(
 ) -> Result<Option<LoadedTree>, String> {
     if rev.is_empty() || rev.starts_with('-') {
         return Err(format!(
-            "`{rev}` is not a revision\nhelp: write a branch, tag or commit after `git:`, e.g. `git:HEAD~1`"
+            "`{}` is not a revision\nhelp: write a branch, tag or commit after `git:`, e.g. `git:HEAD~1`",
+            crate::text::one_line(rev)
         ));
     }
     let root = std::path::absolute(root)
@@ -43,7 +44,8 @@ pub fn load_revision(
     .filter(|sha| !sha.is_empty())
     .ok_or_else(|| {
         format!(
-            "unknown revision `{rev}` in the git repository at `{}`",
+            "unknown revision `{}` in the git repository at `{}`",
+            crate::text::one_line(rev),
             display_path(&top)
         )
     })?;
@@ -52,7 +54,7 @@ pub fn load_revision(
         return Ok(None);
     }
     let contents = read_blobs(&top, rev, &blobs, limits.max_file_bytes)
-        .map_err(|e| format!("cannot read `{rev}`: {e}"))?;
+        .map_err(|e| format!("cannot read `{}`: {e}", crate::text::one_line(rev)))?;
     let shown_prefix = slash_path(&prefix);
     // What was read, or why not; links to folders are skipped, as on disk.
     let found: Vec<(&Blob, Result<Vec<u8>, Unread>)> = blobs

@@ -35,6 +35,7 @@ fn value_text(value: &Value) -> String {
 }
 
 fn field(out: &mut String, key: &str, value: &str) {
+    let value = crate::text::one_line(value);
     out.push_str(&format!("{INDENT}{key:<KEY_WIDTH$}{value}\n"));
 }
 

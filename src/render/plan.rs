@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::plan::{Plan, PlannedBinding, PlannedProcess};
+use crate::text::one_line;
 
 const WIDTH: usize = 80;
 const INDENT: &str = "  ";
@@ -47,6 +48,7 @@ fn field(out: &mut String, key: &str, lines: &[String]) {
     }
     for (i, line) in lines.iter().enumerate() {
         let label = if i == 0 { key } else { "" };
+        let line = one_line(line);
         out.push_str(&format!("{INDENT}{label:<KEY_WIDTH$}{line}\n"));
     }
 }
@@ -106,7 +108,7 @@ fn binding_lines(bindings: &[PlannedBinding], width: usize) -> Vec<String> {
 
 fn process_block(out: &mut String, p: &PlannedProcess) {
     let width = WIDTH - INDENT.len() - KEY_WIDTH;
-    out.push_str(&format!("{}  {}\n", p.id, p.name));
+    out.push_str(&format!("{}  {}\n", p.id, one_line(&p.name)));
     field(out, "status", std::slice::from_ref(&p.status));
     field(out, "type", std::slice::from_ref(&p.process_type));
     let platform = match &p.runtime_version {

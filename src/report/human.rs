@@ -11,7 +11,7 @@ use miette::{
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{FileId, SourceFile, Sources, Span};
 use crate::text::plural;
-use crate::text::printable;
+use crate::text::{one_line, printable};
 
 pub struct HumanOptions {
     pub color: bool,
@@ -251,14 +251,14 @@ impl<'a> Files<'a> {
         Some(Snippet {
             file,
             shown: self.shown(span.file),
-            name: printable(&file.display).into_owned(),
+            name: one_line(&file.display).into_owned(),
         })
     }
 
     /// `file:line:column: message`, for a place shown without a snippet.
     fn placed(&self, file: FileId, span: Option<Span>, message: &str) -> String {
         let p = super::position_of(self.sources, file, span);
-        let file = printable(&p.file);
+        let file = one_line(&p.file);
         match p.line_col {
             Some((line, column)) => format!("{file}:{line}:{column}: {message}"),
             None => format!("{file}: {message}"),

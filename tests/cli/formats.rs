@@ -920,3 +920,37 @@ fn an_error_that_quotes_a_path_shows_its_control_characters_escaped() {
         out.stderr
     );
 }
+
+/// A value, a path or what the user typed cannot start a line of its own on a terminal or in a
+/// CI log (where a line `::error ...` is a GitHub workflow command): its line breaks are
+/// shown escaped wherever it is shown on one line.
+#[test]
+fn a_line_break_in_a_value_or_a_path_cannot_start_a_line() {
+    let injected = "::error file=x::injected";
+    let name = "kind: Process\nid: p\nname: \"LUCID\\n::error file=x::injected\"\nstatus: running\nmetadata: {platform: nodejs}\nruntimeContext: {environment: production}\n";
+    let folder = "d\n::error file=x::injected";
+    let valid = Tree::new(&[("p.yaml", name)]);
+    let invalid = Tree::new(&[(&format!("{folder}/q.yaml"), "kind: Proces\nid: q\n")]);
+    let starts_a_line = |text: &str| text.lines().any(|l| l.starts_with(injected));
+    for (tree, args, code) in [
+        (&valid, &["plan"][..], 0),
+        (&valid, &["explain", "p"], 0),
+        (&invalid, &["validate"], 1),
+    ] {
+        let out = tree.run(args.iter().copied());
+        out.assert_code(code);
+        assert!(
+            out.all().contains("::error file=x::injected"),
+            "{args:?} shows the value:\n{}",
+            out.all()
+        );
+        assert!(
+            !starts_a_line(&out.stdout) && !starts_a_line(&out.stderr),
+            "{args:?}:\n{}",
+            out.all()
+        );
+    }
+    let out = valid.run(["diff", &format!("git:HEAD\n{injected}")]);
+    out.assert_code(2);
+    assert!(!starts_a_line(&out.stderr), "{}", out.stderr);
+}
