@@ -8,24 +8,36 @@ use std::ops::Range;
 /// What outputs show in place of a literal secret value.
 pub const REDACTED: &str = "<redacted>";
 
-/// Variable names that usually hold secrets (any case): containing `SECRET`, `PASSWORD`,
-/// `PASSWD` or `PRIVATE_KEY`, or ending in `API_KEY`, `APIKEY`, `TOKEN`, `ACCESS_KEY` or
-/// `AUTH_KEY`.
+/// Variable names that usually hold secrets (any case, `-` as `_`, trailing punctuation
+/// aside): containing `SECRET`, `PASSWORD`, `PASSWD` or `PRIVATE_KEY`, or ending in `API_KEY`,
+/// `APIKEY`, `TOKEN`, `ACCESS_KEY`, `AUTH_KEY` or `SIGNATURE` (a presigned URL's
+/// `X-Amz-Signature`).
 pub fn looks_secret(name: &str) -> bool {
     // Asked of every variable and label name: compared in place, in any case.
-    let name = name.as_bytes();
+    // `x-api-key` is `X_API_KEY`; `api_key[]` (a URL parameter) is `api_key`.
+    let name = name
+        .trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+        .as_bytes();
+    let same = |a: u8, b: u8| a.eq_ignore_ascii_case(&b) || (a == b'-' && b == b'_');
     let at = |i: usize, word: &str| {
         name.get(i..i + word.len())
-            .is_some_and(|part| part.eq_ignore_ascii_case(word.as_bytes()))
+            .is_some_and(|part| part.iter().zip(word.as_bytes()).all(|(&a, &b)| same(a, b)))
     };
     let contains = |word: &str| (0..name.len()).any(|i| at(i, word));
     let ends_with = |word: &str| name.len() >= word.len() && at(name.len() - word.len(), word);
     ["SECRET", "PASSWORD", "PASSWD", "PRIVATE_KEY"]
         .iter()
         .any(|part| contains(part))
-        || ["API_KEY", "APIKEY", "TOKEN", "ACCESS_KEY", "AUTH_KEY"]
-            .iter()
-            .any(|suffix| ends_with(suffix))
+        || [
+            "API_KEY",
+            "APIKEY",
+            "TOKEN",
+            "ACCESS_KEY",
+            "AUTH_KEY",
+            "SIGNATURE",
+        ]
+        .iter()
+        .any(|suffix| ends_with(suffix))
 }
 
 /// The URL with its credentials replaced by `<redacted>`: the password of `user:pass@` (the
@@ -49,6 +61,37 @@ pub fn redact_url(url: &str) -> Option<String> {
     }
     out.push_str(&url[copied..]);
     Some(out)
+}
+
+/// [`redact_url`] for a free value (an env variable, a label) that holds a URL with
+/// `scheme://`: its password (`user:PASS@`) and parameters with secret-looking names are
+/// redacted; a user without a password (`ssh://git@host`) is kept, as is anything that is not
+/// such a URL (`user@example.com`). `None` when there is nothing to hide.
+pub fn redact_url_credentials(value: &str) -> Option<String> {
+    let scheme_end = value.find("://")? + 3;
+    let authority_end = value[scheme_end..]
+        .find(['/', '?', '#'])
+        .map_or(value.len(), |i| scheme_end + i);
+    let user = value[scheme_end..authority_end]
+        .rfind('@')
+        .map(|at| &value[scheme_end..scheme_end + at]);
+    match user {
+        Some(user) if !user.contains(':') => {
+            // Keep the user: hide only what the rest of the URL holds.
+            let without = format!(
+                "{}{}",
+                &value[..scheme_end],
+                &value[scheme_end + user.len() + 1..]
+            );
+            let redacted = redact_url(&without)?;
+            Some(format!(
+                "{}{user}@{}",
+                &redacted[..scheme_end],
+                &redacted[scheme_end..]
+            ))
+        }
+        _ => redact_url(value),
+    }
 }
 
 /// Ranges sorted, overlapping ones merged.
@@ -692,6 +735,50 @@ mod tests {
     }
 
     /// The forms issue 9 found unmasked in files that do not parse.
+    #[test]
+    fn url_credentials_in_free_values() {
+        let cases = [
+            (
+                "postgres://app:pw@db/x",
+                Some("postgres://app:<redacted>@db/x"),
+            ),
+            (
+                "https://h/x?api_key=k&page=2",
+                Some("https://h/x?api_key=<redacted>&page=2"),
+            ),
+            ("ssh://git@github.com/o/r", None),
+            (
+                "https://deploy@h/x?x-api-key=k",
+                Some("https://deploy@h/x?x-api-key=<redacted>"),
+            ),
+            ("ops@example.com", None),
+            ("plain text", None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(
+                redact_url_credentials(value).as_deref(),
+                expected,
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_with_hyphens_brackets_and_signatures_look_secret() {
+        for name in [
+            "x-api-key",
+            "api-key",
+            "api_key[]",
+            "X-Amz-Signature",
+            "TOKEN_",
+        ] {
+            assert!(looks_secret(name), "{name}");
+        }
+        for name in ["api-version", "keyboard", "x-request-id"] {
+            assert!(!looks_secret(name), "{name}");
+        }
+    }
+
     #[test]
     fn a_secrets_binding_map_shows_its_names_and_references() {
         assert_masked(&[

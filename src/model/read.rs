@@ -393,6 +393,12 @@ impl<'d> Reader<'d> {
                         ),
                     );
                 }
+                Some(value) if secrets::redact_url_credentials(&value).is_some() => {
+                    self.literal_secret(
+                        entry.value.span,
+                        format!("`{}` holds a credential in a URL in `{key}`", entry.key),
+                    );
+                }
                 Some(_) => {}
             }
         }
@@ -413,6 +419,11 @@ impl<'d> Reader<'d> {
                     "label `{}` looks like a secret but has a literal value",
                     entry.key
                 ),
+            );
+        } else if secrets::redact_url_credentials(value).is_some() {
+            self.literal_secret(
+                entry.value.span,
+                format!("label `{}` holds a credential in a URL", entry.key),
             );
         }
     }
@@ -722,6 +733,8 @@ impl<'n> Fields<'n> {
             .iter()
             .filter_map(|entry| {
                 let value = env_value(&entry.value)?;
+                // A URL's credentials are hidden in the model itself: no output shows them.
+                let value = secrets::redact_url_credentials(&value).unwrap_or(value);
                 Some(EnvVar {
                     name: Located::new(entry.key.clone(), entry.key_span),
                     literal_secret: secrets::looks_secret(&entry.key) && !value.is_empty(),
@@ -770,11 +783,11 @@ impl<'n> Fields<'n> {
             .filter_map(|e| {
                 let value = e.value.as_str()?;
                 let shown = if secrets::looks_secret(&e.key) && !value.is_empty() {
-                    secrets::REDACTED
+                    secrets::REDACTED.to_string()
                 } else {
-                    value
+                    secrets::redact_url_credentials(value).unwrap_or_else(|| value.to_string())
                 };
-                Some((e.key.clone(), shown.to_string()))
+                Some((e.key.clone(), shown))
             })
             .collect();
         // Keys are unique (the loaders refuse duplicates): sorted, they read as a map.

@@ -170,3 +170,62 @@ fn secrets_in_files_that_do_not_parse_are_hidden_in_every_form() {
     }
     assert_no_failures(&failures);
 }
+
+/// Found by the adversarial review: parameter names spelt with hyphens or brackets, a
+/// presigned URL's signature, and URL credentials in an env value or a label, which `plan`
+/// printed whole.
+#[test]
+fn url_credentials_in_parameters_env_values_and_labels_are_hidden() {
+    let mut failures = Vec::new();
+    for endpoint in [
+        format!("https://h.example/x?x-api-key={SECRET}"),
+        format!("https://h.example/x?api-key={SECRET}"),
+        format!("https://h.example/x?api_key[]={SECRET}"),
+        format!("https://h.example/x?api_key%5B%5D={SECRET}"),
+        format!("https://h.example/x?X-Amz-Signature={SECRET}"),
+    ] {
+        let tree = Tree::new(&[("p.yaml", &provider(&endpoint))]);
+        let mut runs = validate_everywhere(&tree);
+        runs.push(("explain prov".to_string(), tree.run(["explain", "prov"])));
+        let shown = shown_by(&runs);
+        if !shown.is_empty() {
+            failures.push(format!("{endpoint}: shown by {shown:?}"));
+        }
+    }
+    let process = format!(
+        "kind: Process\nid: p\nname: p\nstatus: running\n\
+         metadata: {{platform: nodejs, dashboard: \"https://admin:{SECRET}@grafana.example\"}}\n\
+         runtimeContext:\n  environment: production\n  env:\n\
+         \x20   DATABASE_URL: postgres://app:{SECRET}@db/x\n\
+         \x20   WEBHOOK: https://h.example/hook?api_key={SECRET}\n\
+         \x20   REPO: ssh://git@github.com/o/r\n\
+         \x20   CONTACT: ops@example.com\n"
+    );
+    let tree = Tree::new(&[("p.yaml", &process)]);
+    let mut runs = validate_everywhere(&tree);
+    for format in ["table", "json", "yaml"] {
+        let args = ["plan", "--format", format];
+        runs.push((args.join(" "), tree.run(args)));
+    }
+    let shown = shown_by(&runs);
+    if !shown.is_empty() {
+        failures.push(format!("env and labels: shown by {shown:?}"));
+    }
+    // Each URL credential is a W0303; a user without a password and an address are not.
+    let warned = codes(&tree).iter().filter(|c| *c == "W0303").count();
+    if warned != 3 {
+        failures.push(format!("env and labels: {warned} W0303, expected 3"));
+    }
+    let plan = tree.run(["plan", "--format", "json"]).json();
+    let env = &plan["processes"][0]["env"];
+    for (name, expected) in [
+        ("DATABASE_URL", "postgres://app:<redacted>@db/x"),
+        ("REPO", "ssh://git@github.com/o/r"),
+        ("CONTACT", "ops@example.com"),
+    ] {
+        if env[name] != expected {
+            failures.push(format!("plan env {name}: {}", env[name]));
+        }
+    }
+    assert_no_failures(&failures);
+}
