@@ -143,6 +143,9 @@ enum Carry {
         indent: usize,
         secret: bool,
     },
+    /// A TOML table named like a secret (`[env.OPENAI_API_KEY]`): its lines, up to the next
+    /// table header.
+    Table,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,7 +265,11 @@ impl<'t> Masker<'t> {
         let mut start = 0;
         while start < self.bytes.len() {
             let mut next = start;
-            while next < self.bytes.len() && self.bytes[next] != b'\n' {
+            // A line ends at `\n`, or at a `\r` on its own (YAML reads both as line breaks).
+            while next < self.bytes.len()
+                && self.bytes[next] != b'\n'
+                && !(self.bytes[next] == b'\r' && self.bytes.get(next + 1) != Some(&b'\n'))
+            {
                 next += 1;
             }
             self.work += next - start + 1;
@@ -315,9 +322,39 @@ impl<'t> Masker<'t> {
                     return;
                 }
             }
+            Carry::Table => {
+                if self.at(content, end) != Some(b'[') {
+                    self.hide(content..end);
+                    self.carry = Carry::Table;
+                    return;
+                }
+            }
             Carry::Nothing => {}
         }
+        if self.at(content, end) == Some(b'[') && self.secret_table(content, end) {
+            self.carry = Carry::Table;
+            return;
+        }
         self.entries(content, start, end, true);
+    }
+
+    /// Whether the line at `at` is a TOML table header (`[a.b]`, `[[a.b]]`) whose last key
+    /// looks secret.
+    fn secret_table(&mut self, at: usize, end: usize) -> bool {
+        let line = &self.bytes[at..end];
+        self.work += line.len();
+        let Some(close) = line.iter().position(|&b| b == b']') else {
+            return false;
+        };
+        let name = String::from_utf8_lossy(&line[..close]);
+        let last = name
+            .trim_start_matches('[')
+            .rsplit('.')
+            .next()
+            .unwrap_or_default();
+        let last = last.trim().trim_matches(['"', '\'']);
+        // A secrets binding's `[config.secrets]` holds names and references (see `key`).
+        last != "secrets" && looks_secret(last)
     }
 
     /// The entries of the line that starts at `start`, read from `at`: at a key position
@@ -367,7 +404,9 @@ impl<'t> Masker<'t> {
             self.work += 1;
             at += 1;
             let comment = byte == b'#' && (at - 1 == start || is_blank(self.bytes[at - 2]));
-            if matches!(byte, b'{' | b',') || comment {
+            // `{` and `,` start a key in a flow mapping, `[` a one-pair mapping in a flow
+            // sequence (`[KEY: v]`).
+            if matches!(byte, b'{' | b',' | b'[') || comment {
                 // A comment may hold a commented-out secret: it is read as a key too.
                 at = self.skip_blanks(at, end);
                 at_key = true;
@@ -735,6 +774,24 @@ mod tests {
     }
 
     /// The forms issue 9 found unmasked in files that do not parse.
+    #[test]
+    fn lone_carriage_returns_flow_sequences_and_toml_tables() {
+        assert_masked(&[
+            // A lone `\r` ends a line, as YAML reads it.
+            (
+                "env:\r  OPENAI_API_KEY: s1\r  X: 1\r",
+                "env:\r  OPENAI_API_KEY: **\r  X: 1\r",
+            ),
+            ("env: [OPENAI_API_KEY: s1]\n", "env: [OPENAI_API_KEY: ***\n"),
+            ("env: [A, B]\n", "env: [A, B]\n"),
+            (
+                "[env.OPENAI_API_KEY]\nx = \"s1\"\n[other]\ny = 1\n",
+                "[env.OPENAI_API_KEY]\n********\n[other]\ny = 1\n",
+            ),
+            ("[env.\"A_TOKEN\"]\nx = 1\n", "[env.\"A_TOKEN\"]\n*****\n"),
+        ]);
+    }
+
     #[test]
     fn url_credentials_in_free_values() {
         let cases = [
