@@ -6,9 +6,9 @@ use super::Plan;
 use crate::load::display_path;
 use crate::load::read::read_named;
 
-/// The most a plan file may hold: far above any real plan (a plan is a few hundred bytes a
+/// The most a plan file may hold (256 MiB): far above any real plan (a plan is a few hundred bytes a
 /// process), so that a device or a runaway file is refused rather than read without end.
-const MAX_PLAN_BYTES: u64 = 1 << 30;
+const MAX_PLAN_BYTES: u64 = 256 << 20;
 
 /// A whole plan written by `oslinker plan --format json`; the error says what is wrong.
 pub fn read(path: &Path) -> Result<Plan, String> {
