@@ -108,48 +108,7 @@ impl Code {
     /// What the rule checks, in full: the "what" column of the README's table of codes
     /// (a test keeps the two the same), used as the SARIF rule's full description and help.
     pub fn description(self) -> &'static str {
-        match self.id() {
-            "E0001" => "the file is not valid YAML or TOML",
-            "E0002" => "the file could not be read (permissions, broken link, not a regular file)",
-            "E0003" => "the file is not UTF-8 text",
-            "E0004" => "too large, too deeply nested, or too many alias expansions",
-            "E0005" => {
-                "the tree holds no manifests (reported when no other error already explains it, such as every file failing to parse)"
-            }
-            "E0006" => "a symbolic link loops back (with `--follow-links`)",
-            "E0101" => "a manifest has no `kind`",
-            "E0102" => "`kind` is not one of the six kinds (with a suggestion)",
-            "E0103" => "`apiVersion` is not `oslinker/v1`",
-            "E0104" => "a field is not known (with a suggestion)",
-            "E0105" => "a required field is missing",
-            "E0106" => "a value has the wrong type",
-            "E0107" => "a value is not one of the allowed ones (listed)",
-            "E0108" => "an id has invalid syntax",
-            "E0109" => "a capability name has invalid syntax",
-            "E0110" => {
-                "out of range or malformed: port, mount path, egress target, endpoint URL, version pattern, variable name"
-            }
-            "E0111" => "a YAML mapping has the same key twice",
-            "E0201" => "two manifests of a kind share an id (both places)",
-            "E0202" => "a binding's `processId` or a provider's `process` names no Process",
-            "E0203" => "a process's or binding's environment is not defined",
-            "E0204" => "a process's or provider's platform is not defined",
-            "E0205" => "a capability map names no Provider or Process",
-            "E0206" => "the process's platform cannot have this binding type",
-            "E0207" => "`runtimeContext.version` does not match the platform's pattern",
-            "E0208" => {
-                "a capability is mapped in two capability maps that apply to the same environment (both places)"
-            }
-            "E0209" => "a `requires` capability that no provider serves",
-            "W0301" => {
-                "a `requires` capability whose providers are all not running, or not in the process's environment"
-            }
-            "W0302" => "a binding for an environment its process does not run in",
-            "W0303" => {
-                "a literal value under a secret-looking variable or label name, or a credential in a provider `endpoint` (a password or a secret-looking query parameter); it is never shown (`<redacted>`)"
-            }
-            _ => self.summary(),
-        }
+        self.info().3
     }
 
     pub fn severity(self) -> Severity {
@@ -160,88 +119,182 @@ impl Code {
         }
     }
 
-    fn info(self) -> (&'static str, &'static str, &'static str) {
+    /// Each code's id, name, one-line summary and full description: the one table of codes.
+    fn info(self) -> (&'static str, &'static str, &'static str, &'static str) {
         match self {
-            Code::Syntax => ("E0001", "syntax", "the file is not valid YAML or TOML"),
-            Code::UnreadableFile => ("E0002", "unreadable-file", "the file could not be read"),
-            Code::NotText => ("E0003", "not-text", "the file is not UTF-8 text"),
+            Code::Syntax => (
+                "E0001",
+                "syntax",
+                "the file is not valid YAML or TOML",
+                "the file is not valid YAML or TOML",
+            ),
+            Code::UnreadableFile => (
+                "E0002",
+                "unreadable-file",
+                "the file could not be read",
+                "the file could not be read (permissions, broken link, not a regular file)",
+            ),
+            Code::NotText => (
+                "E0003",
+                "not-text",
+                "the file is not UTF-8 text",
+                "the file is not UTF-8 text",
+            ),
             Code::LimitExceeded => (
                 "E0004",
                 "limit-exceeded",
                 "the file is too large, too deeply nested or expands too many aliases",
+                "too large, too deeply nested, or too many alias expansions",
             ),
-            Code::NoManifests => ("E0005", "no-manifests", "the tree holds no manifests"),
-            Code::SymlinkLoop => ("E0006", "symlink-loop", "a symbolic link loops back"),
-            Code::MissingKind => ("E0101", "missing-kind", "a manifest has no `kind`"),
-            Code::UnknownKind => ("E0102", "unknown-kind", "a manifest's `kind` is not known"),
+            Code::NoManifests => (
+                "E0005",
+                "no-manifests",
+                "the tree holds no manifests",
+                "the tree holds no manifests (reported when no other error already explains it, such as every file failing to parse)",
+            ),
+            Code::SymlinkLoop => (
+                "E0006",
+                "symlink-loop",
+                "a symbolic link loops back",
+                "a symbolic link loops back (with `--follow-links`)",
+            ),
+            Code::MissingKind => (
+                "E0101",
+                "missing-kind",
+                "a manifest has no `kind`",
+                "a manifest has no `kind`",
+            ),
+            Code::UnknownKind => (
+                "E0102",
+                "unknown-kind",
+                "a manifest's `kind` is not known",
+                "`kind` is not one of the six kinds (with a suggestion)",
+            ),
             Code::BadApiVersion => (
                 "E0103",
                 "bad-api-version",
                 "`apiVersion` is not `oslinker/v1`",
+                "`apiVersion` is not `oslinker/v1`",
             ),
-            Code::UnknownField => ("E0104", "unknown-field", "a field is not known"),
-            Code::MissingField => ("E0105", "missing-field", "a required field is missing"),
-            Code::WrongType => ("E0106", "wrong-type", "a value has the wrong type"),
+            Code::UnknownField => (
+                "E0104",
+                "unknown-field",
+                "a field is not known",
+                "a field is not known (with a suggestion)",
+            ),
+            Code::MissingField => (
+                "E0105",
+                "missing-field",
+                "a required field is missing",
+                "a required field is missing",
+            ),
+            Code::WrongType => (
+                "E0106",
+                "wrong-type",
+                "a value has the wrong type",
+                "a value has the wrong type",
+            ),
             Code::InvalidEnumValue => (
                 "E0107",
                 "invalid-enum-value",
                 "a value is not one of the allowed ones",
+                "a value is not one of the allowed ones (listed)",
             ),
-            Code::InvalidId => ("E0108", "invalid-id", "an id has invalid syntax"),
+            Code::InvalidId => (
+                "E0108",
+                "invalid-id",
+                "an id has invalid syntax",
+                "an id has invalid syntax",
+            ),
             Code::InvalidCapability => (
                 "E0109",
                 "invalid-capability",
                 "a capability name has invalid syntax",
+                "a capability name has invalid syntax",
             ),
-            Code::InvalidValue => ("E0110", "invalid-value", "a value is out of its range"),
-            Code::DuplicateKey => ("E0111", "duplicate-key", "a mapping has the same key twice"),
+            Code::InvalidValue => (
+                "E0110",
+                "invalid-value",
+                "a value is out of its range",
+                "out of range or malformed: port, mount path, egress target, endpoint URL, version pattern, variable name",
+            ),
+            Code::DuplicateKey => (
+                "E0111",
+                "duplicate-key",
+                "a mapping has the same key twice",
+                "a YAML mapping has the same key twice",
+            ),
             Code::DuplicateId => (
                 "E0201",
                 "duplicate-id",
                 "two manifests of a kind share an id",
+                "two manifests of a kind share an id (both places)",
             ),
-            Code::UnknownProcess => ("E0202", "unknown-process", "a process id is not defined"),
+            Code::UnknownProcess => (
+                "E0202",
+                "unknown-process",
+                "a process id is not defined",
+                "a binding's `processId` or a provider's `process` names no Process",
+            ),
             Code::UnknownEnvironment => (
                 "E0203",
                 "unknown-environment",
                 "an environment is not defined",
+                "a process's or binding's environment is not defined",
             ),
-            Code::UnknownPlatform => ("E0204", "unknown-platform", "a platform is not defined"),
-            Code::UnknownProvider => ("E0205", "unknown-provider", "a provider is not defined"),
+            Code::UnknownPlatform => (
+                "E0204",
+                "unknown-platform",
+                "a platform is not defined",
+                "a process's or provider's platform is not defined",
+            ),
+            Code::UnknownProvider => (
+                "E0205",
+                "unknown-provider",
+                "a provider is not defined",
+                "a capability map names no Provider or Process",
+            ),
             Code::BindingTypeNotSupported => (
                 "E0206",
                 "binding-type-not-supported",
+                "the process's platform cannot have this binding type",
                 "the process's platform cannot have this binding type",
             ),
             Code::VersionMismatch => (
                 "E0207",
                 "version-mismatch",
                 "the runtime version does not fit the platform",
+                "`runtimeContext.version` does not match the platform's pattern",
             ),
             Code::CapabilityConflict => (
                 "E0208",
                 "capability-conflict",
                 "a capability is mapped in two capability maps that apply to the same environment",
+                "a capability is mapped in two capability maps that apply to the same environment (both places)",
             ),
             Code::UnservedRequirement => (
                 "E0209",
                 "unserved-requirement",
                 "no provider can serve a required capability",
+                "a `requires` capability that no provider serves",
             ),
             Code::RequirementNotRunning => (
                 "W0301",
                 "requirement-not-running",
                 "only providers that are not running (here) serve a required capability",
+                "a `requires` capability whose providers are all not running, or not in the process's environment",
             ),
             Code::BindingEnvironmentMismatch => (
                 "W0302",
                 "binding-environment-mismatch",
                 "a binding is for an environment its process does not run in",
+                "a binding for an environment its process does not run in",
             ),
             Code::LiteralSecret => (
                 "W0303",
                 "literal-secret",
                 "a literal value under a secret-looking variable or label name, or a credential in an endpoint",
+                "a literal value under a secret-looking variable or label name, or a credential in a URL (a provider `endpoint`, an env value or a label: a password or a secret-looking parameter); it is never shown (`<redacted>`)",
             ),
         }
     }
