@@ -89,7 +89,8 @@ pub const ALL_EXIT_CODES: ExitCodes = ExitCodes {
             2,
             &[
                 "oslinker could not do its job: usage error, missing or unreadable root, I/O error, `init`",
-                "refusing to overwrite a file; `diff`: a side that cannot be read or does not validate",
+                "refusing to overwrite a file; `diff`: a side that cannot be read or does not validate;",
+                "`watch`: stopped by a signal while stuck",
             ],
         ),
     ],
@@ -118,7 +119,10 @@ const WATCH_EXIT_CODES: ExitCodes = ExitCodes {
         ),
         (
             2,
-            &["could not start: missing root, or the platform cannot watch files"],
+            &[
+                "could not start: missing root, or the platform cannot watch files; or stopped by",
+                "a signal while stuck (it could not end cleanly within 3 seconds)",
+            ],
         ),
     ],
     note: "Bad manifests never end a watch; neither does the root disappearing.",

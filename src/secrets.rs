@@ -48,50 +48,41 @@ pub fn looks_secret(name: &str) -> bool {
 pub fn redact_url(url: &str) -> Option<String> {
     let mut masker = Masker::new(url);
     masker.url_value(0, url.len());
-    let ranges = merged(masker.ranges);
-    if ranges.is_empty() {
-        return None;
-    }
-    let mut out = String::with_capacity(url.len());
-    let mut copied = 0;
-    for range in ranges {
-        out.push_str(&url[copied..range.start]);
-        out.push_str(REDACTED);
-        copied = range.end;
-    }
-    out.push_str(&url[copied..]);
-    Some(out)
+    // And every `scheme://` further in (`<https://a:pw@h>`, `--url https://a:pw@h`).
+    masker.urls(0, url.len());
+    redacted(url, masker.ranges)
 }
 
-/// [`redact_url`] for a free value (an env variable, a label) that holds a URL with
-/// `scheme://`: its password (`user:PASS@`) and parameters with secret-looking names are
+/// [`redact_url`] for a free value (an env variable, a label): in each URL with `scheme://`
+/// anywhere in it, the password (`user:PASS@`) and parameters with secret-looking names are
 /// redacted; a user without a password (`ssh://git@host`) is kept, as is anything that is not
 /// such a URL (`user@example.com`). `None` when there is nothing to hide.
 pub fn redact_url_credentials(value: &str) -> Option<String> {
-    let scheme_end = value.find("://")? + 3;
-    let authority_end = value[scheme_end..]
-        .find(['/', '?', '#'])
-        .map_or(value.len(), |i| scheme_end + i);
-    let user = value[scheme_end..authority_end]
-        .rfind('@')
-        .map(|at| &value[scheme_end..scheme_end + at]);
-    match user {
-        Some(user) if !user.contains(':') => {
-            // Keep the user: hide only what the rest of the URL holds.
-            let without = format!(
-                "{}{}",
-                &value[..scheme_end],
-                &value[scheme_end + user.len() + 1..]
-            );
-            let redacted = redact_url(&without)?;
-            Some(format!(
-                "{}{user}@{}",
-                &redacted[..scheme_end],
-                &redacted[scheme_end..]
-            ))
-        }
-        _ => redact_url(value),
+    if !value.contains("://") {
+        return None;
     }
+    let mut masker = Masker::new(value);
+    masker.keep_users = true;
+    masker.urls(0, value.len());
+    redacted(value, masker.ranges)
+}
+
+/// `text` with each range replaced by [`REDACTED`]; `None` when there is none. The masker's
+/// ranges start and end at ASCII bytes or the text's ends, so slicing is on char boundaries.
+fn redacted(text: &str, ranges: Vec<Range<usize>>) -> Option<String> {
+    let ranges = merged(ranges);
+    if ranges.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for range in ranges {
+        out.push_str(&text[copied..range.start]);
+        out.push_str(REDACTED);
+        copied = range.end;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
 }
 
 /// Ranges sorted, overlapping ones merged.
@@ -175,6 +166,9 @@ struct Masker<'t> {
     ranges: Vec<Range<usize>>,
     work: usize,
     carry: Carry,
+    /// Keep a URL's user when it has no password (a free value's `ssh://git@host`), rather
+    /// than hide it as a token (an endpoint's `https://TOKEN@host`).
+    keep_users: bool,
 }
 
 fn is_blank(byte: u8) -> bool {
@@ -229,6 +223,7 @@ impl<'t> Masker<'t> {
             ranges: Vec::new(),
             work: 0,
             carry: Carry::Nothing,
+            keep_users: false,
         }
     }
 
@@ -612,6 +607,7 @@ impl<'t> Masker<'t> {
         self.work += end - start;
         match self.bytes[start..end].iter().position(|&b| b == b':') {
             Some(colon) if start + colon + 1 < end => self.hide(start + colon + 1..end),
+            _ if self.keep_users => {}
             Some(colon) => self.hide(start..start + colon),
             None => self.hide(start..end),
         }
@@ -810,6 +806,17 @@ mod tests {
             ),
             ("ops@example.com", None),
             ("plain text", None),
+            // Found by the second review: a panic, and URLs further in.
+            ("ab@ééééé://u@h", None),
+            ("ab@é://u:pw@h", Some("ab@é://u:<redacted>@h")),
+            (
+                "--url postgres://app:pw@db/x",
+                Some("--url postgres://app:<redacted>@db/x"),
+            ),
+            (
+                "https://git@h https://a:pw@h2",
+                Some("https://git@h https://a:<redacted>@h2"),
+            ),
         ];
         for (value, expected) in cases {
             assert_eq!(
@@ -979,6 +986,10 @@ mod redact_tests {
         assert_eq!(
             redact_url("https://api.example.com/v1?token=abc").as_deref(),
             Some("https://api.example.com/v1?token=<redacted>")
+        );
+        assert_eq!(
+            redact_url("<https://admin:hunter2@api.example.com/v1>").as_deref(),
+            Some("<https://admin:<redacted>@api.example.com/v1>")
         );
         assert_eq!(redact_url("https://api.example.com/a@b"), None);
         assert_eq!(redact_url("https://api.example.com/v1?page=1"), None);

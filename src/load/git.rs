@@ -307,7 +307,7 @@ fn refuse_missing(rev: &str, blobs: &[Blob], headers: &[Header]) -> Result<(), S
         },
         missing
             .iter()
-            .map(|path| format!("  {path}"))
+            .map(|path| format!("  {}", crate::text::one_line(path)))
             .collect::<Vec<_>>()
             .join("\n"),
         if missing.len() == 1 { "it" } else { "them" },
@@ -512,8 +512,9 @@ const LOCKED_DOWN_ENVIRONMENT: [(&str, &str); 7] = [
 ];
 
 /// Variables that would bring settings or programs back in: configuration given through
-/// the environment (it could undo the locked-down settings) and programs to run.
-const IGNORED_ENVIRONMENT: [&str; 9] = [
+/// the environment (it could undo the locked-down settings) and programs to run; and those
+/// that choose another repository than the one around the tree (a hook exports some).
+const IGNORED_ENVIRONMENT: [&str; 15] = [
     "GIT_CONFIG",
     "GIT_CONFIG_PARAMETERS",
     "GIT_CONFIG_COUNT",
@@ -523,6 +524,12 @@ const IGNORED_ENVIRONMENT: [&str; 9] = [
     "GIT_SSH",
     "GIT_SSH_COMMAND",
     "GIT_PROXY_COMMAND",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
 ];
 
 #[cfg(unix)]

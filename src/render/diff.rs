@@ -142,7 +142,8 @@ fn line(out: &mut String, op: Op, color: bool, indent: usize, text: &str) {
         Op::Change => ('~', YELLOW),
     };
     let pad = " ".repeat(indent);
-    let text = crate::text::printable(text);
+    // Every change is one line: a line break in a value or a label's name is shown escaped.
+    let text = crate::text::one_line(text);
     if color {
         out.push_str(&format!("{pad}{paint}{sign} {text}{RESET}\n"));
     } else {

@@ -73,7 +73,7 @@ pub fn relinked_text(root: &str, relinked: &Relinked, color: bool, summary: bool
     let mut text = if files.is_empty() {
         format!("==> `{root}` is back\n")
     } else {
-        format!("==> {}\n", crate::text::printable(&files.join(", ")))
+        format!("==> {}\n", crate::text::one_line(&files.join(", ")))
     };
     match &relinked.diff {
         Some(diff) => text += &super::diff::text(diff, color, summary),

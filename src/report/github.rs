@@ -24,10 +24,8 @@ pub struct GithubReport {
 
 /// Escapes a command's message (data).
 fn escape_data(text: &str) -> String {
-    printable(text)
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    // `printable` has already escaped a carriage return; a line break stays a line break.
+    printable(text).replace('%', "%25").replace('\n', "%0A")
 }
 
 /// Escapes a command's property value.

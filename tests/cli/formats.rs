@@ -953,4 +953,20 @@ fn a_line_break_in_a_value_or_a_path_cannot_start_a_line() {
     let out = valid.run(["diff", &format!("git:HEAD\n{injected}")]);
     out.assert_code(2);
     assert!(!starts_a_line(&out.stderr), "{}", out.stderr);
+    // A label's name with a line break, as `diff` (and `watch`) show the change.
+    let labelled = Tree::new(&[(
+        "p.yaml",
+        &name.replace(
+            "metadata: {platform: nodejs}",
+            "metadata: {platform: nodejs, \"team\\n::error file=x::injected\": v}",
+        ),
+    )]);
+    let out = labelled.run([
+        "diff".as_ref(),
+        valid.root().as_os_str(),
+        labelled.root().as_os_str(),
+    ]);
+    out.assert_code(1);
+    assert!(out.stdout.contains(injected), "{}", out.stdout);
+    assert!(!starts_a_line(&out.stdout), "{}", out.stdout);
 }
