@@ -294,7 +294,7 @@ impl Code {
                 "W0303",
                 "literal-secret",
                 "a literal value under a secret-looking variable or label name, or a credential in an endpoint",
-                "a literal value under a secret-looking variable or label name, or a credential in a URL (a provider `endpoint`, an env value or a label: a password or a secret-looking parameter); it is never shown (`<redacted>`)",
+                "a literal value under a secret-looking variable or label name (or another variable repeating it), or a credential in a URL (a provider `endpoint`, an env value or a label: a password or a secret-looking parameter); it is never shown (`<redacted>`)",
             ),
         }
     }

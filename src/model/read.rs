@@ -378,11 +378,23 @@ impl<'d> Reader<'d> {
             self.wrong_type(node, what, "a mapping of variable names to values");
             return;
         };
+        let secret_values = secret_values(entries);
         for entry in entries {
             match env_value(&entry.value) {
                 None => {
                     let what = Named("variable", &entry.key);
                     self.wrong_type(&entry.value, &what, "a string");
+                }
+                Some(value)
+                    if !secrets::looks_secret(&entry.key) && secret_values.contains(&value) =>
+                {
+                    self.literal_secret(
+                        entry.value.span,
+                        format!(
+                            "`{}` repeats the literal value of a secret-looking variable in `{key}`",
+                            entry.key
+                        ),
+                    );
                 }
                 Some(value) if secrets::looks_secret(&entry.key) && !value.is_empty() => {
                     self.literal_secret(
@@ -528,6 +540,17 @@ fn key_node(entry: &Entry) -> Node {
 }
 
 /// An env value as text: numbers and booleans are the text they read as.
+/// The literal values under secret-looking names in an env map: another variable holding
+/// the same value (a YAML alias of it, or a copy) is a literal secret too.
+fn secret_values(entries: &[Entry]) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|e| secrets::looks_secret(&e.key))
+        .filter_map(|e| env_value(&e.value))
+        .filter(|value| !value.is_empty())
+        .collect()
+}
+
 fn env_value(node: &Node) -> Option<String> {
     Some(match &node.value {
         Value::String(s) => s.clone(),
@@ -729,15 +752,18 @@ impl<'n> Fields<'n> {
     /// An `env` map; literal values under secret-looking names are marked.
     pub fn env(&self, key: &str) -> Vec<EnvVar> {
         let entries = self.node(key).and_then(Node::as_map).unwrap_or_default();
+        let secret_values = secret_values(entries);
         entries
             .iter()
             .filter_map(|entry| {
                 let value = env_value(&entry.value)?;
+                let literal_secret = !value.is_empty()
+                    && (secrets::looks_secret(&entry.key) || secret_values.contains(&value));
                 // A URL's credentials are hidden in the model itself: no output shows them.
                 let value = secrets::redact_url_credentials(&value).unwrap_or(value);
                 Some(EnvVar {
                     name: Located::new(entry.key.clone(), entry.key_span),
-                    literal_secret: secrets::looks_secret(&entry.key) && !value.is_empty(),
+                    literal_secret,
                     value: Self::located(&entry.value, value),
                 })
             })

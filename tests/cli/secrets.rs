@@ -229,3 +229,29 @@ fn url_credentials_in_parameters_env_values_and_labels_are_hidden() {
     }
     assert_no_failures(&failures);
 }
+
+/// Found by the adversarial review: a YAML alias carried a secret's value out under a plain
+/// name (`LOG: *a`), and the plan printed it.
+#[test]
+fn a_variable_repeating_a_secrets_value_is_a_literal_secret_too() {
+    let process = format!(
+        "kind: Process\nid: p\nname: p\nstatus: running\nmetadata: {{platform: nodejs}}\n\
+         runtimeContext:\n  environment: production\n  env:\n\
+         \x20   OPENAI_API_KEY: &a {SECRET}\n    LOG: *a\n    COPY: {SECRET}\n    LEVEL: info\n"
+    );
+    let tree = Tree::new(&[("p.yaml", &process)]);
+    let mut runs = validate_everywhere(&tree);
+    for format in ["table", "json", "yaml"] {
+        let args = ["plan", "--format", format];
+        runs.push((args.join(" "), tree.run(args)));
+    }
+    assert_no_failures(
+        &shown_by(&runs)
+            .iter()
+            .map(|c| format!("shown by {c}"))
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(codes(&tree), ["W0303", "W0303", "W0303"]);
+    let plan = tree.run(["plan", "--format", "json"]).json();
+    assert_eq!(plan["processes"][0]["env"]["LEVEL"], "info");
+}
