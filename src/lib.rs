@@ -6,8 +6,8 @@
 //! reference checks, routing) -> `plan` (the resolved view) -> `render` / `report` (output).
 //! `explain` (why a process is wired as it is, and what refers to an id) and `graph` (the
 //! linked tree as nodes and edges) read the linked tree beside `plan`.
-//! `commands` holds one thin file per subcommand. `diff` and `watch` add `plan::diff` and
-//! `watch` (a per-file cache over `load`); `schema`, `init`, `completions` and `man` read no
+//! `commands` holds one thin file per subcommand. `diff` (two plans compared, and its sides)
+//! and `watch` (a per-file cache over `load`) follow the pipeline; `schema`, `init`, `completions` and `man` read no
 //! tree (`model::schema`, `init`, `completion`, `manpage`).
 
 mod candidates;
@@ -15,6 +15,7 @@ pub mod cli;
 mod commands;
 mod completion;
 pub mod diagnostic;
+pub mod diff;
 pub mod explain;
 pub mod graph;
 pub mod init;

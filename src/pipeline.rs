@@ -4,7 +4,7 @@
 //! files are then put together in path order and linked ([`check_files`]), so the output is
 //! the same whatever the number of cores.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -13,7 +13,6 @@ use crate::diagnostic::{self, Code, Diagnostic};
 use crate::link::{self, Linked};
 use crate::load::{self, Limits, LoadError, LoadedFile, LoadedTree};
 use crate::model::{self, Manifests};
-use crate::plan::{self, Plan, PlanFilter};
 use crate::source::{FileId, SourceFile, Sources, Span};
 
 /// A loaded, linked tree and everything found wrong with it.
@@ -155,86 +154,4 @@ pub fn check_files(root: SourceFile, files: Vec<ReadFile>) -> Checked {
         files: counted,
         manifests: documents,
     }
-}
-
-/// One side of a `diff`: what the user wrote, and where the plan comes from.
-#[derive(Debug, Clone)]
-pub enum Side {
-    /// A folder of manifests.
-    Tree(PathBuf),
-    /// A plan written by `oslinker plan --format json`.
-    PlanFile(PathBuf),
-    /// The manifest folder as committed at a git revision.
-    Git { rev: String },
-}
-
-impl Side {
-    /// `git:REV`, a folder, or a plan file.
-    pub fn parse(arg: &str) -> Side {
-        match arg.strip_prefix("git:") {
-            Some(rev) => Side::Git {
-                rev: rev.to_string(),
-            },
-            None if Path::new(arg).is_dir() => Side::Tree(PathBuf::from(arg)),
-            None => Side::PlanFile(PathBuf::from(arg)),
-        }
-    }
-
-    pub fn is_git(&self) -> bool {
-        matches!(self, Side::Git { .. })
-    }
-}
-
-/// Why a side has no plan.
-pub enum SideError {
-    /// It loaded but does not validate: its diagnostics explain why.
-    Invalid(Box<Checked>),
-    /// It could not be read at all.
-    Trouble(String),
-}
-
-/// A side's plan, and a note for the user when it needs one (e.g. the folder did not exist
-/// at that revision, so the side is an empty plan).
-pub struct SidePlan {
-    pub plan: Plan,
-    pub note: Option<String>,
-}
-
-/// The whole plan of one side (no filters), from the same loader and linker as every
-/// other command. `root` is the manifest folder that a `git:REV` side reads at REV.
-pub fn side_plan(side: &Side, root: &Path, follow_links: bool) -> Result<SidePlan, SideError> {
-    let checked = match side {
-        Side::Tree(dir) => {
-            check_tree(dir, follow_links).map_err(|e| SideError::Trouble(e.to_string()))?
-        }
-        Side::PlanFile(path) => return read_plan_file(path),
-        Side::Git { rev } => {
-            match load::git::load_revision(root, rev, &Limits::default())
-                .map_err(SideError::Trouble)?
-            {
-                Some(tree) => check_loaded(tree),
-                None => {
-                    return Ok(SidePlan {
-                        plan: Plan::empty(),
-                        note: Some(format!(
-                            "note: `{}` has no manifests at `{rev}`; comparing with an empty plan",
-                            load::display_path(root)
-                        )),
-                    });
-                }
-            }
-        }
-    };
-    if checked.errors() > 0 {
-        return Err(SideError::Invalid(Box::new(checked)));
-    }
-    Ok(SidePlan {
-        plan: plan::build(&checked.linked, &PlanFilter::default()),
-        note: None,
-    })
-}
-
-fn read_plan_file(path: &Path) -> Result<SidePlan, SideError> {
-    let plan = plan::file::read(path).map_err(SideError::Trouble)?;
-    Ok(SidePlan { plan, note: None })
 }

@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{DiffArgs, DiffFormat};
+use crate::diff;
+use crate::diff::sides::{self, Side, SideError, SidePlan};
 use crate::load::display_path;
-use crate::pipeline::{self, Side, SideError, SidePlan};
-use crate::plan::diff;
 use crate::text;
 use crate::{Context, Exit, Outcome, render};
 
@@ -64,7 +64,7 @@ fn side(
 ) -> Result<SidePlan, Outcome> {
     // What the user typed, quoted on one line whatever it holds.
     let arg = text::one_line(arg);
-    match pipeline::side_plan(side, root, context.follow_links) {
+    match sides::side_plan(side, root, context.follow_links) {
         Ok(plan) => {
             if let Some(note) = &plan.note
                 && !context.quiet

@@ -1,9 +1,6 @@
 //! Plan stage: the resolved view of a linked tree, per process and per capability. Plain,
 //! serialisable data: the JSON and YAML outputs are this struct.
 
-pub mod diff;
-pub mod file;
-
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

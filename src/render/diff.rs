@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::plan::diff::{Change, Counts, Kind, Op, PlanDiff, Summary, escape};
+use crate::diff::{Change, Counts, Kind, Op, PlanDiff, Summary, escape};
 use crate::text::plural;
 
 const GREEN: &str = "\x1b[32m";

@@ -15,10 +15,10 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
 
+use crate::diff::{self, PlanDiff};
 use crate::load::{self, Limits, LoadError};
 use crate::model::Manifests;
 use crate::pipeline::{self, Checked, ReadFile};
-use crate::plan::diff::{self, PlanDiff};
 use crate::plan::{Plan, Planner};
 use crate::source::{FileId, SourceFile};
 

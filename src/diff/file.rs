@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use super::Plan;
 use crate::load::display_path;
 use crate::load::read::read_named;
+use crate::plan::Plan;
 
 /// The most a plan file may hold (256 MiB): far above any real plan (a plan is a few hundred bytes a
 /// process), so that a device or a runaway file is refused rather than read without end.

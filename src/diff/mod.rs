@@ -1,5 +1,9 @@
-//! Plan diff: what changed between two plans, matched by id (never by file or order), so a
-//! manifest that moved to another file or was reformatted is no change.
+//! `diff`: what changed between two plans, matched by id (never by file or order), so a
+//! manifest that moved to another file or was reformatted is no change. Its sides (a folder,
+//! a plan file, a git revision) are read by `sides` and `file`.
+
+pub mod file;
+pub mod sides;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -7,7 +11,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Plan, PlannedProcess};
+use crate::plan::{Plan, PlannedProcess};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
