@@ -5,15 +5,13 @@
 //! then a COMMANDS section with each subcommand (synopsis, description, its own options), then
 //! EXIT STATUS (from the same text as `--help`), ENVIRONMENT and VERSION.
 
-use clap::CommandFactory;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, roman};
 
-use crate::cli::{ALL_EXIT_CODES, Cli};
+use crate::exit::ALL_EXIT_CODES;
 
-/// The manual page, in section 1.
-pub fn render() -> String {
-    let mut cli = Cli::command();
+/// The manual page, in section 1, of the whole command line (`cli`).
+pub fn render(mut cli: clap::Command) -> String {
     cli.build();
     let top = Man::new(cli.clone()).title("OSLINKER");
     let mut out = Vec::new();

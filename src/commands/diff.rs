@@ -2,25 +2,69 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{DiffArgs, DiffFormat};
+use clap::{Args, ValueEnum};
+
 use crate::diff;
 use crate::diff::sides::{self, Side, SideError, SidePlan};
+use crate::error::{CommandError, CommandResult};
+use crate::exit::{Exit, ExitCodes};
 use crate::load::display_path;
+use crate::render;
 use crate::text;
-use crate::{Context, Exit, Outcome, render};
+use crate::ui::Ui;
 
-pub fn run(context: &Context, args: &DiffArgs) -> Outcome {
-    diff(context, args).unwrap_or_else(|stop| stop)
+use super::Context;
+
+/// What the exit codes mean for this command (after `--help`).
+pub const EXIT_CODES: ExitCodes = ExitCodes {
+    heading: " (as diff(1) and `git diff --exit-code`)",
+    codes: &[
+        (0, &["no differences"]),
+        (1, &["the plans differ"]),
+        (
+            2,
+            &["trouble: a side cannot be read or does not validate (its diagnostics are printed)"],
+        ),
+    ],
+    note: "",
+};
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old side: a manifest folder, a plan file written by `oslinker plan --format json`,
+    /// or `git:REV` (the manifest folder as committed at REV, e.g. `git:origin/main`)
+    #[arg(value_name = "OLD")]
+    pub old: String,
+
+    /// The new side, in the same forms [default: the current tree]
+    #[arg(value_name = "NEW")]
+    pub new: Option<String>,
+
+    /// Print only the summary line
+    #[arg(long)]
+    pub stat: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
 }
 
-fn diff(context: &Context, args: &DiffArgs) -> Result<Outcome, Outcome> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Grouped by process and route: `+` added, `-` removed, `~` changed
+    Text,
+    /// `{"formatVersion":1, "changes":[...], "summary":{...}}`
+    Json,
+}
+
+pub fn run(ui: &mut Ui, context: &Context, args: &DiffArgs) -> CommandResult {
     let old = Side::parse(&args.old);
     let new = args.new.as_deref().map(Side::parse);
     let any_git = old.is_git() || new.as_ref().is_some_and(Side::is_git);
     if any_git && context.follow_links {
         // Both sides must be read the same way, and a revision's links to folders are not
         // followed: the linked folder could be anywhere, or not committed.
-        return Err(Outcome::trouble(
+        return Err(CommandError::failed(
             "--follow-links cannot be used with a `git:REV` side: links to folders are not followed at a revision",
         ));
     }
@@ -32,63 +76,54 @@ fn diff(context: &Context, args: &DiffArgs) -> Result<Outcome, Outcome> {
         PathBuf::new()
     };
     let new = new.unwrap_or_else(|| Side::Tree(root.clone()));
-    let mut outcome = Outcome::new(Exit::Success);
-    let old = side(context, &old, &root, "OLD", &args.old, &mut outcome)?;
+    let old = side(ui, context, &old, &root, "OLD", &args.old)?;
     let new_arg = args.new.clone().unwrap_or_else(|| display_path(&root));
-    let new = side(context, &new, &root, "NEW", &new_arg, &mut outcome)?;
+    let new = side(ui, context, &new, &root, "NEW", &new_arg)?;
     let changes = diff::diff(&old.plan, &new.plan);
-    if !changes.is_empty() {
-        outcome.exit = Exit::No;
-    }
     // `-q` drops the closing summary line of the full text diff.
-    let summary = !context.quiet;
-    outcome.stdout = match (args.format, args.stat) {
+    let summary = !ui.quiet();
+    ui.out(&match (args.format, args.stat) {
         (DiffFormat::Json, false) => text::json(&changes),
         (DiffFormat::Json, true) => text::json(&render::diff::StatJson::of(&changes)),
         // The summary is what `--stat` asks for, so `-q` keeps it.
         (DiffFormat::Text, true) => format!("{}\n", render::diff::summary(&changes.summary)),
-        (DiffFormat::Text, false) => render::diff::text(&changes, context.color_stdout, summary),
-    };
-    Ok(outcome)
+        (DiffFormat::Text, false) => render::diff::text(&changes, ui.color_stdout(), summary),
+    });
+    Ok(if changes.is_empty() {
+        Exit::Success
+    } else {
+        Exit::No
+    })
 }
 
 /// One side's plan; a side that cannot be read or does not validate is trouble (exit 2),
 /// with its diagnostics.
 fn side(
+    ui: &mut Ui,
     context: &Context,
     side: &Side,
     root: &Path,
     which: &str,
     arg: &str,
-    outcome: &mut Outcome,
-) -> Result<SidePlan, Outcome> {
+) -> Result<SidePlan, CommandError> {
     // What the user typed, quoted on one line whatever it holds.
     let arg = text::one_line(arg);
     match sides::side_plan(side, root, context.follow_links) {
         Ok(plan) => {
-            if let Some(note) = &plan.note
-                && !context.quiet
-            {
-                outcome
-                    .stderr
-                    .push_str(&format!("{}\n", text::printable(note)));
+            if let Some(note) = &plan.note {
+                ui.note(&text::printable(note));
             }
             Ok(plan)
         }
-        Err(SideError::Trouble(message)) => {
-            Err(Outcome::trouble(format!("{which} side `{arg}`: {message}")))
+        Err(SideError::Trouble(failure)) => {
+            Err(failure.context(format_args!("{which} side `{arg}`")).into())
         }
         Err(SideError::Invalid(checked)) => {
             let summary = format!(
                 "{which} side `{arg}` is not valid: {}; nothing compared",
                 text::plural(checked.errors(), "error")
             );
-            Err(super::errors_only(
-                context,
-                &checked,
-                &summary,
-                Exit::Trouble,
-            ))
+            Err(super::errors_only(ui, &checked, &summary, Exit::Trouble))
         }
     }
 }

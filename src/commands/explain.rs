@@ -1,36 +1,61 @@
 //! `oslinker explain ID|CAPABILITY`
 
-use crate::cli::{ExplainArgs, ExplainFormat};
+use clap::{Args, ValueEnum};
+
+use crate::error::{CommandResult, Failure};
+use crate::exit::Exit;
 use crate::explain;
 use crate::render;
 use crate::text;
-use crate::{Context, Exit, Outcome};
+use crate::ui::Ui;
 
-pub fn run(context: &Context, args: &ExplainArgs) -> Outcome {
-    explain(context, args).unwrap_or_else(|stop| stop)
+use super::Context;
+use super::args::EnvArg;
+
+#[derive(Debug, Args)]
+#[command(mut_arg("env", |arg| arg.help(
+    "For a capability: only processes running in this environment (id or name) count as eligible"
+)))]
+pub struct ExplainArgs {
+    /// An id of any kind (an environment also by name), or a capability; when it is both,
+    /// both are explained, the id first
+    #[arg(value_name = "ID|CAPABILITY")]
+    pub name: String,
+
+    #[command(flatten)]
+    pub env: EnvArg,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Table)]
+    pub format: ExplainFormat,
 }
 
-fn explain(context: &Context, args: &ExplainArgs) -> Result<Outcome, Outcome> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Table,
+    Json,
+}
+
+pub fn run(ui: &mut Ui, context: &Context, args: &ExplainArgs) -> CommandResult {
     let checked = super::check(context)?;
-    let note = super::require_valid(context, checked)?;
+    let note = super::require_valid(ui, checked)?;
     let environment = super::environment_arg(checked, args.env.as_deref())?;
     let linked = &checked.linked;
     let query = args.name.as_str();
     let Some(explanation) =
         explain::explain(linked, &checked.sources, query, environment.as_deref())
     else {
-        let hint = explain::suggest(linked, query)
-            .map(|best| format!("\nhelp: did you mean `{best}`?"))
-            .unwrap_or_default();
-        return Err(Outcome::trouble(format!(
-            "`{query}` is neither an id nor a capability in this tree{hint}"
-        )));
+        let failure = Failure::new(format!(
+            "`{query}` is neither an id nor a capability in this tree"
+        ));
+        return Err(super::did_you_mean(failure, explain::suggest(linked, query)).into());
     };
-    let mut outcome = Outcome::new(Exit::Success);
-    outcome.stderr = note;
-    outcome.stdout = match args.format {
+    if let Some(note) = note {
+        ui.note(&note);
+    }
+    ui.out(&match args.format {
         ExplainFormat::Table => text::printable(&render::explain::table(&explanation)).into_owned(),
         ExplainFormat::Json => text::json(&explanation),
-    };
-    Ok(outcome)
+    });
+    Ok(Exit::Success)
 }

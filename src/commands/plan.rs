@@ -1,57 +1,83 @@
 //! `oslinker plan`
 
-use crate::cli::{PlanArgs, PlanFormat};
+use clap::{Args, ValueEnum, ValueHint};
+use clap_complete::engine::ArgValueCandidates;
+
+use crate::candidates;
+use crate::error::{CommandResult, Failure};
+use crate::exit::Exit;
 use crate::model::names;
 use crate::plan::{self, PlanFilter};
 use crate::render;
 use crate::text;
-use crate::{Context, Exit, Outcome};
+use crate::ui::Ui;
 
-pub fn run(context: &Context, args: &PlanArgs) -> Outcome {
-    plan(context, args).unwrap_or_else(|stop| stop)
+use super::Context;
+use super::args::EnvArg;
+
+#[derive(Debug, Args)]
+#[command(mut_arg("env", |arg| arg.help("Only processes in this environment (id or name)")))]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+
+    /// Only this process
+    #[arg(
+        long,
+        value_name = "ID",
+        value_hint = ValueHint::Other,
+        add = ArgValueCandidates::new(candidates::process_ids)
+    )]
+    pub process: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+    pub format: PlanFormat,
 }
 
-fn plan(context: &Context, args: &PlanArgs) -> Result<Outcome, Outcome> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Table,
+    Json,
+    Yaml,
+}
+
+pub fn run(ui: &mut Ui, context: &Context, args: &PlanArgs) -> CommandResult {
     let checked = super::check(context)?;
-    let note = super::require_valid(context, checked)?;
+    let note = super::require_valid(ui, checked)?;
     let environment = super::environment_arg(checked, args.env.as_deref())?;
     if let Some(id) = &args.process
         && !checked.linked.processes.contains_key(id)
     {
-        let hint = names::suggest(id, checked.linked.processes.keys().map(String::as_str))
-            .map(|best| format!("\nhelp: did you mean `{best}`?"))
-            .unwrap_or_default();
-        return Err(Outcome::trouble(format!(
-            "no process `{id}` in this tree (--process){hint}"
-        )));
+        let best = names::suggest(id, checked.linked.processes.keys().map(String::as_str));
+        let failure = Failure::new(format!("no process `{id}` in this tree (--process)"));
+        return Err(super::did_you_mean(failure, best).into());
     }
     let filter = PlanFilter {
         environment: environment.as_deref(),
         process: args.process.as_deref(),
     };
-    let mut outcome = Outcome::new(Exit::Success);
-    outcome.stderr = note;
-    match args.format {
+    // Built before anything is written: YAML that cannot be written is trouble, alone.
+    let whole = match args.format {
         PlanFormat::Table => {
             let plan = plan::build(&checked.linked, &filter);
-            outcome.stdout = text::printable(&render::plan::table(&plan)).into_owned();
-        }
-        // Written as it is made: a large tree's plan is never whole in memory.
-        PlanFormat::Json => {
-            let (environment, process) = (environment.clone(), args.process.clone());
-            outcome.stream = Some(Box::new(move |out| {
-                let filter = PlanFilter {
-                    environment: environment.as_deref(),
-                    process: process.as_deref(),
-                };
-                text::json_to(out, &plan::build_lazily(&checked.linked, &filter))
-            }));
+            Some(text::printable(&render::plan::table(&plan)).into_owned())
         }
         PlanFormat::Yaml => {
             let plan = plan::build(&checked.linked, &filter);
-            outcome.stdout = text::yaml(&plan)
-                .map_err(|e| Outcome::trouble(format!("cannot write YAML: {e}")))?;
+            Some(text::yaml(&plan).map_err(|e| Failure::new(format!("cannot write YAML: {e}")))?)
         }
+        PlanFormat::Json => None,
+    };
+    if let Some(note) = note {
+        ui.note(&note);
     }
-    Ok(outcome)
+    match whole {
+        Some(whole) => ui.out(&whole),
+        // Written as it is made: a large tree's plan is never whole in memory.
+        None => {
+            ui.out_with(|out| text::json_to(out, &plan::build_lazily(&checked.linked, &filter)))
+        }
+    };
+    Ok(Exit::Success)
 }

@@ -1,39 +1,80 @@
 //! `oslinker watch`: validate and plan once, then after every change print the plan diff
-//! (or the diagnostics), as text or one JSON object per line. The loop and the writing live
-//! here; what each event says is `render::watch`.
+//! (or the diagnostics), as text or one JSON object per line. The loop lives here; what each
+//! event says is `render::watch`, and every line goes out through the `Ui`.
 
-use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::cli::{WatchArgs, WatchFormat};
+use clap::{Args, ValueEnum};
+
+use crate::error::{CommandResult, Failure};
+use crate::exit::{Exit, ExitCodes};
 use crate::load::{LoadError, display_path};
+use crate::render;
+use crate::render::watch::TreeState;
 use crate::report;
 use crate::text;
+use crate::ui::Ui;
 use crate::watch::events::{self, Batch, Events};
 use crate::watch::exec;
 use crate::watch::{Relinked, Session, Update};
-use crate::{Context, Exit, Outcome, render};
 
-pub fn run(context: &Context, args: &WatchArgs) -> Outcome {
-    watch(context, args).unwrap_or_else(|stop| stop)
+use super::Context;
+
+/// What the exit codes mean for this command (after `--help`).
+pub const EXIT_CODES: ExitCodes = ExitCodes {
+    heading: "",
+    codes: &[
+        (
+            0,
+            &["stopped by Ctrl-C (SIGINT) or SIGTERM, or stdout was closed"],
+        ),
+        (
+            2,
+            &[
+                "could not start: missing root, or the platform cannot watch files; or stopped by",
+                "a signal while stuck (it could not end cleanly within 3 seconds)",
+            ],
+        ),
+    ],
+    note: "Bad manifests never end a watch; neither does the root disappearing.",
+};
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Wait until the tree has been quiet this long before re-linking (milliseconds)
+    #[arg(long, value_name = "MS", default_value_t = 200)]
+    pub debounce: u64,
+
+    /// After each valid re-link that changed the plan, run CMD through the shell with the
+    /// plan's JSON on its stdin (its output goes to stderr)
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = WatchFormat::Text)]
+    pub format: WatchFormat,
 }
 
-fn watch(context: &Context, args: &WatchArgs) -> Result<Outcome, Outcome> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchFormat {
+    /// The plan diff after each change, as `diff` prints it
+    Text,
+    /// One JSON object per line: `ready`, then `relinked` per change
+    Json,
+}
+
+pub fn run(ui: &mut Ui, context: &Context, args: &WatchArgs) -> CommandResult {
     let root = context.root()?;
     let root = std::path::absolute(&root)
-        .map_err(|e| Outcome::trouble(format!("cannot resolve `{}`: {e}", root.display())))?;
+        .map_err(|e| Failure::new(format!("cannot resolve `{}`: {e}", root.display())))?;
     // Signals are taken over and the tree watched before the first load: a change made
     // while it loads is not lost, and Ctrl-C during it still ends cleanly.
-    let mut events =
-        Events::new(&root, Duration::from_millis(args.debounce)).map_err(Outcome::trouble)?;
-    let (mut session, ready) = Session::start(&root, context.follow_links).map_err(|e| {
-        Outcome::trouble(format!(
-            "{e}\nhelp: pass --dir DIR (or set OSLINKER_DIR) to the folder that holds your manifests"
-        ))
-    })?;
+    let mut events = Events::new(&root, Duration::from_millis(args.debounce))?;
+    let (mut session, ready) = Session::start(&root, context.follow_links)
+        .map_err(|e| Failure::new(e.to_string()).help(super::ROOT_HELP))?;
     let mut printer = Printer {
-        context,
+        ui,
         args,
         root: &root,
         last_report: String::new(),
@@ -60,13 +101,13 @@ fn watch(context: &Context, args: &WatchArgs) -> Result<Outcome, Outcome> {
             Update::Relinked(relinked) => printer.relinked(&relinked),
         };
     }
-    Ok(Outcome::new(Exit::Success))
+    Ok(Exit::Success)
 }
 
 /// Writes each event as it happens. Every method returns false once stdout is closed, which
 /// ends the watch quietly.
 struct Printer<'a> {
-    context: &'a Context,
+    ui: &'a mut Ui,
     args: &'a WatchArgs,
     root: &'a Path,
     /// The last diagnostics report printed (text mode).
@@ -83,32 +124,28 @@ impl Printer<'_> {
     }
 
     fn ready(&mut self, ready: &Relinked) -> bool {
+        let state = tree_state(ready, self.json());
         if self.json() {
-            return self.event(render::watch::ready_json(
-                &self.root(),
-                ready,
-                diagnostics_json(ready),
-            ));
+            return self.event(render::watch::ready_json(&self.root(), &state));
         }
         self.diagnostics(ready);
-        self.note(&render::watch::ready_text(&self.root(), ready));
+        self.ui
+            .note(&render::watch::ready_text(&self.root(), &state));
         true
     }
 
     fn relinked(&mut self, relinked: &Relinked) -> bool {
+        let state = tree_state(relinked, self.json());
         let open = if self.json() {
-            self.event(render::watch::relinked_json(
-                relinked,
-                diagnostics_json(relinked),
-            ))
+            self.event(render::watch::relinked_json(&state))
         } else {
             let text = render::watch::relinked_text(
                 &self.root(),
-                relinked,
-                self.context.color_stdout,
-                !self.context.quiet,
+                &state,
+                self.ui.color_stdout(),
+                !self.ui.quiet(),
             );
-            let open = self.stdout(&text);
+            let open = self.ui.out(&text);
             self.diagnostics(relinked);
             open
         };
@@ -129,7 +166,7 @@ impl Printer<'_> {
             self.last_report.clear();
             return;
         }
-        let summary = (!self.context.quiet).then(|| {
+        let summary = (!self.ui.quiet()).then(|| {
             report::summary_line(
                 checked.files,
                 checked.manifests,
@@ -141,16 +178,16 @@ impl Printer<'_> {
             &checked.sources,
             &checked.diagnostics,
             summary.as_deref(),
-            &super::human_options(self.context),
+            &super::human_options(self.ui),
         );
         if text == self.last_report {
-            self.note(&format!(
+            self.ui.note(&format!(
                 "(the same {} as before)",
                 text::plural(checked.diagnostics.len(), "problem")
             ));
             return;
         }
-        let _ = std::io::stderr().write_all(text.as_bytes());
+        self.ui.err(&text);
         self.last_report = text;
     }
 
@@ -158,7 +195,8 @@ impl Printer<'_> {
         if self.json() {
             return self.event(render::watch::root_missing_json(&self.root(), error));
         }
-        self.note(&format!("{error}; waiting for it to come back"));
+        self.ui
+            .note(&format!("{error}; waiting for it to come back"));
         true
     }
 
@@ -166,7 +204,8 @@ impl Printer<'_> {
         if self.json() {
             return self.event(render::watch::error_json(message));
         }
-        self.error(&format!("watching: {message}; watching goes on"));
+        self.ui
+            .error(&format!("watching: {message}; watching goes on"));
         true
     }
 
@@ -181,38 +220,31 @@ impl Printer<'_> {
             return self.event(render::watch::exec_json(command, &result));
         }
         if let Some(failure) = render::watch::exec_failure(command, &result) {
-            self.error(&failure);
+            self.ui.error(&failure);
         }
         true
     }
 
-    /// A line on stderr, unless `-q`.
-    fn note(&self, text: &str) {
-        if !self.context.quiet {
-            let _ = writeln!(std::io::stderr(), "{text}");
-        }
-    }
-
-    /// An `error:` line on stderr, even with `-q`.
-    fn error(&self, text: &str) {
-        let _ = writeln!(std::io::stderr(), "error: {text}");
-    }
-
     fn event(&mut self, event: serde_json::Value) -> bool {
-        self.stdout(&format!("{event}\n"))
-    }
-
-    fn stdout(&mut self, text: &str) -> bool {
-        let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-            .is_ok()
+        self.ui.out(&format!("{event}\n"))
     }
 }
 
-/// The tree's diagnostics as `validate --format json` has them, for a watch event.
-fn diagnostics_json(relinked: &Relinked) -> serde_json::Value {
+/// What an event says about the tree, from the session's re-link. JSON events carry the
+/// diagnostics as `validate --format json` has them.
+fn tree_state(relinked: &Relinked, json: bool) -> TreeState<'_> {
     let checked = &relinked.checked;
-    report::json_diagnostics(&checked.sources, &checked.diagnostics)
+    TreeState {
+        changed: &relinked.files,
+        files: checked.files,
+        manifests: checked.manifests,
+        errors: checked.errors(),
+        warnings: checked.warnings(),
+        plan: relinked.plan.as_ref(),
+        diff: relinked.diff.as_ref(),
+        diagnostics: match json {
+            true => report::json_diagnostics(&checked.sources, &checked.diagnostics),
+            false => serde_json::Value::Null,
+        },
+    }
 }

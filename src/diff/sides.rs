@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::Failure;
 use crate::load::{self, Limits};
 use crate::pipeline::{Checked, check_loaded, check_tree};
 use crate::plan::{self, Plan, PlanFilter};
@@ -40,7 +41,7 @@ pub enum SideError {
     /// It loaded but does not validate: its diagnostics explain why.
     Invalid(Box<Checked>),
     /// It could not be read at all.
-    Trouble(String),
+    Trouble(Failure),
 }
 
 /// A side's plan, and a note for the user when it needs one (e.g. the folder did not exist
@@ -54,9 +55,8 @@ pub struct SidePlan {
 /// other command. `root` is the manifest folder that a `git:REV` side reads at REV.
 pub fn side_plan(side: &Side, root: &Path, follow_links: bool) -> Result<SidePlan, SideError> {
     let checked = match side {
-        Side::Tree(dir) => {
-            check_tree(dir, follow_links).map_err(|e| SideError::Trouble(e.to_string()))?
-        }
+        Side::Tree(dir) => check_tree(dir, follow_links)
+            .map_err(|e| SideError::Trouble(Failure::new(e.to_string())))?,
         Side::PlanFile(path) => return read_plan_file(path),
         Side::Git { rev } => {
             match load::git::load_revision(root, rev, &Limits::default())

@@ -12,6 +12,7 @@ use std::process::{ChildStdout, Command, Stdio};
 
 use super::read::ReadError;
 use super::{Limits, LoadedFile, LoadedTree, SourceFile, display_path, is_hidden};
+use crate::error::Failure;
 use crate::source::FileId;
 
 /// The tree at a revision, or `None` when the directory held no manifests there.
@@ -19,16 +20,15 @@ pub fn load_revision(
     root: &Path,
     rev: &str,
     limits: &Limits,
-) -> Result<Option<LoadedTree>, String> {
+) -> Result<Option<LoadedTree>, Failure> {
     if rev.is_empty() || rev.starts_with('-') {
-        return Err(format!(
-            "`{}` is not a revision\nhelp: write a branch, tag or commit after `git:`, e.g. `git:HEAD~1`",
-            crate::text::one_line(rev)
-        ));
+        let message = format!("`{}` is not a revision", crate::text::one_line(rev));
+        let help = "write a branch, tag or commit after `git:`, e.g. `git:HEAD~1`";
+        return Err(Failure::new(message).help(help));
     }
     let root = std::path::absolute(root)
-        .map_err(|e| format!("cannot resolve `{}`: {e}", root.display()))?;
-    let (top, prefix) = locate(&root)?;
+        .map_err(|e| Failure::new(format!("cannot resolve `{}`: {e}", root.display())))?;
+    let (top, prefix) = locate(&root).map_err(Failure::new)?;
     let commit = git(
         &top,
         &[
@@ -43,18 +43,18 @@ pub fn load_revision(
     .map(|out| out.trim().to_string())
     .filter(|sha| !sha.is_empty())
     .ok_or_else(|| {
-        format!(
+        Failure::new(format!(
             "unknown revision `{}` in the git repository at `{}`",
             crate::text::one_line(rev),
             display_path(&top)
-        )
+        ))
     })?;
-    let blobs = list_manifests(&top, &commit, &prefix)?;
+    let blobs = list_manifests(&top, &commit, &prefix).map_err(Failure::new)?;
     if blobs.is_empty() {
         return Ok(None);
     }
     let contents = read_blobs(&top, rev, &blobs, limits.max_file_bytes)
-        .map_err(|e| format!("cannot read `{}`: {e}", crate::text::one_line(rev)))?;
+        .map_err(|e| e.context(format!("cannot read `{}`", crate::text::one_line(rev))))?;
     let shown_prefix = slash_path(&prefix);
     // What was read, or why not; links to folders are skipped, as on disk.
     let found: Vec<(&Blob, Result<Vec<u8>, Unread>)> = blobs
@@ -250,7 +250,7 @@ impl Header {
 /// so that a blob over the limit is never read; then the others are read in one `--batch`,
 /// each checked against the size announced before it. A blob missing from the object store
 /// (a partial clone) is an error for the whole revision: nothing is ever fetched.
-fn read_blobs(top: &Path, rev: &str, blobs: &[Blob], limit: u64) -> Result<Vec<Content>, String> {
+fn read_blobs(top: &Path, rev: &str, blobs: &[Blob], limit: u64) -> Result<Vec<Content>, Failure> {
     let asked: Vec<&[u8]> = blobs.iter().filter_map(|b| b.request.as_deref()).collect();
     let headers = batch(top, "--batch-check", &asked, |stdout| {
         let line = read_header(stdout)?;
@@ -289,7 +289,7 @@ fn read_blobs(top: &Path, rev: &str, blobs: &[Blob], limit: u64) -> Result<Vec<C
 }
 
 /// Objects missing from the repository would have to be fetched: refused, naming them.
-fn refuse_missing(rev: &str, blobs: &[Blob], headers: &[Header]) -> Result<(), String> {
+fn refuse_missing(rev: &str, blobs: &[Blob], headers: &[Header]) -> Result<(), Failure> {
     let asked = blobs.iter().filter(|b| b.request.is_some());
     let missing: Vec<String> = (asked.zip(headers))
         .filter(|(_, header)| **header == Header::Missing)
@@ -298,21 +298,21 @@ fn refuse_missing(rev: &str, blobs: &[Blob], headers: &[Header]) -> Result<(), S
     if missing.is_empty() {
         return Ok(());
     }
-    Err(format!(
-        "{} not in the local repository (a partial clone?), and oslinker never fetches:\n{}\nhelp: let git fetch {} (git fetches what a command such as `git show {rev}:{}` reads), or diff against a revision whose files are all present",
-        if missing.len() == 1 {
-            "this file is"
-        } else {
-            "these files are"
-        },
-        missing
-            .iter()
-            .map(|path| format!("  {}", crate::text::one_line(path)))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        if missing.len() == 1 { "it" } else { "them" },
-        missing[0],
+    let (these, them) = match missing.len() {
+        1 => ("this file is", "it"),
+        _ => ("these files are", "them"),
+    };
+    let listed: Vec<String> = (missing.iter())
+        .map(|path| format!("  {}", crate::text::one_line(path)))
+        .collect();
+    Err(Failure::new(format!(
+        "{these} not in the local repository (a partial clone?), and oslinker never fetches:\n{}",
+        listed.join("\n")
     ))
+    .help(format!(
+        "let git fetch {them} (git fetches what a command such as `git show {rev}:{}` reads), or diff against a revision whose files are all present",
+        missing[0]
+    )))
 }
 
 /// One answer of `cat-file --batch`, asked only for blobs within the limit: `<oid> blob
@@ -376,7 +376,7 @@ fn batch<T>(
     mode: &str,
     requests: &[&[u8]],
     mut answer: impl FnMut(&mut BufReader<ChildStdout>) -> Result<T, String>,
-) -> Result<Vec<T>, String> {
+) -> Result<Vec<T>, Failure> {
     if requests.is_empty() {
         return Ok(Vec::new());
     }
@@ -386,33 +386,34 @@ fn batch<T>(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    let mut stdin = child.stdin.take().ok_or("cannot write to git")?;
+        .map_err(|e| Failure::new(format!("cannot run git: {e}")))?;
+    let mut stdin = (child.stdin.take()).ok_or_else(|| Failure::new("cannot write to git"))?;
     let request: Vec<u8> = (requests.iter())
         .flat_map(|r| r.iter().copied().chain([b'\n']))
         .collect();
     // Written from a thread, so a large answer cannot block git while we are still asking.
     let writer = std::thread::spawn(move || stdin.write_all(&request));
     // Read from a thread too, so that git never waits on a full stderr.
-    let mut stderr = child.stderr.take().ok_or("cannot read from git")?;
+    let mut stderr = (child.stderr.take()).ok_or_else(|| Failure::new("cannot read from git"))?;
     let said = std::thread::spawn(move || {
         let mut text = String::new();
         let _ = (&mut stderr).take(64 * 1024).read_to_string(&mut text);
         text
     });
-    let mut stdout = BufReader::new(child.stdout.take().ok_or("cannot read from git")?);
+    let stdout = child.stdout.take();
+    let mut stdout = BufReader::new(stdout.ok_or_else(|| Failure::new("cannot read from git"))?);
     let answers: Result<Vec<T>, String> = requests.iter().map(|_| answer(&mut stdout)).collect();
     drop(stdout);
     let _ = writer.join();
     let _ = child.wait();
     let said = said.join().unwrap_or_default();
     answers.map_err(|e| match said.trim() {
-        "" => e,
+        "" => Failure::new(e),
         // A git older than 2.45 tries to fetch a missing object (and is refused a protocol).
-        said if said.contains("promisor remote") => format!(
-            "{e}:\n{said}\nhelp: files at this revision are missing from this partial clone, and oslinker never fetches: let git fetch them first"
+        said if said.contains("promisor remote") => Failure::new(format!("{e}:\n{said}")).help(
+            "files at this revision are missing from this partial clone, and oslinker never fetches: let git fetch them first",
         ),
-        said => format!("{e}:\n{said}"),
+        said => Failure::new(format!("{e}:\n{said}")),
     })
 }
 

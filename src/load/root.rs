@@ -2,18 +2,20 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::Failure;
+
 /// `linker.d` in the current directory or the nearest parent that has one.
-pub fn find_default() -> Result<PathBuf, String> {
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+pub fn find_default() -> Result<PathBuf, Failure> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::new(format!("cannot read the current directory: {e}")))?;
     cwd.ancestors()
         .map(|dir| dir.join("linker.d"))
         .find(|candidate| candidate.is_dir())
         .map(|found| relative_to(&found, &cwd))
         .ok_or_else(|| {
-            "no `linker.d` directory here or in any parent directory\n\
-             help: run oslinker where your manifests are, or pass --dir DIR (or set OSLINKER_DIR)"
-                .to_string()
+            Failure::new("no `linker.d` directory here or in any parent directory").help(
+                "run oslinker where your manifests are, or pass --dir DIR (or set OSLINKER_DIR)",
+            )
         })
 }
 

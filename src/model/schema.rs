@@ -28,6 +28,7 @@ use super::describe::{Default, Field, Object, Presence, Rest, Type};
 use super::names::{CAPABILITY_PATTERN, ID_PATTERN};
 use super::read::ENV_VAR_NAME_PATTERN;
 use super::{API_VERSION, Choice, Kind};
+use crate::error::Failure;
 use crate::load::MANIFEST_TABLES;
 
 /// Where draft-07 schemas say which draft they follow.
@@ -35,7 +36,7 @@ const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 
 /// The JSON Schema for manifest files: of every kind, or of one `kind` (as in [`Kind`], in
 /// any case). An unknown kind is an error that lists the kinds.
-pub fn generate(kind: Option<&str>) -> Result<Value, String> {
+pub fn generate(kind: Option<&str>) -> Result<Value, Failure> {
     let mut definitions = Definitions::default();
     let (title, manifest) = match kind {
         None => ("oslinker manifest".to_string(), definitions.any_manifest()),
@@ -45,10 +46,8 @@ pub fn generate(kind: Option<&str>) -> Result<Value, String> {
                 .position(|k| k.eq_ignore_ascii_case(name))
                 .map(|i| Kind::VALUES[i])
                 .ok_or_else(|| {
-                    format!(
-                        "unknown kind `{name}`; kinds are: {}",
-                        Kind::NAMES.join(", ")
-                    )
+                    Failure::new(format!("unknown kind `{name}`"))
+                        .help(format!("kinds are: {}", Kind::NAMES.join(", ")))
                 })?;
             (
                 format!("oslinker {kind} manifest"),

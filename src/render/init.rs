@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::Failure;
 use crate::init::InitError;
 use crate::load::display_path;
 
@@ -31,32 +32,34 @@ pub fn next_steps(dir: &Path, files: usize) -> String {
 }
 
 /// Why nothing (or not everything) was written, and what to do about it.
-pub fn error(error: &InitError) -> String {
+pub fn error(error: &InitError) -> Failure {
     match error {
         InitError::Exists(paths) => {
             let (count, verb) = match paths.len() {
                 1 => ("1 file".to_string(), "exists"),
                 n => (format!("{n} files"), "exist"),
             };
-            let list: String = paths
-                .iter()
-                .map(|p| format!("  {}\n", display_path(p)))
+            let list: Vec<String> = (paths.iter())
+                .map(|p| format!("  {}", display_path(p)))
                 .collect();
-            format!(
-                "not creating anything: {count} that init would write already {verb}:\n{list}\
-                 help: init never overwrites a file: run `oslinker init DIR` for a new folder, \
-                 or move these files away first"
+            Failure::new(format!(
+                "not creating anything: {count} that init would write already {verb}:\n{}",
+                list.join("\n")
+            ))
+            .help(
+                "init never overwrites a file: run `oslinker init DIR` for a new folder, \
+                 or move these files away first",
             )
         }
-        InitError::NotAFolder(dir) => format!(
-            "`{}` exists and is not a folder; nothing was written\n\
-             help: run `oslinker init DIR` with a folder (it is created if need be)",
+        InitError::NotAFolder(dir) => Failure::new(format!(
+            "`{}` exists and is not a folder; nothing was written",
             display_path(dir)
-        ),
-        InitError::Folder(dir, e) => format!(
+        ))
+        .help("run `oslinker init DIR` with a folder (it is created if need be)"),
+        InitError::Folder(dir, e) => Failure::new(format!(
             "cannot create the folder `{}`: {e}; nothing was written",
             display_path(dir)
-        ),
+        )),
         InitError::File { path, error, left } => {
             let mut text = format!("cannot create `{}`: {error}", display_path(path));
             if error.kind() == std::io::ErrorKind::AlreadyExists {
@@ -71,7 +74,7 @@ pub fn error(error: &InitError) -> String {
                     list.join(", ")
                 ));
             }
-            text
+            Failure::new(text)
         }
     }
 }

@@ -4,34 +4,55 @@ use std::process::ExitStatus;
 
 use serde_json::{Value, json};
 
+use crate::diff::PlanDiff;
 use crate::load::{LoadError, display_path};
+use crate::plan::Plan;
 use crate::text;
-use crate::watch::Relinked;
+
+/// What an event says about the tree, as plain data.
+pub struct TreeState<'a> {
+    /// The manifest files added, removed or changed (none for `ready`, or when the root
+    /// came back).
+    pub changed: &'a [std::path::PathBuf],
+    pub files: usize,
+    pub manifests: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// The plan, when the tree is valid.
+    pub plan: Option<&'a Plan>,
+    /// The plan against the last good one, when the tree is valid.
+    pub diff: Option<&'a PlanDiff>,
+    /// The diagnostics as `validate --format json` has them.
+    pub diagnostics: Value,
+}
+
+impl TreeState<'_> {
+    fn valid(&self) -> bool {
+        self.plan.is_some()
+    }
+}
 
 /// Every event line carries it, as every JSON output does: fields may be added, never renamed.
 const FORMAT_VERSION: u32 = 1;
 
-/// `{"event":"ready", ...}`: the first load; `diagnostics` as `validate --format json` has
-/// them.
-pub fn ready_json(root: &str, ready: &Relinked, diagnostics: Value) -> Value {
-    let checked = &ready.checked;
+/// `{"event":"ready", ...}`: the first load.
+pub fn ready_json(root: &str, ready: &TreeState) -> Value {
     json!({
         "formatVersion": FORMAT_VERSION,
         "event": "ready",
         "root": root,
-        "fileCount": checked.files,
-        "manifestCount": checked.manifests,
+        "fileCount": ready.files,
+        "manifestCount": ready.manifests,
         "valid": ready.valid(),
-        "errors": checked.errors(),
-        "warnings": checked.warnings(),
-        "diagnostics": diagnostics,
+        "errors": ready.errors,
+        "warnings": ready.warnings,
+        "diagnostics": ready.diagnostics,
     })
 }
 
 /// `watching `linker.d` (19 files, 32 manifests): 10 processes and 7 routes; Ctrl-C to stop`.
-pub fn ready_text(root: &str, ready: &Relinked) -> String {
-    let checked = &ready.checked;
-    let state = match &ready.plan {
+pub fn ready_text(root: &str, ready: &TreeState) -> String {
+    let state = match ready.plan {
         Some(plan) => format!(
             "{} and {}",
             text::plural(plan.processes.len(), "process"),
@@ -41,16 +62,15 @@ pub fn ready_text(root: &str, ready: &Relinked) -> String {
     };
     format!(
         "watching `{root}` ({}, {}): {state}; Ctrl-C to stop",
-        text::plural(checked.files, "file"),
-        text::plural(checked.manifests, "manifest"),
+        text::plural(ready.files, "file"),
+        text::plural(ready.manifests, "manifest"),
     )
 }
 
 /// `{"event":"relinked", ...}`: `changes` as `diff --format json` has them (none while the
-/// tree is invalid), `diagnostics` as `validate --format json` has them.
-pub fn relinked_json(relinked: &Relinked, diagnostics: Value) -> Value {
-    let checked = &relinked.checked;
-    let (changes, summary) = match &relinked.diff {
+/// tree is invalid).
+pub fn relinked_json(relinked: &TreeState) -> Value {
+    let (changes, summary) = match relinked.diff {
         Some(diff) => (json!(diff.changes), json!(diff.summary)),
         None => (json!([]), Value::Null),
     };
@@ -59,36 +79,36 @@ pub fn relinked_json(relinked: &Relinked, diagnostics: Value) -> Value {
         "event": "relinked",
         "files": changed_files(relinked),
         "valid": relinked.valid(),
-        "errors": checked.errors(),
-        "warnings": checked.warnings(),
+        "errors": relinked.errors,
+        "warnings": relinked.warnings,
         "changes": changes,
         "summary": summary,
-        "diagnostics": diagnostics,
+        "diagnostics": relinked.diagnostics,
     })
 }
 
 /// `==> changed files`, then the plan diff as `diff` prints it, or the tree's state.
-pub fn relinked_text(root: &str, relinked: &Relinked, color: bool, summary: bool) -> String {
+pub fn relinked_text(root: &str, relinked: &TreeState, color: bool, summary: bool) -> String {
     let files = changed_files(relinked);
     let mut text = if files.is_empty() {
         format!("==> `{root}` is back\n")
     } else {
         format!("==> {}\n", crate::text::one_line(&files.join(", ")))
     };
-    match &relinked.diff {
+    match relinked.diff {
         Some(diff) => text += &super::diff::text(diff, color, summary),
         None => {
             text += &format!(
                 "the tree is invalid ({}); the last good plan is kept\n",
-                text::plural(relinked.checked.errors(), "error")
+                text::plural(relinked.errors, "error")
             );
         }
     }
     text
 }
 
-fn changed_files(relinked: &Relinked) -> Vec<String> {
-    relinked.files.iter().map(|f| display_path(f)).collect()
+fn changed_files(relinked: &TreeState) -> Vec<String> {
+    relinked.changed.iter().map(|f| display_path(f)).collect()
 }
 
 pub fn root_missing_json(root: &str, error: &LoadError) -> Value {

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
+use crate::error::Failure;
+
 enum Message {
     Event(notify::Result<notify::Event>),
     Stop,
@@ -50,13 +52,13 @@ pub struct Events {
 impl Events {
     /// Takes over SIGINT and SIGTERM at once (so a signal during the first load still
     /// ends the watch cleanly), then watches the tree (see `rewatch`).
-    pub fn new(root: &Path, debounce: Duration) -> Result<Events, String> {
+    pub fn new(root: &Path, debounce: Duration) -> Result<Events, Failure> {
         let (sender, receiver) = mpsc::channel();
         stop_on_signals(sender.clone())?;
         let watcher = notify::recommended_watcher(move |event| {
             let _ = sender.send(Message::Event(event));
         })
-        .map_err(|e| format!("cannot watch for changes: {e}"))?;
+        .map_err(|e| Failure::new(format!("cannot watch for changes: {e}")))?;
         let mut events = Events {
             watcher,
             receiver,
@@ -174,7 +176,7 @@ const GRACE: Duration = Duration::from_secs(3);
 /// loop not get there (stuck writing to a reader that stopped reading, or reading a file on a
 /// hung file system), the process ends anyway after `GRACE`, as trouble (exit 2): a signal
 /// is always honoured.
-fn stop_on_signals(sender: Sender<Message>) -> Result<(), String> {
+fn stop_on_signals(sender: Sender<Message>) -> Result<(), Failure> {
     ctrlc::set_handler(move || {
         if STOPPING.swap(true, Ordering::SeqCst) {
             return; // a second signal: the first one's grace is running
@@ -182,7 +184,7 @@ fn stop_on_signals(sender: Sender<Message>) -> Result<(), String> {
         let _ = sender.send(Message::Stop);
         // Runs on ctrlc's own thread; a clean end of the loop ends the process first.
         std::thread::sleep(GRACE);
-        std::process::exit(i32::from(crate::Exit::Trouble as u8));
+        std::process::exit(i32::from(crate::exit::Exit::Trouble as u8));
     })
-    .map_err(|e| format!("cannot handle Ctrl-C: {e}"))
+    .map_err(|e| Failure::new(format!("cannot handle Ctrl-C: {e}")))
 }
