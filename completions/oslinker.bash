@@ -40,6 +40,9 @@ _oslinker() {
             oslinker,plan)
                 cmd="oslinker__subcmd__plan"
                 ;;
+            oslinker,policy)
+                cmd="oslinker__subcmd__policy"
+                ;;
             oslinker,resolve)
                 cmd="oslinker__subcmd__resolve"
                 ;;
@@ -76,6 +79,9 @@ _oslinker() {
             oslinker__subcmd__help,plan)
                 cmd="oslinker__subcmd__help__subcmd__plan"
                 ;;
+            oslinker__subcmd__help,policy)
+                cmd="oslinker__subcmd__help__subcmd__policy"
+                ;;
             oslinker__subcmd__help,resolve)
                 cmd="oslinker__subcmd__help__subcmd__resolve"
                 ;;
@@ -88,6 +94,21 @@ _oslinker() {
             oslinker__subcmd__help,watch)
                 cmd="oslinker__subcmd__help__subcmd__watch"
                 ;;
+            oslinker__subcmd__help__subcmd__policy,test)
+                cmd="oslinker__subcmd__help__subcmd__policy__subcmd__test"
+                ;;
+            oslinker__subcmd__policy,help)
+                cmd="oslinker__subcmd__policy__subcmd__help"
+                ;;
+            oslinker__subcmd__policy,test)
+                cmd="oslinker__subcmd__policy__subcmd__test"
+                ;;
+            oslinker__subcmd__policy__subcmd__help,help)
+                cmd="oslinker__subcmd__policy__subcmd__help__subcmd__help"
+                ;;
+            oslinker__subcmd__policy__subcmd__help,test)
+                cmd="oslinker__subcmd__policy__subcmd__help__subcmd__test"
+                ;;
             *)
                 ;;
         esac
@@ -95,7 +116,7 @@ _oslinker() {
 
     case "${cmd}" in
         oslinker)
-            opts="-d -q -h -V --dir --color --quiet --follow-links --help --version validate resolve plan diff watch graph explain schema init completions man help"
+            opts="-d -q -h -V --dir --color --quiet --follow-links --help --version validate resolve plan diff watch graph explain policy schema init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -285,7 +306,7 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__help)
-            opts="validate resolve plan diff watch graph explain schema init completions man help"
+            opts="validate resolve plan diff watch graph explain policy schema init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -399,6 +420,34 @@ _oslinker() {
         oslinker__subcmd__help__subcmd__plan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__help__subcmd__policy)
+            opts="test"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__help__subcmd__policy__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -566,6 +615,116 @@ _oslinker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        oslinker__subcmd__policy)
+            opts="-d -q -h --dir --color --quiet --follow-links --help test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__policy__subcmd__help)
+            opts="test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__policy__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__policy__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__policy__subcmd__test)
+            opts="-d -q -h --format --dir --color --quiet --follow-links --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         oslinker__subcmd__resolve)
             opts="-d -q -h --all --format --env --dir --color --quiet --follow-links --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -617,7 +776,7 @@ _oslinker() {
             fi
             case "${prev}" in
                 --kind)
-                    COMPREPLY=($(compgen -W "Process Environment Binding Provider CapabilityMap Platform" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "Process Environment Binding Provider CapabilityMap Platform Policy" -- "${cur}"))
                     return 0
                     ;;
                 --dir)

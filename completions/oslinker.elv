@@ -35,6 +35,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand watch 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
+            cand policy 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples'
             cand schema 'Print the JSON Schema (draft-07) of manifests, for editor completion and checks'
             cand init 'Create a small, valid, commented manifest tree to start from'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
@@ -129,6 +130,37 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'oslinker;policy'= {
+            cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
+            cand -q 'Print only what was asked for: no summary lines'
+            cand --quiet 'Print only what was asked for: no summary lines'
+            cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand test 'Run each Policy''s examples: the rules that must fail on each, and those that must pass'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oslinker;policy;test'= {
+            cand --format 'Output format'
+            cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
+            cand -q 'Print only what was asked for: no summary lines'
+            cand --quiet 'Print only what was asked for: no summary lines'
+            cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oslinker;policy;help'= {
+            cand test 'Run each Policy''s examples: the rules that must fail on each, and those that must pass'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oslinker;policy;help;test'= {
+        }
+        &'oslinker;policy;help;help'= {
+        }
         &'oslinker;schema'= {
             cand --kind 'Only this kind of manifest (any case)'
             cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
@@ -176,6 +208,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand watch 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
+            cand policy 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples'
             cand schema 'Print the JSON Schema (draft-07) of manifests, for editor completion and checks'
             cand init 'Create a small, valid, commented manifest tree to start from'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
@@ -195,6 +228,11 @@ set edit:completion:arg-completer[oslinker] = {|@words|
         &'oslinker;help;graph'= {
         }
         &'oslinker;help;explain'= {
+        }
+        &'oslinker;help;policy'= {
+            cand test 'Run each Policy''s examples: the rules that must fail on each, and those that must pass'
+        }
+        &'oslinker;help;policy;test'= {
         }
         &'oslinker;help;schema'= {
         }

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueHint};
 use crate::commands::{completions, diff, init, man, schema, watch};
 use crate::commands::{
     completions::CompletionsArgs, diff::DiffArgs, explain::ExplainArgs, graph::GraphArgs,
-    init::InitArgs, plan::PlanArgs, resolve::ResolveArgs, schema::SchemaArgs,
+    init::InitArgs, plan::PlanArgs, policy::PolicyArgs, resolve::ResolveArgs, schema::SchemaArgs,
     validate::ValidateArgs, watch::WatchArgs,
 };
 use crate::exit::{ALL_EXIT_CODES, EXIT_CODES};
@@ -77,6 +77,8 @@ pub enum Command {
     /// capability (every candidate and why it ranks where it does)
     #[command(after_long_help = EXIT_CODES.help())]
     Explain(ExplainArgs),
+    /// The tree's own rules (`kind: Policy`): `policy test` runs their examples
+    Policy(PolicyArgs),
     /// Print the JSON Schema (draft-07) of manifests, for editor completion and checks
     #[command(after_long_help = schema::EXIT_CODES.after(schema::HELP))]
     Schema(SchemaArgs),

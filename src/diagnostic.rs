@@ -41,6 +41,8 @@ pub enum Code {
     InvalidCapability,
     InvalidValue,
     DuplicateKey,
+    InvalidPolicyRule,
+    PolicyRuleFailedToRun,
     // Links between documents.
     DuplicateId,
     UnknownProcess,
@@ -51,6 +53,8 @@ pub enum Code {
     VersionMismatch,
     CapabilityConflict,
     UnservedRequirement,
+    // A tree's own rules.
+    PolicyRule,
     // Warnings.
     RequirementNotRunning,
     BindingEnvironmentMismatch,
@@ -58,7 +62,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 32] = [
         Code::Syntax,
         Code::UnreadableFile,
         Code::NotText,
@@ -76,6 +80,8 @@ impl Code {
         Code::InvalidCapability,
         Code::InvalidValue,
         Code::DuplicateKey,
+        Code::InvalidPolicyRule,
+        Code::PolicyRuleFailedToRun,
         Code::DuplicateId,
         Code::UnknownProcess,
         Code::UnknownEnvironment,
@@ -85,6 +91,7 @@ impl Code {
         Code::VersionMismatch,
         Code::CapabilityConflict,
         Code::UnservedRequirement,
+        Code::PolicyRule,
         Code::RequirementNotRunning,
         Code::BindingEnvironmentMismatch,
         Code::LiteralSecret,
@@ -224,6 +231,18 @@ impl Code {
                 "a mapping has the same key twice",
                 "a YAML mapping has the same key twice",
             ),
+            Code::InvalidPolicyRule => (
+                "E0113",
+                "invalid-policy-rule",
+                "a Policy rule's expression or message does not compile",
+                "a Policy rule's CEL `expression`, or an expression inside its `message`, does not compile (with where and why)",
+            ),
+            Code::PolicyRuleFailedToRun => (
+                "E0114",
+                "policy-rule-failed-to-run",
+                "a Policy rule could not judge a manifest",
+                "a Policy rule's expression failed on a manifest (an unknown field, a wrong type) or gave no boolean; reported at the rule, with the manifest",
+            ),
             Code::DuplicateId => (
                 "E0201",
                 "duplicate-id",
@@ -278,6 +297,12 @@ impl Code {
                 "no provider can serve a required capability",
                 "a `requires` capability that no provider serves",
             ),
+            Code::PolicyRule => (
+                "E0300",
+                "policy-rule",
+                "a rule of the tree's own Policy does not hold",
+                "a rule of a `kind: Policy` manifest does not hold for a manifest; shown with the rule's own code, `<policy id>/<rule id>`, and the rule's severity",
+            ),
             Code::RequirementNotRunning => (
                 "W0301",
                 "requirement-not-running",
@@ -320,6 +345,8 @@ pub struct Diagnostic {
     pub label: Option<String>,
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// For a Policy rule's finding (`Code::PolicyRule`): its code, `<policy id>/<rule id>`.
+    pub rule: Option<String>,
 }
 
 impl Diagnostic {
@@ -346,6 +373,7 @@ impl Diagnostic {
             label: None,
             help: None,
             related: Vec::new(),
+            rule: None,
         }
     }
 
@@ -360,6 +388,7 @@ impl Diagnostic {
             label: None,
             help: None,
             related: Vec::new(),
+            rule: None,
         }
     }
 
@@ -383,6 +412,16 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The code shown: a Policy rule's own (`team/owner-label`), else the stable one (`E0202`).
+    pub fn code_id(&self) -> &str {
+        self.rule.as_deref().unwrap_or(self.code.id())
+    }
+
+    /// The code's name, shown beside it (`unknown-process`, `policy-rule`).
+    pub fn code_name(&self) -> &'static str {
+        self.code.name()
     }
 }
 

@@ -421,6 +421,12 @@ fn details(linked: &Linked, kind: Kind, id: &str) -> Details {
             let pattern = p.version_pattern.as_ref().map(|(text, _)| text);
             d.push(("versionPattern", json!(pattern)));
         }
+        Kind::Policy => {
+            let p = &linked.policies[id];
+            d.push(("name", json!(p.name)));
+            d.push(("rules", strings(p.rules.iter().map(|r| &r.id.value))));
+            d.push(("examples", json!(p.examples.len())));
+        }
         Kind::CapabilityMap => {}
     }
     Details(d)

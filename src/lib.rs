@@ -30,6 +30,7 @@ mod manpage;
 pub mod model;
 pub mod pipeline;
 pub mod plan;
+pub mod policy;
 pub(crate) mod render;
 pub mod report;
 pub mod secrets;
@@ -87,6 +88,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Watch(args) => commands::watch::run(&mut ui, &context, args),
         Command::Graph(args) => commands::graph::run(&mut ui, &context, args),
         Command::Explain(args) => commands::explain::run(&mut ui, &context, args),
+        Command::Policy(args) => commands::policy::run(&mut ui, &context, args),
         Command::Schema(args) => commands::schema::run(&mut ui, args),
         Command::Init(args) => commands::init::run(&mut ui, &context, args),
         Command::Completions(args) => commands::completions::run(&mut ui, args, Cli::command()),

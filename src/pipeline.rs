@@ -13,6 +13,7 @@ use crate::diagnostic::{self, Code, Diagnostic};
 use crate::link::{self, Linked};
 use crate::load::{self, Limits, LoadError, LoadedFile, LoadedTree};
 use crate::model::{self, Manifests};
+use crate::policy;
 use crate::source::{FileId, SourceFile, Sources, Span};
 
 /// A loaded, linked tree and everything found wrong with it.
@@ -145,6 +146,7 @@ pub fn check_files(root: SourceFile, files: Vec<ReadFile>) -> Checked {
         &diagnostics,
     ));
     let linked = link::link(manifests, Span::new(root, 0..0), &mut diagnostics);
+    diagnostics.extend(policy::check(&linked, &sources));
     diagnostic::sort(&mut diagnostics);
     Checked {
         sources,

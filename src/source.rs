@@ -128,6 +128,11 @@ impl SourceFile {
         self.masked = OnceLock::new();
     }
 
+    /// Whether `range` overlaps a range given to `mask` (a literal secret the reader found).
+    pub fn is_masked(&self, range: Range<usize>) -> bool {
+        (self.masks.iter()).any(|m| m.start < range.end && range.start < m.end)
+    }
+
     /// The text to show in snippets: the ranges given to `mask` hidden, and whatever the
     /// text shows under a secret-looking key (found in the raw text, so even in a file that
     /// does not parse). Made on first use: only files that show a snippet pay for it.

@@ -9,6 +9,7 @@ pub mod graph;
 pub mod init;
 pub mod man;
 pub mod plan;
+pub mod policy;
 pub mod resolve;
 pub mod schema;
 pub mod validate;

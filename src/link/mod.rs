@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
-    Binding, Environment, Kind, Located, Manifests, Platform, Process, Provider, builtin,
+    Binding, Environment, Kind, Located, Manifests, Platform, Policy, Process, Provider, builtin,
 };
 use crate::source::Span;
 use maps::CapabilityMaps;
@@ -35,6 +35,7 @@ pub struct Linked {
     pub bindings: ById<Binding>,
     pub providers: ById<Provider>,
     pub platforms: ById<Platform>,
+    pub policies: ById<Policy>,
     pub maps: CapabilityMaps,
     pub routing: RoutingTable,
     /// What each process resolves to, in the order of `processes`.
@@ -208,6 +209,7 @@ pub fn link(manifests: Manifests, root: Span, diagnostics: &mut Vec<Diagnostic>)
             &mut found,
         ),
         platforms: index(manifests.platforms, |p| &p.id, Kind::Platform, &mut found),
+        policies: index(manifests.policies, |p| &p.id, Kind::Policy, &mut found),
         ..Linked::default()
     };
     for environment in builtin::environments(root) {

@@ -116,6 +116,7 @@ pub fn resolve<'l>(linked: &'l Linked, target: &Ref, written: &str) -> Option<(K
         Kind::Process => key(&linked.processes, written).map(|id| (Kind::Process, id)),
         Kind::Binding => key(&linked.bindings, written).map(|id| (Kind::Binding, id)),
         Kind::Platform => key(&linked.platforms, written).map(|id| (Kind::Platform, id)),
+        Kind::Policy => key(&linked.policies, written).map(|id| (Kind::Policy, id)),
         Kind::CapabilityMap => None,
     }
 }
@@ -236,6 +237,7 @@ pub fn definition(linked: &Linked, kind: Kind, id: &str) -> Option<Definition> {
             let builtin_id = builtin::PLATFORMS.iter().any(|b| b.id == id);
             (p.id.span, p.builtin, builtin_id)
         }
+        Kind::Policy => (linked.policies.get(id)?.id.span, false, false),
         Kind::CapabilityMap => return None,
     };
     Some(if builtin {

@@ -8,6 +8,7 @@ pub mod environment;
 pub mod kind;
 pub mod names;
 pub mod platform;
+pub mod policy;
 pub mod process;
 pub mod provider;
 pub mod read;
@@ -23,6 +24,7 @@ pub use capability_map::CapabilityMap;
 pub use environment::Environment;
 pub use kind::Kind;
 pub use platform::Platform;
+pub use policy::Policy;
 pub use process::{Process, Status};
 pub use provider::Provider;
 use read::Reader;
@@ -105,6 +107,7 @@ pub struct Manifests {
     pub providers: Vec<Arc<Provider>>,
     pub maps: Vec<Arc<CapabilityMap>>,
     pub platforms: Vec<Arc<Platform>>,
+    pub policies: Vec<Arc<Policy>>,
     /// Spans of literal values under secret-looking names, to mask in snippets.
     pub secret_spans: Vec<Span>,
     /// Documents read (whatever became of them).
@@ -120,6 +123,7 @@ impl Manifests {
         self.providers.extend_from_slice(&other.providers);
         self.maps.extend_from_slice(&other.maps);
         self.platforms.extend_from_slice(&other.platforms);
+        self.policies.extend_from_slice(&other.policies);
         self.secret_spans.extend_from_slice(&other.secret_spans);
         self.documents += other.documents;
     }
@@ -186,6 +190,7 @@ fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut V
                 .maps
                 .extend(capability_map::build(r, fields).map(Arc::new)),
             Kind::Platform => m.platforms.extend(platform::build(r, fields).map(Arc::new)),
+            Kind::Policy => m.policies.extend(policy::build(fields).map(Arc::new)),
         }
     }
     manifests.secret_spans.append(&mut reader.secret_spans);

@@ -6,5 +6,6 @@ pub mod explain;
 pub mod graph;
 pub mod init;
 pub mod plan;
+pub mod policy;
 pub mod resolve;
 pub mod watch;

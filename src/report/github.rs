@@ -43,7 +43,7 @@ fn command(sources: &Sources, d: &Diagnostic) -> String {
     if let Some((end_line, end_column)) = p.end.filter(|_| p.line_col.is_some()) {
         properties.push_str(&format!(",endLine={end_line},endColumn={end_column}"));
     }
-    let title = format!("{} {}", d.code.id(), d.code.name());
+    let title = format!("{} {}", d.code_id(), d.code_name());
     properties.push_str(&format!(",title={}", escape_property(&title)));
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
@@ -117,8 +117,8 @@ fn markdown_table(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
         out.push_str(&format!(
             "| {} | {} {} | `{}` | {} |\n",
             d.severity.as_str(),
-            d.code.id(),
-            d.code.name(),
+            d.code_id(),
+            d.code_name(),
             cell(&place).replace('`', "'"),
             cell(&message)
         ));

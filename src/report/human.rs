@@ -315,7 +315,7 @@ fn report<'a>(files: &'a Files<'a>, d: &Diagnostic) -> Report<'a> {
     }
     Report {
         message,
-        code: format!("{} {}", d.code.id(), d.code.name()),
+        code: format!("{} {}", d.code_id(), d.code_name()),
         severity: match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,

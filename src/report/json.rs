@@ -18,7 +18,7 @@ struct Report<'a> {
 
 #[derive(Serialize)]
 struct Entry<'a> {
-    code: &'static str,
+    code: &'a str,
     name: &'static str,
     severity: &'static str,
     message: &'a str,
@@ -68,8 +68,8 @@ fn entries<'a>(sources: &Sources, diagnostics: &'a [Diagnostic]) -> Vec<Entry<'a
         .map(|d| {
             let (file, line, column) = split(position(sources, d));
             Entry {
-                code: d.code.id(),
-                name: d.code.name(),
+                code: d.code_id(),
+                name: d.code_name(),
                 severity: d.severity.as_str(),
                 message: &d.message,
                 file,

@@ -38,11 +38,11 @@ fn problem(sources: &Sources, d: &Diagnostic) -> (String, Problem) {
         Some((line, column)) => format!("{}:{line}:{column}", p.file),
         None => p.file.clone(),
     };
-    let mut line = format!("{at}: {} [{}]", d.message, d.code.id());
+    let mut line = format!("{at}: {} [{}]", d.message, d.code_id());
     if let Some(help) = &d.help {
         line.push_str(&format!("\n  help: {help}"));
     }
-    let code = format!("{} {}", d.code.id(), d.code.name());
+    let code = format!("{} {}", d.code_id(), d.code_name());
     (p.file, Problem { line, code })
 }
 

@@ -83,6 +83,21 @@ fn rule(code: Code) -> Value {
     })
 }
 
+/// A Policy rule of the tree's own, as a SARIF rule: its id is the rule's code.
+fn policy_rule(id: &str, severity: Severity) -> Value {
+    let text =
+        format!("a rule of the tree's own Policy ({id}); see the Policy manifest that defines it");
+    json!({
+        "id": id,
+        "name": Code::PolicyRule.name(),
+        "shortDescription": { "text": Code::PolicyRule.summary() },
+        "fullDescription": { "text": format!("{text}.") },
+        "help": { "text": text, "markdown": format!("{text}.") },
+        "helpUri": help_uri(),
+        "defaultConfiguration": { "level": level(severity) },
+    })
+}
+
 /// A file path as a relative URI reference: `/` separators, other reserved bytes escaped.
 fn uri(path: &str) -> String {
     let mut out = String::new();
@@ -126,7 +141,17 @@ fn level(severity: Severity) -> &'static str {
 }
 
 pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
-    let rules: Vec<Value> = Code::ALL.iter().map(|&code| rule(code)).collect();
+    let mut rules: Vec<Value> = Code::ALL.iter().map(|&code| rule(code)).collect();
+    // The tree's own rules that were broken, each once, after the stable codes.
+    let mut policy_rules: Vec<&str> = Vec::new();
+    for d in diagnostics {
+        if let Some(id) = d.rule.as_deref()
+            && !policy_rules.contains(&id)
+        {
+            policy_rules.push(id);
+            rules.push(policy_rule(id, d.severity));
+        }
+    }
     let root = source_root();
     let root = root.as_deref();
     let results: Vec<Value> = diagnostics
@@ -136,10 +161,10 @@ pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
             if let Some(help) = &d.help {
                 text.push_str(&format!("\nhelp: {help}"));
             }
-            let index = Code::ALL
-                .iter()
-                .position(|c| *c == d.code)
-                .unwrap_or_default();
+            let index = match d.rule.as_deref() {
+                Some(id) => Code::ALL.len() + policy_rules.iter().position(|r| *r == id).unwrap_or(0),
+                None => Code::ALL.iter().position(|c| *c == d.code).unwrap_or_default(),
+            };
             let related: Vec<Value> = d
                 .related
                 .iter()
@@ -155,7 +180,7 @@ pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
                 })
                 .collect();
             let mut result = json!({
-                "ruleId": d.code.id(),
+                "ruleId": d.code_id(),
                 "ruleIndex": index,
                 "level": level(d.severity),
                 "message": { "text": text },

@@ -409,7 +409,9 @@ impl Session {
             old.extend(&edit.before.manifests);
             new.extend(&edit.now.manifests);
         }
-        if old.documents != new.documents || !checked.linked.replace(&old, &new) {
+        // A tree with a Policy is judged afresh: a rule may read any manifest.
+        let policies = !checked.linked.policies.is_empty() || !new.policies.is_empty();
+        if policies || old.documents != new.documents || !checked.linked.replace(&old, &new) {
             return None;
         }
         for edit in edits {

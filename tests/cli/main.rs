@@ -30,6 +30,7 @@ mod init;
 mod integrations;
 mod man;
 mod plan;
+mod policy;
 mod resolve;
 mod routing;
 mod rules;
