@@ -1,7 +1,16 @@
-//! Secrets: which names look like they hold one, where a secret value shows in raw text, and
-//! how a URL's credentials are hidden. Secret values never reach any output: the reader
-//! reports literal ones (W0303) and redacts them in the model, and snippets hide what the
-//! text shows under a secret-looking key (`SourceFile::snippet_text`).
+//! Secrets: which names look like they hold one, which values are one (`tokens`: known
+//! token formats, URL passwords), where a secret value shows in raw text, and how a URL's
+//! credentials are hidden. Secret values never reach any output: the loader reports values
+//! that are secrets (E0112) and redacts them in the documents (`documents`), the reader
+//! reports literal values under secret-looking names (W0303) and redacts them in the model,
+//! and snippets hide what the text shows under a secret-looking key or as a token
+//! (`SourceFile::snippet_text`).
+
+mod documents;
+mod tokens;
+
+pub use documents::redact_documents;
+pub use tokens::{Found, find_secrets, find_tokens, is_placeholder, url_credentials};
 
 use std::ops::Range;
 
@@ -107,6 +116,7 @@ fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
 ///   indented deeper that follow (a block scalar, a nested value, a continued plain
 ///   scalar), and a quoted string left open up to where it closes (a TOML multi-line
 ///   string, whatever its indentation);
+/// - tokens of a known format anywhere ([`find_tokens`]);
 /// - in URLs anywhere: the credentials of `scheme://user:pass@` or `scheme://TOKEN@`, and
 ///   parameters with secret-looking names (`?api_key=v`, `&%74oken=v`, `#access_token=v`);
 ///   under keys named like `endpoint` or `url`, whatever comes before an `@` even without
@@ -114,7 +124,17 @@ fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
 ///
 /// Ranges are on character boundaries: they start and end at ASCII bytes or line ends.
 pub fn secret_value_ranges(text: &str) -> Vec<Range<usize>> {
-    Masker::new(text).lines()
+    let mut ranges = Masker::new(text).lines();
+    ranges.extend(find_tokens(text).into_iter().map(|found| found.range));
+    ranges
+}
+
+/// `value` with every secret [`find_secrets`] finds in it replaced by [`REDACTED`], and what
+/// was found; `None` when it holds none.
+pub fn redact_secrets(value: &str) -> Option<(String, Vec<Found>)> {
+    let found = find_secrets(value);
+    let text = redacted(value, found.iter().map(|f| f.range.clone()).collect())?;
+    Some((text, found))
 }
 
 /// What a line leaves for the next ones to continue.
