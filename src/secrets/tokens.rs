@@ -104,7 +104,9 @@ const RULES: &[Rule] = &[
     },
     Rule {
         kind: "a GitLab token",
-        prefixes: &["glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glft-", "glsoat-"],
+        prefixes: &[
+            "glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glft-", "glsoat-",
+        ],
         body: word,
         min: 20,
         max: 255,
@@ -128,7 +130,9 @@ const RULES: &[Rule] = &[
     },
     Rule {
         kind: "a Slack token",
-        prefixes: &["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-", "xapp-"],
+        prefixes: &[
+            "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-", "xapp-",
+        ],
         body: word,
         min: 10,
         max: 255,
@@ -395,7 +399,8 @@ pub fn url_credentials(text: &str) -> Vec<Found> {
 
 /// Where the authority of a URL ends (as in the masker).
 fn ends_authority(b: u8) -> bool {
-    b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`' | b'/' | b'\\')
+    b.is_ascii_whitespace()
+        || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`' | b'/' | b'\\')
         || matches!(b, b'?' | b'#')
 }
 
@@ -409,8 +414,17 @@ pub fn is_placeholder(password: &str) -> bool {
         || matches!(first, Some(b'$' | b'<' | b'{' | b'%'))
         || password.bytes().all(|b| Some(b) == first)
         || [
-            "password", "passwd", "pass", "pwd", "secret", "changeme", "example", "redacted",
-            "placeholder", "xxx", "...",
+            "password",
+            "passwd",
+            "pass",
+            "pwd",
+            "secret",
+            "changeme",
+            "example",
+            "redacted",
+            "placeholder",
+            "xxx",
+            "...",
         ]
         .iter()
         .any(|w| lower == *w)
@@ -420,9 +434,7 @@ pub fn is_placeholder(password: &str) -> bool {
 /// A URL's user that is a token rather than a name: at least 20 characters of letters,
 /// digits, `-`, `_` and `.`, with letters and digits both, and varied.
 fn looks_like_token(user: &str) -> bool {
-    user.len() >= 20
-        && user.bytes().all(|b| word(b) || b == b'.')
-        && random_with_digits(user)
+    user.len() >= 20 && user.bytes().all(|b| word(b) || b == b'.') && random_with_digits(user)
 }
 
 /// Every secret in a value: tokens of a known format, and URL credentials (a token inside a
@@ -442,4 +454,354 @@ pub fn find_secrets(text: &str) -> Vec<Found> {
         }
     }
     kept
+}
+
+/// The secret corpus: realistic-shaped fake secrets of every family that MUST be found, and
+/// near misses that MUST NOT. Fake tokens are built here from a prefix and generated
+/// characters, so the repository holds no literal token-shaped string.
+#[cfg(test)]
+pub(crate) mod corpus {
+    const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    const WORD: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const UPPER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    const HEX: &str = "0123456789abcdef";
+    const BASE64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    /// `n` characters of `alphabet`, the same for the same `seed` (a small LCG).
+    pub fn chars(seed: u64, n: usize, alphabet: &str) -> String {
+        let alphabet = alphabet.as_bytes();
+        let mut state = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (0..n)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                alphabet[(state >> 33) as usize % alphabet.len()] as char
+            })
+            .collect()
+    }
+
+    fn base64url(bytes: &[u8]) -> String {
+        let alphabet = WORD.as_bytes();
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().fold(0u32, |n, &b| (n << 8) | b as u32) << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                out.push(alphabet[(n >> (18 - 6 * i)) as usize & 63] as char);
+            }
+        }
+        out
+    }
+
+    fn jwt(header: &str, signature: &str) -> String {
+        let payload = r#"{"sub":"1234567890","name":"Ada","iat":1516239022}"#;
+        format!(
+            "{}.{}.{signature}",
+            base64url(header.as_bytes()),
+            base64url(payload.as_bytes())
+        )
+    }
+
+    fn pem(label: &str, seed: u64) -> String {
+        let lines: Vec<String> = (0..8).map(|i| chars(seed + i, 64, BASE64)).collect();
+        let dashes = "-----";
+        format!(
+            "{dashes}BEGIN {label}{dashes}\n{}\n{dashes}END {label}{dashes}\n",
+            lines.join("\n")
+        )
+    }
+
+    /// (what it is, the text holding it) for every secret that must be found.
+    pub fn secrets() -> Vec<(&'static str, String)> {
+        let ghp = format!("ghp{}{}", "_", chars(7, 36, ALNUM));
+        vec![
+            (
+                "an OpenAI API key",
+                format!("sk-proj-{}", chars(1, 156, WORD)),
+            ),
+            (
+                "an OpenAI API key",
+                format!("sk-svcacct-{}", chars(2, 120, WORD)),
+            ),
+            (
+                "an OpenAI API key",
+                format!("sk-admin-{}", chars(3, 80, WORD)),
+            ),
+            ("an OpenAI API key", format!("sk-{}", chars(4, 48, ALNUM))),
+            (
+                "an Anthropic API key",
+                format!("sk-ant-api03-{}AA", chars(5, 93, WORD)),
+            ),
+            (
+                "an Anthropic API key",
+                format!("sk-ant-admin01-{}", chars(6, 90, WORD)),
+            ),
+            ("a GitHub token", ghp.clone()),
+            ("a GitHub token", format!("gho_{}", chars(8, 36, ALNUM))),
+            ("a GitHub token", format!("ghs_{}", chars(9, 36, ALNUM))),
+            (
+                "a GitHub token",
+                format!(
+                    "github_pat_{}_{}",
+                    chars(10, 22, ALNUM),
+                    chars(11, 59, ALNUM)
+                ),
+            ),
+            ("a GitLab token", format!("glpat-{}", chars(12, 20, WORD))),
+            ("a GitLab token", format!("glrt-{}", chars(13, 20, WORD))),
+            (
+                "an AWS access key id",
+                format!("AKIA{}", chars(14, 16, UPPER)),
+            ),
+            (
+                "an AWS access key id",
+                format!("ASIA{}", chars(15, 16, UPPER)),
+            ),
+            ("a Google API key", format!("AIza{}", chars(16, 35, WORD))),
+            (
+                "a Slack token",
+                format!(
+                    "xoxb-{}-{}-{}",
+                    chars(17, 12, "0123456789"),
+                    chars(18, 13, "0123456789"),
+                    chars(19, 24, ALNUM)
+                ),
+            ),
+            (
+                "a Slack token",
+                format!(
+                    "xoxp-{}-{}-{}-{}",
+                    chars(20, 11, "0123456789"),
+                    chars(21, 12, "0123456789"),
+                    chars(22, 13, "0123456789"),
+                    chars(23, 32, HEX)
+                ),
+            ),
+            (
+                "a Slack token",
+                format!(
+                    "xapp-1-A{}-{}-{}",
+                    chars(24, 10, UPPER),
+                    chars(25, 13, "0123456789"),
+                    chars(26, 64, HEX)
+                ),
+            ),
+            (
+                "a Stripe secret key",
+                format!("sk_live_{}", chars(27, 24, ALNUM)),
+            ),
+            (
+                "a Stripe secret key",
+                format!("rk_test_{}", chars(28, 99, ALNUM)),
+            ),
+            (
+                "a Stripe webhook secret",
+                format!("whsec_{}", chars(29, 32, ALNUM)),
+            ),
+            (
+                "a Hugging Face token",
+                format!("hf_{}", chars(30, 34, ALNUM)),
+            ),
+            ("an npm token", format!("npm_{}", chars(31, 36, ALNUM))),
+            (
+                "a PyPI token",
+                format!("pypi-AgEIcHlwaS5vcmc{}", chars(32, 70, WORD)),
+            ),
+            (
+                "a DigitalOcean token",
+                format!("dop_v1_{}", chars(33, 64, HEX)),
+            ),
+            (
+                "a Docker Hub token",
+                format!("dckr_pat_{}", chars(34, 27, WORD)),
+            ),
+            (
+                "a JSON Web Token",
+                jwt(r#"{"alg":"HS256","typ":"JWT"}"#, &chars(35, 43, WORD)),
+            ),
+            ("a JSON Web Token", jwt(r#"{"alg":"none"}"#, "")),
+            ("a PEM private key", pem("RSA PRIVATE KEY", 36)),
+            ("a PEM private key", pem("OPENSSH PRIVATE KEY", 37)),
+            ("a PEM private key", pem("PRIVATE KEY", 38)),
+            ("a PEM private key", pem("EC PRIVATE KEY", 39)),
+            (
+                "a password in a URL",
+                "postgres://admin:hunter2@db/app".to_string(),
+            ),
+            (
+                "a password in a URL",
+                "mysql://root:S3cr3t!x@localhost:3306/shop".to_string(),
+            ),
+            (
+                "a password in a URL",
+                "redis://:p4ssw0rd-9@cache:6379/0".to_string(),
+            ),
+            (
+                "a password in a URL",
+                "see amqp://app:Zq8vL2m@mq:5672 for the queue".to_string(),
+            ),
+            (
+                "a GitHub token",
+                format!("https://x-access-token:{ghp}@github.com/o/r.git"),
+            ),
+            (
+                "a token as a URL's user",
+                format!("https://{}@github.com/o/r", chars(40, 40, HEX)),
+            ),
+            ("a GitHub token", format!("Authorization: Bearer {ghp}")),
+            (
+                "an OpenAI API key",
+                format!("--api-key=sk-proj-{}", chars(41, 100, WORD)),
+            ),
+            ("a GitHub token", format!("é{ghp}é")),
+            (
+                "a Google API key",
+                format!(
+                    "https://maps.example.com/api?key=AIza{}&x=1",
+                    chars(42, 35, WORD)
+                ),
+            ),
+        ]
+    }
+
+    /// Near misses that must not be taken for secrets.
+    pub fn not_secrets() -> Vec<String> {
+        let dashes = "-----";
+        let mut cases: Vec<String> = [
+            "agent-prod-1",
+            "support-triage",
+            "code.generation",
+            "data.analysis-v2",
+            "nodejs-20.x",
+            "python-3.12",
+            "1.2.3+sha.5114f85",
+            "<secret:vault:kv/data/lucid#openai>",
+            "sk-...",
+            "sk-xxxx",
+            "xxxx",
+            "${OPENAI_API_KEY}",
+            "$(OPENAI_API_KEY)",
+            "changeme",
+            "aGVsbG8gd29ybGQ=",
+            "ssh://git@github.com/o/r.git",
+            "https://user@host.example/x",
+            "https://deploy-bot@github.com/o/r",
+            "postgres://admin:${DB_PASSWORD}@db/app",
+            "postgres://admin:$(DB_PASSWORD)@db/app",
+            "postgres://user:password@localhost/app",
+            "postgres://admin:<secret:vault:kv/db>@db/app",
+            "postgres://admin:****@db/app",
+            "ftp://anonymous:@ftp.example.com/pub",
+            "https://api.example.com/v1?page=2",
+            "ops@example.com",
+            "mailto:ops@example.com",
+            "Bearer <token>",
+            "sk-some-long-identifier-name-for-a-learning-pipeline",
+            "my-service-account-token-name",
+            "eyJhbGciOiJIUzI1NiJ9",
+            "kv/data/app#api-key",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        cases.extend([
+            format!("sha256:{}", chars(50, 64, HEX)),
+            chars(51, 40, HEX),
+            "123e4567-e89b-12d3-a456-426614174000".to_string(),
+            format!("AKIA{}", "IOSFODNN7EXAMPLE"),
+            format!("AKIA{}", chars(52, 15, UPPER)),
+            format!("ghp_{}", chars(53, 10, ALNUM)),
+            format!("ghp_{}", "x".repeat(36)),
+            format!("sk-proj-{}", "x".repeat(48)),
+            format!("xoxb-{}", "x".repeat(30)),
+            format!(
+                "sk-proj-{}",
+                "YOUR_KEY_HERE_and_some_more_letters_to_be_long"
+            ),
+            format!(
+                "{}.{}.{}",
+                base64url(b"{\"a\":1}"),
+                base64url(b"{\"sub\":\"1234567890\"}"),
+                chars(54, 20, WORD)
+            ),
+            format!(
+                "{dashes}BEGIN PUBLIC KEY{dashes}\n{}\n{dashes}END PUBLIC KEY{dashes}",
+                chars(55, 300, BASE64)
+            ),
+            format!("{dashes}BEGIN PRIVATE KEY{dashes}\n...\n{dashes}END PRIVATE KEY{dashes}"),
+            chars(56, 32, HEX),
+        ]);
+        cases
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::corpus;
+    use super::*;
+
+    #[test]
+    fn the_corpus_secrets_are_all_found_and_named() {
+        let secrets = corpus::secrets();
+        let mut missed = Vec::new();
+        for (kind, text) in &secrets {
+            let found = find_secrets(text);
+            if found.len() != 1 || found[0].kind != *kind {
+                missed.push(format!("{kind}: {found:?} in {} chars", text.len()));
+            }
+        }
+        println!(
+            "secret corpus: {} found / {}",
+            secrets.len() - missed.len(),
+            secrets.len()
+        );
+        assert!(missed.is_empty(), "missed: {missed:#?}");
+    }
+
+    #[test]
+    fn the_corpus_near_misses_are_not_secrets() {
+        let near_misses = corpus::not_secrets();
+        let taken: Vec<_> = near_misses
+            .iter()
+            .filter(|text| !find_secrets(text).is_empty())
+            .collect();
+        println!(
+            "near misses: {} taken for secrets / {}",
+            taken.len(),
+            near_misses.len()
+        );
+        assert!(taken.is_empty(), "false positives: {taken:#?}");
+    }
+
+    #[test]
+    fn a_found_secret_is_all_of_it() {
+        // The whole token is covered, so that redacting the range leaves nothing of it.
+        for (_, text) in corpus::secrets() {
+            let (redacted, _) = crate::secrets::redact_secrets(&text).unwrap();
+            for found in find_secrets(&text) {
+                let secret = &text[found.range];
+                assert!(!redacted.contains(secret), "{redacted}");
+            }
+        }
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        for text in [
+            "é-----BEGIN é PRIVATE KEY-----é",
+            "-----BEGIN ",
+            "eyJ.eyJ.",
+            "eyJé.eyJé.é",
+            "://@",
+            "a://é:é@é",
+            "sk-ant-é",
+            "https://:@",
+        ] {
+            let _ = find_secrets(text);
+            let _ = crate::secrets::redact_secrets(text);
+            let _ = crate::secrets::secret_value_ranges(text);
+        }
+    }
 }
