@@ -625,8 +625,17 @@ impl<'t> Masker<'t> {
     /// password is empty or missing.
     fn credentials(&mut self, start: usize, end: usize) {
         self.work += end - start;
+        let stands_for_one = |password: &[u8]| {
+            // In a free value, a password that stands for one (`${DB_PASSWORD}`) is shown.
+            self.keep_users && is_placeholder(&String::from_utf8_lossy(password))
+        };
         match self.bytes[start..end].iter().position(|&b| b == b':') {
-            Some(colon) if start + colon + 1 < end => self.hide(start + colon + 1..end),
+            Some(colon)
+                if start + colon + 1 < end
+                    && !stands_for_one(&self.bytes[start + colon + 1..end]) =>
+            {
+                self.hide(start + colon + 1..end)
+            }
             _ if self.keep_users => {}
             Some(colon) => self.hide(start..start + colon),
             None => self.hide(start..end),
@@ -826,6 +835,8 @@ mod tests {
             ),
             ("ops@example.com", None),
             ("plain text", None),
+            // A password that stands for one is not a secret.
+            ("postgres://app:${DB_PASSWORD}@db/x", None),
             // Found by the second review: a panic, and URLs further in.
             ("ab@ééééé://u@h", None),
             ("ab@é://u:pw@h", Some("ab@é://u:<redacted>@h")),
