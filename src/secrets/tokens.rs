@@ -256,7 +256,7 @@ fn token_at(text: &str, start: usize, end: usize) -> Option<Found> {
         let fits = (rule.min..=rule.max).contains(&body.len())
             && body.bytes().all(rule.body)
             && (rule.check)(body);
-        fits.then(|| Found {
+        fits.then_some(Found {
             kind: rule.kind,
             range: start..end,
         })
