@@ -41,6 +41,7 @@ pub enum Code {
     InvalidCapability,
     InvalidValue,
     DuplicateKey,
+    SecretValue,
     InvalidPolicyRule,
     PolicyRuleFailedToRun,
     // Links between documents.
@@ -62,7 +63,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 32] = [
+    pub const ALL: [Code; 33] = [
         Code::Syntax,
         Code::UnreadableFile,
         Code::NotText,
@@ -80,6 +81,7 @@ impl Code {
         Code::InvalidCapability,
         Code::InvalidValue,
         Code::DuplicateKey,
+        Code::SecretValue,
         Code::InvalidPolicyRule,
         Code::PolicyRuleFailedToRun,
         Code::DuplicateId,
@@ -230,6 +232,12 @@ impl Code {
                 "duplicate-key",
                 "a mapping has the same key twice",
                 "a YAML mapping has the same key twice",
+            ),
+            Code::SecretValue => (
+                "E0112",
+                "secret-value",
+                "a value holds a recognised secret: a known token format or a URL password",
+                "a value holds a recognised secret, wherever it sits (any field, label or key): a token of a known format (OpenAI, Anthropic, GitHub, GitLab, AWS, Google, Slack, Stripe and others, a JSON Web Token, a PEM private key), a password in a URL or a token as a URL's user; it is never shown (`<redacted>`)",
             ),
             Code::InvalidPolicyRule => (
                 "E0113",

@@ -1,7 +1,16 @@
-//! Secrets: which names look like they hold one, where a secret value shows in raw text, and
-//! how a URL's credentials are hidden. Secret values never reach any output: the reader
-//! reports literal ones (W0303) and redacts them in the model, and snippets hide what the
-//! text shows under a secret-looking key (`SourceFile::snippet_text`).
+//! Secrets: which names look like they hold one, which values are one (`tokens`: known
+//! token formats, URL passwords), where a secret value shows in raw text, and how a URL's
+//! credentials are hidden. Secret values never reach any output: the loader reports values
+//! that are secrets (E0112) and redacts them in the documents (`documents`), the reader
+//! reports literal values under secret-looking names (W0303) and redacts them in the model,
+//! and snippets hide what the text shows under a secret-looking key or as a token
+//! (`SourceFile::snippet_text`).
+
+mod documents;
+mod tokens;
+
+pub use documents::redact_documents;
+pub use tokens::{Found, find_secrets, find_tokens, is_placeholder, url_credentials};
 
 use std::ops::Range;
 
@@ -107,6 +116,7 @@ fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
 ///   indented deeper that follow (a block scalar, a nested value, a continued plain
 ///   scalar), and a quoted string left open up to where it closes (a TOML multi-line
 ///   string, whatever its indentation);
+/// - tokens of a known format anywhere ([`find_tokens`]);
 /// - in URLs anywhere: the credentials of `scheme://user:pass@` or `scheme://TOKEN@`, and
 ///   parameters with secret-looking names (`?api_key=v`, `&%74oken=v`, `#access_token=v`);
 ///   under keys named like `endpoint` or `url`, whatever comes before an `@` even without
@@ -114,7 +124,17 @@ fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
 ///
 /// Ranges are on character boundaries: they start and end at ASCII bytes or line ends.
 pub fn secret_value_ranges(text: &str) -> Vec<Range<usize>> {
-    Masker::new(text).lines()
+    let mut ranges = Masker::new(text).lines();
+    ranges.extend(find_tokens(text).into_iter().map(|found| found.range));
+    ranges
+}
+
+/// `value` with every secret [`find_secrets`] finds in it replaced by [`REDACTED`], and what
+/// was found; `None` when it holds none.
+pub fn redact_secrets(value: &str) -> Option<(String, Vec<Found>)> {
+    let found = find_secrets(value);
+    let text = redacted(value, found.iter().map(|f| f.range.clone()).collect())?;
+    Some((text, found))
 }
 
 /// What a line leaves for the next ones to continue.
@@ -605,8 +625,17 @@ impl<'t> Masker<'t> {
     /// password is empty or missing.
     fn credentials(&mut self, start: usize, end: usize) {
         self.work += end - start;
+        let stands_for_one = |password: &[u8]| {
+            // In a free value, a password that stands for one (`${DB_PASSWORD}`) is shown.
+            self.keep_users && is_placeholder(&String::from_utf8_lossy(password))
+        };
         match self.bytes[start..end].iter().position(|&b| b == b':') {
-            Some(colon) if start + colon + 1 < end => self.hide(start + colon + 1..end),
+            Some(colon)
+                if start + colon + 1 < end
+                    && !stands_for_one(&self.bytes[start + colon + 1..end]) =>
+            {
+                self.hide(start + colon + 1..end)
+            }
             _ if self.keep_users => {}
             Some(colon) => self.hide(start..start + colon),
             None => self.hide(start..end),
@@ -806,6 +835,8 @@ mod tests {
             ),
             ("ops@example.com", None),
             ("plain text", None),
+            // A password that stands for one is not a secret.
+            ("postgres://app:${DB_PASSWORD}@db/x", None),
             // Found by the second review: a panic, and URLs further in.
             ("ab@ééééé://u@h", None),
             ("ab@é://u:pw@h", Some("ab@é://u:<redacted>@h")),

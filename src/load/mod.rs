@@ -406,10 +406,13 @@ pub fn parse_file(
             };
         }
     };
-    let documents = parse_text(path, &text, file, limits, &mut diagnostics);
+    let mut documents = parse_text(path, &text, file, limits, &mut diagnostics);
+    let mut source = SourceFile::new(path.to_path_buf(), display, text);
+    // Secret values are reported and redacted before anything else reads the documents.
+    crate::secrets::redact_documents(&mut documents, &mut source, &mut diagnostics);
     LoadedFile {
         file,
-        source: SourceFile::new(path.to_path_buf(), display, text),
+        source,
         documents,
         diagnostics,
         counted: true,

@@ -385,6 +385,8 @@ impl<'d> Reader<'d> {
                     let what = Named("variable", &entry.key);
                     self.wrong_type(&entry.value, &what, "a string");
                 }
+                // A secret found by its value: reported (E0112) and redacted when loaded.
+                Some(value) if value.contains(secrets::REDACTED) => {}
                 Some(value)
                     if !secrets::looks_secret(&entry.key) && secret_values.contains(&value) =>
                 {
@@ -424,7 +426,9 @@ impl<'d> Reader<'d> {
             self.wrong_type(&entry.value, &what, "a string");
             return;
         };
-        if secrets::looks_secret(&entry.key) && !value.is_empty() {
+        if value.contains(secrets::REDACTED) {
+            // A secret found by its value: reported (E0112) and redacted when loaded.
+        } else if secrets::looks_secret(&entry.key) && !value.is_empty() {
             self.literal_secret(
                 entry.value.span,
                 format!(

@@ -12,7 +12,8 @@
 //! (the pre-commit hooks and the README's CI jobs), `global` (flags, root discovery, exit
 //! codes, secrets, determinism), `routing` (capability maps limited to environments, in every
 //! command that routes), `secrets` (secret values in every form the masker must know, in
-//! every report format), `fuzz` (property tests on arbitrary file contents) and
+//! every report format), `secret_values` (secrets found by their value: E0112 at each place, never
+//! shown by any command or format), `fuzz` (property tests on arbitrary file contents) and
 //! `conformance` (the YAML and TOML test suites, ignored: they are not vendored).
 
 mod support;
@@ -36,6 +37,7 @@ mod routing;
 mod rules;
 mod rust_version;
 mod schema;
+mod secret_values;
 mod secrets;
 mod validate;
 mod watch;
