@@ -37,7 +37,8 @@ fn hooks() -> Vec<BTreeMap<String, String>> {
 fn hooks_run_oslinker_validate_on_manifest_files() {
     let hooks = hooks();
     let ids: Vec<&str> = hooks.iter().map(|h| h["id"].as_str()).collect();
-    assert_eq!(ids, ["oslinker-validate", "oslinker-validate-tree"]);
+    // The whole tree first: the recommended hook.
+    assert_eq!(ids, ["oslinker-validate-tree", "oslinker-validate"]);
     for hook in &hooks {
         assert_eq!(hook["language"], "rust", "{hook:?}");
         assert_eq!(hook["entry"], "oslinker validate", "{hook:?}");
@@ -49,8 +50,9 @@ fn hooks_run_oslinker_validate_on_manifest_files() {
             assert!(!files.is_match(path), "{path}");
         }
     }
-    assert_eq!(hooks[0].get("pass_filenames"), None);
-    assert_eq!(hooks[1]["pass_filenames"], "false");
+    assert_eq!(hooks[0]["pass_filenames"], "false");
+    assert_eq!(hooks[0]["always_run"], "true");
+    assert_eq!(hooks[1].get("pass_filenames"), None);
 }
 
 /// A repository root holding `linker.d/` with a valid tree, as pre-commit would see it.
