@@ -3,7 +3,7 @@
 //! itself, before the model reads it, so that no later stage, command or format can show it;
 //! its place is masked in the file's snippets.
 
-use super::{Found, redact_secrets};
+use super::{Found, find_secrets, redact_secrets};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::node::{Node, Value};
 use crate::source::{SourceFile, Span};
@@ -19,8 +19,21 @@ pub fn redact_documents(
         diagnostics,
         path: Vec::new(),
     };
-    for document in documents {
+    // Most documents hold no secret: a read-only look first, so that the walk (which keeps
+    // the path of every value for its messages) runs only where there is one.
+    for document in documents.iter_mut().filter(|d| holds_secret(d)) {
         walk.node(document);
+    }
+}
+
+/// Whether any string or key in `node` holds a secret.
+fn holds_secret(node: &Node) -> bool {
+    match &node.value {
+        Value::String(text) => !find_secrets(text).is_empty(),
+        Value::Seq(items) => items.iter().any(holds_secret),
+        Value::Map(entries) => (entries.iter())
+            .any(|e| !find_secrets(&e.key).is_empty() || holds_secret(&e.value)),
+        _ => false,
     }
 }
 

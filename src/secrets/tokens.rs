@@ -43,6 +43,9 @@ fn hex(b: u8) -> bool {
     b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
 }
 
+/// No token of any rule (nor a JSON Web Token) is shorter than this, prefix included.
+const SHORTEST_TOKEN: usize = 15;
+
 /// The token rules, most specific prefix first (`sk-ant-` before `sk-`).
 const RULES: &[Rule] = &[
     Rule {
@@ -224,7 +227,9 @@ pub fn find_tokens(text: &str) -> Vec<Found> {
             continue;
         }
         let run_end = run_end(bytes, at);
-        if let Some(token) = token_at(text, at, run_end) {
+        // Ids, names and words are short: only a run as long as the shortest token is tried.
+        let long_enough = run_end - at >= SHORTEST_TOKEN;
+        if let Some(token) = long_enough.then(|| token_at(text, at, run_end)).flatten() {
             at = token.range.end;
             found.push(token);
         } else {
@@ -802,6 +807,15 @@ mod tests {
             let _ = find_secrets(text);
             let _ = crate::secrets::redact_secrets(text);
             let _ = crate::secrets::secret_value_ranges(text);
+        }
+    }
+
+    #[test]
+    fn no_rule_matches_a_run_shorter_than_the_shortest_token() {
+        for rule in RULES {
+            for prefix in rule.prefixes {
+                assert!(prefix.len() + rule.min >= SHORTEST_TOKEN, "{}: {prefix}", rule.kind);
+            }
         }
     }
 }
