@@ -157,13 +157,16 @@ impl Linked {
             let (_, manifest) = self.bindings.get_index(binding).expect("a binding's place");
             problems.bindings[binding] = checks::check_binding(self, manifest);
         }
-        for &provider in providers {
-            let (id, manifest) = self
-                .providers
-                .get_index(provider)
-                .expect("a provider's place");
-            problems.providers[provider] =
-                checks::check_references(self, Kind::Provider, id, &manifest.references);
+        // A provider rests on its own manifest and on its process's platform.
+        let edited: Vec<&str> = (processes.iter())
+            .filter_map(|&p| self.processes.get_index(p).map(|(id, _)| id.as_str()))
+            .collect();
+        for (index, manifest) in self.providers.values().enumerate() {
+            let backs_edited = (manifest.process.as_ref())
+                .is_some_and(|p| edited.contains(&p.value.as_str()));
+            if backs_edited || providers.contains(&index) {
+                problems.providers[index] = checks::check_provider(self, manifest);
+            }
         }
         if routes_changed {
             for (index, process) in self.processes.values().enumerate() {
