@@ -195,7 +195,7 @@ impl Code {
                 "E0102",
                 "unknown-kind",
                 "a manifest's `kind` is not known",
-                "`kind` is not one of the six kinds (with a suggestion)",
+                "`kind` is not one of the seven kinds (with a suggestion)",
             ),
             Code::BadApiVersion => (
                 "E0103",

@@ -421,7 +421,7 @@ fn details(linked: &Linked, kind: Kind, id: &str) -> Details {
             let pattern = p.version_pattern.as_ref().map(|(text, _)| text);
             d.push(("versionPattern", json!(pattern)));
         }
-        Kind::CapabilityMap => {}
+        Kind::CapabilityMap | Kind::Settings => {}
     }
     Details(d)
 }

@@ -398,7 +398,7 @@ fn first_choice_down(
             Code::FirstChoiceDown,
             down.status.span,
             format!(
-                "{what} is the first choice for `{capability}` in {environment}, but `{id}` is {status}; requests fall through to `{}`",
+                "{what} is the first choice for `{capability}` in {environment}, but `{id}` has status `{status}`; requests fall through to `{}`",
                 linked.server_name(chosen)
             ),
         )

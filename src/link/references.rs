@@ -116,7 +116,7 @@ pub fn resolve<'l>(linked: &'l Linked, target: &Ref, written: &str) -> Option<(K
         Kind::Process => key(&linked.processes, written).map(|id| (Kind::Process, id)),
         Kind::Binding => key(&linked.bindings, written).map(|id| (Kind::Binding, id)),
         Kind::Platform => key(&linked.platforms, written).map(|id| (Kind::Platform, id)),
-        Kind::CapabilityMap => None,
+        Kind::CapabilityMap | Kind::Settings => None,
     }
 }
 
@@ -236,7 +236,7 @@ pub fn definition(linked: &Linked, kind: Kind, id: &str) -> Option<Definition> {
             let builtin_id = builtin::PLATFORMS.iter().any(|b| b.id == id);
             (p.id.span, p.builtin, builtin_id)
         }
-        Kind::CapabilityMap => return None,
+        Kind::CapabilityMap | Kind::Settings => return None,
     };
     Some(if builtin {
         Definition::Builtin

@@ -76,8 +76,14 @@ impl Linked {
     /// environments and platforms alone, and changes neither what anything advertises nor
     /// what any process requires beyond the capabilities the tree already routes.
     fn can_replace(&self, old: &Manifests, new: &Manifests) -> bool {
+        // Settings and suppressions are applied after link, from what the last full link
+        // read: an edit to either is linked afresh.
         let untouched = |m: &Manifests| {
-            m.maps.is_empty() && m.environments.is_empty() && m.platforms.is_empty()
+            m.maps.is_empty()
+                && m.environments.is_empty()
+                && m.platforms.is_empty()
+                && m.settings.is_empty()
+                && m.suppressions.is_empty()
         };
         untouched(old)
             && untouched(new)

@@ -2,7 +2,7 @@
 //! Schema, the link stage (what a reference names), explain, and the CLI (`schema --kind`).
 
 use super::describe::Object;
-use super::{binding, capability_map, choice, environment, platform, process, provider};
+use super::{binding, capability_map, choice, environment, platform, process, provider, settings};
 
 choice! {
     /// What a manifest describes, by the name written in `kind`. The order is the order of
@@ -14,6 +14,7 @@ choice! {
         Provider = "Provider",
         CapabilityMap = "CapabilityMap",
         Platform = "Platform",
+        Settings = "Settings",
     }
 }
 
@@ -27,6 +28,7 @@ impl Kind {
             Kind::Provider => &provider::OBJECT,
             Kind::CapabilityMap => &capability_map::OBJECT,
             Kind::Platform => &platform::OBJECT,
+            Kind::Settings => &settings::OBJECT,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod process;
 pub mod provider;
 pub mod read;
 pub mod schema;
+pub mod settings;
 
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ pub use kind::Kind;
 pub use platform::Platform;
 pub use process::{Process, Status};
 pub use provider::Provider;
+pub use settings::{Settings, Suppression};
 use read::Reader;
 
 /// A value and where it was written.
@@ -105,6 +107,10 @@ pub struct Manifests {
     pub providers: Vec<Arc<Provider>>,
     pub maps: Vec<Arc<CapabilityMap>>,
     pub platforms: Vec<Arc<Platform>>,
+    /// The tree's Settings (a second one is reported when linked).
+    pub settings: Vec<Arc<Settings>>,
+    /// `metadata.suppress` entries, of every kind.
+    pub suppressions: Vec<Suppression>,
     /// Spans of literal values under secret-looking names, to mask in snippets.
     pub secret_spans: Vec<Span>,
     /// Documents read (whatever became of them).
@@ -120,6 +126,8 @@ impl Manifests {
         self.providers.extend_from_slice(&other.providers);
         self.maps.extend_from_slice(&other.maps);
         self.platforms.extend_from_slice(&other.platforms);
+        self.settings.extend_from_slice(&other.settings);
+        self.suppressions.extend_from_slice(&other.suppressions);
         self.secret_spans.extend_from_slice(&other.secret_spans);
         self.documents += other.documents;
     }
@@ -186,7 +194,13 @@ fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut V
                 .maps
                 .extend(capability_map::build(r, fields).map(Arc::new)),
             Kind::Platform => m.platforms.extend(platform::build(r, fields).map(Arc::new)),
+            Kind::Settings => m.settings.extend(
+                settings::build(r, fields, kind_entry.key_span).map(Arc::new),
+            ),
         }
+        let free_metadata = kind != Kind::Process;
+        let found = settings::suppressions(&mut reader, document, free_metadata);
+        manifests.suppressions.extend(found);
     }
     manifests.secret_spans.append(&mut reader.secret_spans);
 }

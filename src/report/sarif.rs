@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::{Position, position, position_of};
+use crate::lints::Suppressed;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::source::{FileId, Sources};
 
@@ -125,13 +126,45 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
+/// The log; `suppressed` findings are results too, each with an in-source suppression and
+/// its reason as the justification (as SARIF viewers show silenced results).
+pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic], suppressed: &[Suppressed]) -> String {
     let rules: Vec<Value> = Code::ALL.iter().map(|&code| rule(code)).collect();
     let root = source_root();
     let root = root.as_deref();
+    let silenced = suppressed.iter().map(|s| {
+        let mut result = result(sources, root, &s.diagnostic);
+        result["suppressions"] = json!([{ "kind": "inSource", "justification": s.reason }]);
+        result
+    });
     let results: Vec<Value> = diagnostics
         .iter()
-        .map(|d| {
+        .map(|d| result(sources, root, d))
+        .chain(silenced)
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "oslinker",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": REPOSITORY,
+                "rules": rules,
+            }},
+            "originalUriBaseIds": original_uri_base_ids(root),
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    crate::text::json(&log)
+}
+
+/// One diagnostic as a SARIF result.
+fn result(sources: &Sources, root: Option<&Path>, d: &Diagnostic) -> Value {
+    {
+        {
             let mut text = d.message.clone();
             if let Some(help) = &d.help {
                 text.push_str(&format!("\nhelp: {help}"));
@@ -165,25 +198,8 @@ pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
                 result["relatedLocations"] = json!(related);
             }
             result
-        })
-        .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "oslinker",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": REPOSITORY,
-                "rules": rules,
-            }},
-            "originalUriBaseIds": original_uri_base_ids(root),
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    });
-    crate::text::json(&log)
+        }
+    }
 }
 
 /// Where `%SRCROOT%` is on this machine, as SARIF viewers may resolve it.

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::Diagnostic;
 
 use crate::diff::{self, PlanDiff};
 use crate::load::{self, Limits, LoadError};
@@ -422,8 +422,7 @@ impl Session {
         let empty = pipeline::no_manifests(&checked.sources, root, documents, files, &diagnostics);
         diagnostics.extend(empty);
         diagnostics.extend(checked.linked.diagnostics().cloned());
-        checked.diagnostics = diagnostics;
-        diagnostic::sort(&mut checked.diagnostics);
+        checked.apply_lints(diagnostics);
         self.in_place += 1;
         Some(current)
     }
