@@ -33,7 +33,11 @@ pub struct Lints {
 
 impl Lints {
     /// Reads the tree's Settings (the first; a second is E0201) against the linked tree.
-    pub fn new(linked: &Linked, settings: &[Arc<Settings>], suppressions: Vec<Suppression>) -> Lints {
+    pub fn new(
+        linked: &Linked,
+        settings: &[Arc<Settings>],
+        suppressions: Vec<Suppression>,
+    ) -> Lints {
         let mut lints = Lints {
             suppressions,
             ..Lints::default()
@@ -43,10 +47,14 @@ impl Lints {
         };
         for second in again {
             lints.problems.push(
-                Diagnostic::at(Code::DuplicateId, second.at, "the tree has a second Settings")
-                    .with_label("second Settings")
-                    .with_related(first.at, "first Settings")
-                    .with_help("a tree has at most one Settings: merge the two"),
+                Diagnostic::at(
+                    Code::DuplicateId,
+                    second.at,
+                    "the tree has a second Settings",
+                )
+                .with_label("second Settings")
+                .with_related(first.at, "first Settings")
+                .with_help("a tree has at most one Settings: merge the two"),
             );
         }
         lints.tree = first.lints.clone();
@@ -63,7 +71,13 @@ impl Lints {
     /// else the tree's, else `None` (the code's own severity). A later entry for the same
     /// code wins.
     pub fn level(&self, code: Code, environment: Option<&str>) -> Option<Level> {
-        let find = |lints: &[Lint]| lints.iter().rev().find(|l| l.code == code).map(|l| l.level.value);
+        let find = |lints: &[Lint]| {
+            lints
+                .iter()
+                .rev()
+                .find(|l| l.code == code)
+                .map(|l| l.level.value)
+        };
         let own = environment
             .and_then(|env| self.environments.iter().find(|(e, _)| e == env))
             .and_then(|(_, lints)| find(lints));
@@ -88,7 +102,10 @@ impl Lints {
                     Level::Warn | Level::Allow => Severity::Warning,
                 };
             }
-            let silenced_by = self.suppressions.iter().position(|s| silences(s, &diagnostic));
+            let silenced_by = self
+                .suppressions
+                .iter()
+                .position(|s| silences(s, &diagnostic));
             if let Some(index) = silenced_by {
                 used[index] = true;
             }
@@ -137,7 +154,8 @@ fn unused_suppression(suppression: &Suppression) -> Diagnostic {
 }
 
 fn unknown_environment(linked: &Linked, written: &crate::model::Located<String>) -> Diagnostic {
-    let known = (linked.environments.values()).flat_map(|e| [e.id.value.as_str(), e.name.value.as_str()]);
+    let known =
+        (linked.environments.values()).flat_map(|e| [e.id.value.as_str(), e.name.value.as_str()]);
     let help = match names::suggest(&written.value, known) {
         Some(best) => format!("did you mean `{best}`?"),
         None => "name an Environment by id or name".to_string(),
@@ -149,4 +167,159 @@ fn unknown_environment(linked: &Linked, written: &crate::model::Located<String>)
     )
     .with_label("no environment has this id or name")
     .with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Located;
+    use crate::source::{FileId, Span};
+
+    fn span(start: u32, end: u32) -> Span {
+        Span {
+            file: FileId(1),
+            start,
+            end,
+        }
+    }
+
+    fn lint(code: Code, level: Level) -> Lint {
+        Lint {
+            code,
+            level: Located::new(level, span(0, 0)),
+        }
+    }
+
+    fn lints(tree: Vec<Lint>, environments: Vec<(&str, Vec<Lint>)>) -> Lints {
+        Lints {
+            tree,
+            environments: (environments.into_iter())
+                .map(|(e, l)| (e.to_string(), l))
+                .collect(),
+            ..Lints::default()
+        }
+    }
+
+    #[test]
+    fn the_environment_level_wins_then_the_tree_level_then_the_code_default() {
+        let lints = lints(
+            vec![lint(Code::RequirementNotRunning, Level::Error)],
+            vec![(
+                "staging",
+                vec![lint(Code::RequirementNotRunning, Level::Allow)],
+            )],
+        );
+        let code = Code::RequirementNotRunning;
+        assert_eq!(lints.level(code, Some("staging")), Some(Level::Allow));
+        assert_eq!(lints.level(code, Some("production")), Some(Level::Error));
+        assert_eq!(lints.level(code, None), Some(Level::Error));
+        assert_eq!(lints.level(Code::SelfLink, Some("staging")), None);
+    }
+
+    #[test]
+    fn an_environment_without_its_own_level_for_a_code_takes_the_tree_level() {
+        let lints = lints(
+            vec![lint(Code::SelfLink, Level::Warn)],
+            vec![(
+                "staging",
+                vec![lint(Code::RequirementNotRunning, Level::Allow)],
+            )],
+        );
+        assert_eq!(
+            lints.level(Code::SelfLink, Some("staging")),
+            Some(Level::Warn)
+        );
+    }
+
+    #[test]
+    fn a_later_entry_for_the_same_code_wins() {
+        let lints = lints(
+            vec![
+                lint(Code::SelfLink, Level::Allow),
+                lint(Code::SelfLink, Level::Error),
+            ],
+            vec![],
+        );
+        assert_eq!(lints.level(Code::SelfLink, None), Some(Level::Error));
+    }
+
+    fn finding(code: Code, at: Span, environment: Option<&str>) -> Diagnostic {
+        Diagnostic::at(code, at, "finding").in_environment(environment)
+    }
+
+    #[test]
+    fn apply_sets_levels_drops_allowed_and_leaves_unconfigurable_codes_alone() {
+        let lints = lints(
+            vec![
+                lint(Code::SelfLink, Level::Warn),
+                lint(Code::RequirementNotRunning, Level::Allow),
+            ],
+            vec![],
+        );
+        let found = vec![
+            finding(Code::SelfLink, span(1, 2), Some("production")),
+            finding(Code::RequirementNotRunning, span(3, 4), None),
+            finding(Code::Syntax, span(5, 6), None),
+        ];
+        let (kept, suppressed) = lints.apply(found);
+        let shown: Vec<(Code, Severity)> = kept.iter().map(|d| (d.code, d.severity)).collect();
+        assert_eq!(
+            shown,
+            [
+                (Code::SelfLink, Severity::Warning),
+                (Code::Syntax, Severity::Error)
+            ]
+        );
+        assert!(suppressed.is_empty());
+    }
+
+    #[test]
+    fn a_suppression_silences_only_its_code_inside_its_manifest() {
+        let suppression = Suppression {
+            code: Code::SelfLink,
+            at: span(12, 14),
+            reason: "on purpose".to_string(),
+            scope: span(10, 20),
+        };
+        let lints = Lints {
+            suppressions: vec![suppression],
+            ..Lints::default()
+        };
+        let found = vec![
+            finding(Code::SelfLink, span(15, 16), None),
+            finding(Code::SelfLink, span(25, 26), None),
+            finding(Code::RequirementNotRunning, span(15, 16), None),
+        ];
+        let (kept, suppressed) = lints.apply(found);
+        let kept: Vec<(Code, u32)> = kept
+            .iter()
+            .map(|d| (d.code, d.span.unwrap().start))
+            .collect();
+        assert_eq!(
+            kept,
+            [(Code::SelfLink, 25), (Code::RequirementNotRunning, 15)]
+        );
+        assert_eq!(suppressed.len(), 1);
+        assert_eq!(suppressed[0].reason, "on purpose");
+        assert_eq!(suppressed[0].diagnostic.span, Some(span(15, 16)));
+    }
+
+    #[test]
+    fn an_unused_suppression_is_a_warning_at_its_entry_unless_allowed() {
+        let suppression = Suppression {
+            code: Code::SelfLink,
+            at: span(12, 14),
+            reason: "stale".to_string(),
+            scope: span(10, 20),
+        };
+        let mut lints = Lints {
+            suppressions: vec![suppression],
+            ..Lints::default()
+        };
+        let (kept, _) = lints.apply(Vec::new());
+        let kept: Vec<(Code, Option<Span>)> = kept.iter().map(|d| (d.code, d.span)).collect();
+        assert_eq!(kept, [(Code::UnusedSuppression, Some(span(12, 14)))]);
+        lints.tree = vec![lint(Code::UnusedSuppression, Level::Allow)];
+        assert!(lints.apply(Vec::new()).0.is_empty());
+    }
 }

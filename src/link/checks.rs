@@ -64,8 +64,12 @@ pub fn check(linked: &Linked, tree: Vec<Diagnostic>) -> Problems {
 
 /// A provider's references, and its platform against its backing process's (E0212).
 pub fn check_provider(linked: &Linked, provider: &Provider) -> Vec<Diagnostic> {
-    let mut diagnostics =
-        check_references(linked, Kind::Provider, &provider.id.value, &provider.references);
+    let mut diagnostics = check_references(
+        linked,
+        Kind::Provider,
+        &provider.id.value,
+        &provider.references,
+    );
     let backing = (provider.process.as_ref()).and_then(|p| linked.processes.get(&p.value));
     let Some(process) = backing.filter(|p| p.complete && provider.complete) else {
         return diagnostics;
@@ -384,7 +388,9 @@ fn first_choice_down(
     let (id, down) = linked.processes.get_index(process)?;
     let runs_in = runs_in.and_then(|e| linked.environments.get_index(e).map(|(id, _)| id));
     let status = down.status.value;
-    if !matches!(status, Status::Error | Status::Stopped) || runs_in.map(String::as_str) != Some(environment) {
+    if !matches!(status, Status::Error | Status::Stopped)
+        || runs_in.map(String::as_str) != Some(environment)
+    {
         return None;
     }
     let first_name = linked.server_name(first.server);

@@ -168,8 +168,8 @@ impl Linked {
             .filter_map(|&p| self.processes.get_index(p).map(|(id, _)| id.as_str()))
             .collect();
         for (index, manifest) in self.providers.values().enumerate() {
-            let backs_edited = (manifest.process.as_ref())
-                .is_some_and(|p| edited.contains(&p.value.as_str()));
+            let backs_edited =
+                (manifest.process.as_ref()).is_some_and(|p| edited.contains(&p.value.as_str()));
             if backs_edited || providers.contains(&index) {
                 problems.providers[index] = checks::check_provider(self, manifest);
             }

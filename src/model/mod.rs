@@ -26,8 +26,8 @@ pub use kind::Kind;
 pub use platform::Platform;
 pub use process::{Process, Status};
 pub use provider::Provider;
-pub use settings::{Settings, Suppression};
 use read::Reader;
+pub use settings::{Settings, Suppression};
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,9 +194,9 @@ fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut V
                 .maps
                 .extend(capability_map::build(r, fields).map(Arc::new)),
             Kind::Platform => m.platforms.extend(platform::build(r, fields).map(Arc::new)),
-            Kind::Settings => m.settings.extend(
-                settings::build(r, fields, kind_entry.key_span).map(Arc::new),
-            ),
+            Kind::Settings => m
+                .settings
+                .extend(settings::build(r, fields, kind_entry.key_span).map(Arc::new)),
         }
         let free_metadata = kind != Kind::Process;
         let found = settings::suppressions(&mut reader, document, free_metadata);

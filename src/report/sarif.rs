@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::{Position, position, position_of};
-use crate::lints::Suppressed;
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::lints::Suppressed;
 use crate::source::{FileId, Sources};
 
 /// Where the project lives (Cargo.toml's `repository`); rules link to the README's table.
