@@ -136,13 +136,36 @@ impl Manifests {
 /// Reads every document into a typed manifest, reporting every problem found.
 pub fn read_documents(documents: &[Node], diagnostics: &mut Vec<Diagnostic>) -> Manifests {
     let mut manifests = Manifests::default();
-    for document in documents {
-        read_document(document, &mut manifests, diagnostics);
+    for (index, document) in documents.iter().enumerate() {
+        let scope = document_scope(documents, index);
+        read_document(document, scope, &mut manifests, diagnostics);
     }
     manifests
 }
 
-fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut Vec<Diagnostic>) {
+/// The text document `index` covers: from where it starts (the file's start, for the first)
+/// to where the next one starts (the file's end, for the last). A document node's own span
+/// need not cover it all (a TOML `[[manifest]]` table's is its header), and alias expansions
+/// carry spans from elsewhere.
+fn document_scope(documents: &[Node], index: usize) -> Span {
+    let this = documents[index].span;
+    let start = if index == 0 { 0 } else { this.start };
+    let end = documents
+        .get(index + 1)
+        .map_or(u32::MAX, |next| next.span.start);
+    Span {
+        file: this.file,
+        start,
+        end: end.max(start),
+    }
+}
+
+fn read_document(
+    document: &Node,
+    scope: Span,
+    manifests: &mut Manifests,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     manifests.documents += 1;
     let mut reader = Reader::new(diagnostics);
     let Some(entries) = document.as_map() else {
@@ -199,7 +222,7 @@ fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut V
                 .extend(settings::build(r, fields, kind_entry.key_span).map(Arc::new)),
         }
         let free_metadata = kind != Kind::Process;
-        let found = settings::suppressions(&mut reader, document, free_metadata);
+        let found = settings::suppressions(&mut reader, document, free_metadata, scope);
         manifests.suppressions.extend(found);
     }
     manifests.secret_spans.append(&mut reader.secret_spans);

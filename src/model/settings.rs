@@ -208,7 +208,13 @@ fn configurable(r: &mut Reader, written: &Located<String>) -> Option<Code> {
 
 /// The `metadata.suppress` entries of a document (already checked for shape by its kind's
 /// description, or here when its `metadata` is free-form).
-pub fn suppressions(r: &mut Reader, document: &Node, free_metadata: bool) -> Vec<Suppression> {
+/// `scope` is the text the document covers in its file.
+pub fn suppressions(
+    r: &mut Reader,
+    document: &Node,
+    free_metadata: bool,
+    scope: Span,
+) -> Vec<Suppression> {
     let Some(metadata) = document.get("metadata") else {
         return Vec::new();
     };
@@ -250,7 +256,7 @@ pub fn suppressions(r: &mut Reader, document: &Node, free_metadata: bool) -> Vec
                 code,
                 at: node.span,
                 reason: reason.value,
-                scope: document.span,
+                scope,
             })
         })
         .collect()

@@ -325,3 +325,33 @@ fn strict_still_fails_on_a_warning_left_after_settings() {
     tree.validate().assert_code(0);
     tree.run(["validate", "--strict"]).assert_code(1);
 }
+
+#[test]
+fn a_suppression_in_a_toml_array_of_tables_covers_its_whole_table_and_only_it() {
+    // A `[[manifest]]` table's own span is its header: the finding at `requires` below it
+    // is still inside, and the next table's identical finding is not.
+    let process = |id: &str, suppress: &str| {
+        format!(
+            "[[manifest]]\nkind = \"Process\"\nid = \"{id}\"\nname = \"{id}\"\nstatus = \"running\"\n\
+             requires = [\"translation\"]\nruntimeContext = {{ environment = \"development\" }}\n\
+             metadata = {{ platform = \"nodejs\"{suppress} }}\n\n"
+        )
+    };
+    let text = format!(
+        "{}{}[[manifest]]\nkind = \"Process\"\nid = \"translator\"\nname = \"T\"\nstatus = \"stopped\"\n\
+         capabilities = [\"translation\"]\nruntimeContext = {{ environment = \"development\" }}\n\
+         metadata = {{ platform = \"nodejs\" }}\n",
+        process(
+            "reader",
+            ", suppress = [{ code = \"W0301\", reason = \"optional\" }]"
+        ),
+        process("other", ""),
+    );
+    let tree = Tree::new(&[("a.toml", &text)]);
+    let report = tree
+        .run(["validate", "--format", "json", "--show-suppressed"])
+        .json();
+    assert_eq!(findings(&report), pairs(&[("W0301", "warning")]));
+    assert_eq!(report["diagnostics"][0]["line"], 15);
+    assert_eq!(report["suppressed"][0]["line"], 6);
+}
