@@ -776,7 +776,7 @@ _oslinker() {
             fi
             case "${prev}" in
                 --kind)
-                    COMPREPLY=($(compgen -W "Process Environment Binding Provider CapabilityMap Platform Policy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "Process Environment Binding Provider CapabilityMap Platform Policy Settings" -- "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -805,7 +805,7 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__validate)
-            opts="-d -q -h --format --strict --dir --color --quiet --follow-links --help"
+            opts="-d -q -h --format --strict --show-suppressed --dir --color --quiet --follow-links --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

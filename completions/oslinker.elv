@@ -48,6 +48,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
             cand --strict 'Warnings fail the run too'
+            cand --show-suppressed 'Also list the findings `metadata.suppress` silenced, with their reasons (they never count)'
             cand -q 'Print only what was asked for: no summary lines'
             cand --quiet 'Print only what was asked for: no summary lines'
             cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'

@@ -55,6 +55,7 @@ complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -l color -d 
 always\t''
 never\t''"
 complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -l strict -d 'Warnings fail the run too'
+complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -l show-suppressed -d 'Also list the findings `metadata.suppress` silenced, with their reasons (they never count)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -s q -l quiet -d 'Print only what was asked for: no summary lines'
 complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -150,7 +151,8 @@ Binding\t''
 Provider\t''
 CapabilityMap\t''
 Platform\t''
-Policy\t''"
+Policy\t''
+Settings\t''"
 complete -c oslinker -n "__fish_oslinker_using_subcommand schema" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
 complete -c oslinker -n "__fish_oslinker_using_subcommand schema" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''

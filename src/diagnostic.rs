@@ -54,16 +54,24 @@ pub enum Code {
     VersionMismatch,
     CapabilityConflict,
     UnservedRequirement,
-    // A tree's own rules.
+    // Routes that work.
+    MappedCapabilityUnserved,
+    CriticalRequirementUnresolved,
+    PlatformMismatch,
+    SelfLink,
+    // A tree's own rules (`kind: Policy`).
     PolicyRule,
     // Warnings.
     RequirementNotRunning,
     BindingEnvironmentMismatch,
     LiteralSecret,
+    FirstChoiceDown,
+    UnusedSuppression,
 }
 
 impl Code {
-    pub const ALL: [Code; 33] = [
+    /// Every code, in the order of their ids (the README's table, SARIF's rules).
+    pub const ALL: [Code; 39] = [
         Code::Syntax,
         Code::UnreadableFile,
         Code::NotText,
@@ -93,10 +101,16 @@ impl Code {
         Code::VersionMismatch,
         Code::CapabilityConflict,
         Code::UnservedRequirement,
+        Code::MappedCapabilityUnserved,
+        Code::CriticalRequirementUnresolved,
+        Code::PlatformMismatch,
+        Code::SelfLink,
         Code::PolicyRule,
         Code::RequirementNotRunning,
         Code::BindingEnvironmentMismatch,
         Code::LiteralSecret,
+        Code::FirstChoiceDown,
+        Code::UnusedSuppression,
     ];
 
     /// The stable code, e.g. `E0202`.
@@ -118,6 +132,20 @@ impl Code {
     /// (a test keeps the two the same), used as the SARIF rule's full description and help.
     pub fn description(self) -> &'static str {
         self.info().3
+    }
+
+    /// Whether `Settings` may change its level and `metadata.suppress` may silence it: the
+    /// link-level codes (E02xx, W03xx), not the file, syntax and schema ones.
+    pub fn configurable(self) -> bool {
+        let id = self.id();
+        id.starts_with("E02") || id.starts_with("W03")
+    }
+
+    /// The code with this id (`E0209`) or name (`unserved-requirement`).
+    pub fn find(written: &str) -> Option<Code> {
+        Code::ALL
+            .into_iter()
+            .find(|c| c.id().eq_ignore_ascii_case(written) || c.name() == written)
     }
 
     pub fn severity(self) -> Severity {
@@ -177,7 +205,7 @@ impl Code {
                 "E0102",
                 "unknown-kind",
                 "a manifest's `kind` is not known",
-                "`kind` is not one of the six kinds (with a suggestion)",
+                "`kind` is not one of the seven kinds (with a suggestion)",
             ),
             Code::BadApiVersion => (
                 "E0103",
@@ -329,6 +357,42 @@ impl Code {
                 "a literal value under a secret-looking variable or label name, or a credential in an endpoint",
                 "a literal value under a secret-looking variable or label name (or another variable repeating it), or a credential in a URL (a provider `endpoint`, an env value or a label: a password or a secret-looking parameter); it is never shown (`<redacted>`)",
             ),
+            Code::MappedCapabilityUnserved => (
+                "E0210",
+                "mapped-capability-unserved",
+                "a required capability is mapped, but none of its providers is eligible in the process's environment",
+                "a `requires` capability routed by a capability map whose candidates are all stopped, in error, or in another environment (in an environment that is not critical)",
+            ),
+            Code::CriticalRequirementUnresolved => (
+                "E0211",
+                "critical-requirement-unresolved",
+                "a required capability has no eligible provider in a critical environment",
+                "a `requires` capability with candidates, none of them eligible, in a critical environment (`critical: true`; production by default)",
+            ),
+            Code::PlatformMismatch => (
+                "E0212",
+                "platform-mismatch",
+                "a provider's platform differs from its backing process's",
+                "a Provider whose `platform` is not the platform of the Process behind it (`process`)",
+            ),
+            Code::SelfLink => (
+                "E0213",
+                "self-link",
+                "a process requires a capability it would serve to itself",
+                "a `requires` capability whose chosen provider is the process itself (or a Provider it backs)",
+            ),
+            Code::FirstChoiceDown => (
+                "W0304",
+                "first-choice-down",
+                "a process in `error` or `stopped` is the first choice of a route that falls through to another candidate",
+                "a Process in `error` or `stopped` (or a Provider it backs) ranked first for a capability a process requires, which falls through to a later candidate",
+            ),
+            Code::UnusedSuppression => (
+                "W0305",
+                "unused-suppression",
+                "a `metadata.suppress` entry silences nothing",
+                "a `metadata.suppress` entry that silences no finding in its manifest",
+            ),
         }
     }
 }
@@ -353,6 +417,9 @@ pub struct Diagnostic {
     pub label: Option<String>,
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// The environment (id) the finding is about, when a link check knows it: what
+    /// per-environment lint levels in `Settings` go by.
+    pub environment: Option<String>,
     /// For a Policy rule's finding (`Code::PolicyRule`): its code, `<policy id>/<rule id>`.
     pub rule: Option<String>,
 }
@@ -381,6 +448,7 @@ impl Diagnostic {
             label: None,
             help: None,
             related: Vec::new(),
+            environment: None,
             rule: None,
         }
     }
@@ -396,6 +464,7 @@ impl Diagnostic {
             label: None,
             help: None,
             related: Vec::new(),
+            environment: None,
             rule: None,
         }
     }
@@ -415,6 +484,11 @@ impl Diagnostic {
             span,
             message: message.into(),
         });
+        self
+    }
+
+    pub fn in_environment(mut self, environment: Option<&str>) -> Self {
+        self.environment = environment.map(str::to_string);
         self
     }
 
@@ -463,11 +537,11 @@ mod tests {
 
     #[test]
     fn all_lists_every_code_in_declaration_order() {
-        // `Code::LiteralSecret` is declared last: ALL must reach it, in order, with no gap.
+        // `Code::UnusedSuppression` is declared last: ALL must reach it, in order, with no gap.
         for (index, code) in Code::ALL.iter().enumerate() {
             assert_eq!(*code as usize, index, "{code:?}");
         }
-        assert_eq!(Code::ALL.len(), Code::LiteralSecret as usize + 1);
+        assert_eq!(Code::ALL.len(), Code::UnusedSuppression as usize + 1);
     }
 
     /// The README's table of codes is the same data as [`Code`]: one row per code, in order,

@@ -427,7 +427,7 @@ fn details(linked: &Linked, kind: Kind, id: &str) -> Details {
             d.push(("rules", strings(p.rules.iter().map(|r| &r.id.value))));
             d.push(("examples", json!(p.examples.len())));
         }
-        Kind::CapabilityMap => {}
+        Kind::CapabilityMap | Kind::Settings => {}
     }
     Details(d)
 }

@@ -25,6 +25,7 @@ pub mod explain;
 pub mod graph;
 pub mod init;
 pub mod link;
+pub mod lints;
 pub mod load;
 mod manpage;
 pub mod model;

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::link::{self, Linked};
+use crate::lints::{Lints, Suppressed};
 use crate::load::{self, Limits, LoadError, LoadedFile, LoadedTree};
 use crate::model::{self, Manifests};
 use crate::policy;
@@ -22,8 +23,12 @@ pub struct Checked {
     /// The root folder's entry in `sources` (what tree-level diagnostics point at).
     pub root: FileId,
     pub linked: Linked,
-    /// Sorted by file and position.
+    /// Sorted by file and position, with the tree's lint levels and suppressions applied.
     pub diagnostics: Vec<Diagnostic>,
+    /// The tree's lint levels and suppressions (see [`Checked::apply_lints`]).
+    pub lints: Lints,
+    /// What `metadata.suppress` silenced, sorted like `diagnostics`.
+    pub suppressed: Vec<Suppressed>,
     /// Manifest files found.
     pub files: usize,
     /// Manifests (documents) read.
@@ -31,6 +36,19 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// Sets `diagnostics` to `found` (everything the stages found) with the lint levels and
+    /// suppressions applied, sorted.
+    pub fn apply_lints(&mut self, found: Vec<Diagnostic>) {
+        let (mut kept, mut suppressed) = self.lints.apply(found);
+        diagnostic::sort(&mut kept);
+        suppressed.sort_by(|a, b| {
+            let key = |d: &Diagnostic| (d.file, d.span.map(|s| (s.start, s.end)), d.code);
+            key(&a.diagnostic).cmp(&key(&b.diagnostic))
+        });
+        self.diagnostics = kept;
+        self.suppressed = suppressed;
+    }
+
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
@@ -145,15 +163,22 @@ pub fn check_files(root: SourceFile, files: Vec<ReadFile>) -> Checked {
         counted,
         &diagnostics,
     ));
+    let settings = std::mem::take(&mut manifests.settings);
+    let suppressions = std::mem::take(&mut manifests.suppressions);
     let linked = link::link(manifests, Span::new(root, 0..0), &mut diagnostics);
+    // The tree's own rules, then the lint levels and suppressions over every finding.
     diagnostics.extend(policy::check(&linked, &sources));
-    diagnostic::sort(&mut diagnostics);
-    Checked {
+    let lints = Lints::new(&linked, &settings, suppressions);
+    let mut checked = Checked {
         sources,
         root,
         linked,
-        diagnostics,
+        diagnostics: Vec::new(),
+        lints,
+        suppressed: Vec::new(),
         files: counted,
         manifests: documents,
-    }
+    };
+    checked.apply_lints(diagnostics);
+    checked
 }

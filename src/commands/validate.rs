@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum, ValueHint};
 use crate::diagnostic::Diagnostic;
 use crate::error::{CommandResult, Failure};
 use crate::exit::Exit;
+use crate::lints::Suppressed;
 use crate::load::display_path;
 use crate::load::scope::Scope;
 use crate::report;
@@ -29,6 +30,11 @@ pub struct ValidateArgs {
     /// Warnings fail the run too
     #[arg(long)]
     pub strict: bool,
+
+    /// Also list the findings `metadata.suppress` silenced, with their reasons (they never
+    /// count)
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -59,6 +65,10 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ValidateArgs) -> CommandResult
         .filter(|d| in_scope(d.file))
         .cloned()
         .collect();
+    let silenced: Vec<Suppressed> = (checked.suppressed.iter())
+        .filter(|s| args.show_suppressed && in_scope(s.diagnostic.file))
+        .cloned()
+        .collect();
     let errors = shown.iter().filter(|d| d.is_error()).count();
     let warnings = shown.len() - errors;
     let valid = errors == 0 && (!args.strict || warnings == 0);
@@ -77,9 +87,15 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ValidateArgs) -> CommandResult
         ValidateFormat::Human => {
             let human = super::human_options(ui);
             ui.err(&report::human(sources, &shown, summary.as_deref(), &human));
+            if args.show_suppressed {
+                ui.err(&report::suppressed(sources, &silenced));
+            }
             return Ok(exit);
         }
-        ValidateFormat::Json => report::json(sources, &shown, valid),
+        ValidateFormat::Json => {
+            let listed = args.show_suppressed.then_some(silenced.as_slice());
+            report::json(sources, &shown, valid, listed)
+        }
         ValidateFormat::Github => {
             let github = report::github(sources, &shown);
             if let Some(note) = github.note {
@@ -90,7 +106,7 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ValidateArgs) -> CommandResult
             }
             github.commands
         }
-        ValidateFormat::Sarif => report::sarif(sources, &shown),
+        ValidateFormat::Sarif => report::sarif(sources, &shown, &silenced),
         ValidateFormat::Junit => {
             let files: Vec<String> = (0..sources.len())
                 .map(FileId)

@@ -4,10 +4,10 @@
 //! their own semantic checks are skipped: they would rest on values we could not read.
 
 use super::references::{self, Written};
-use super::routing;
+use super::routing::{self, Backing, Route, ServerId};
 use super::{Link, Linked};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Binding, Kind, Process, names};
+use crate::model::{Binding, Kind, Located, Process, Provider, Status, names};
 use rayon::prelude::*;
 
 /// What link found wrong, by what each problem is about.
@@ -57,9 +57,46 @@ pub fn check(linked: &Linked, tree: Vec<Diagnostic>) -> Problems {
             .map(|b| check_binding(linked, b))
             .collect(),
         providers: (linked.providers.par_values())
-            .map(|p| check_references(linked, Kind::Provider, &p.id.value, &p.references))
+            .map(|p| check_provider(linked, p))
             .collect(),
     }
+}
+
+/// A provider's references, and its platform against its backing process's (E0212).
+pub fn check_provider(linked: &Linked, provider: &Provider) -> Vec<Diagnostic> {
+    let mut diagnostics = check_references(
+        linked,
+        Kind::Provider,
+        &provider.id.value,
+        &provider.references,
+    );
+    let backing = (provider.process.as_ref()).and_then(|p| linked.processes.get(&p.value));
+    let Some(process) = backing.filter(|p| p.complete && provider.complete) else {
+        return diagnostics;
+    };
+    if process.platform.value != provider.platform.value {
+        diagnostics.push(
+            Diagnostic::at(
+                Code::PlatformMismatch,
+                provider.platform.span,
+                format!(
+                    "provider `{}` is on platform `{}`, but its process `{}` runs on `{}`",
+                    provider.id.value,
+                    provider.platform.value,
+                    process.id.value,
+                    process.platform.value
+                ),
+            )
+            .with_label(format!("not `{}`", process.platform.value))
+            .with_related(process.platform.span, "the process's platform")
+            .with_help(format!(
+                "write `platform: {}`, or back the provider with a process on `{}`",
+                process.platform.value, provider.platform.value
+            ))
+            .in_environment(linked.process_environment(process)),
+        );
+    }
+    diagnostics
 }
 
 /// E0202-E0205 for the references a manifest writes.
@@ -124,6 +161,10 @@ fn unknown(linked: &Linked, reference: &Written) -> Diagnostic {
 pub fn check_process(linked: &Linked, process: &Process) -> Vec<Diagnostic> {
     let id = &process.id.value;
     let mut diagnostics = check_references(linked, Kind::Process, id, &process.references);
+    let environment = linked.process_environment(process);
+    for diagnostic in &mut diagnostics {
+        diagnostic.environment = environment.map(str::to_string);
+    }
     if !process.complete {
         return diagnostics;
     }
@@ -146,7 +187,8 @@ pub fn check_process(linked: &Linked, process: &Process) -> Vec<Diagnostic> {
                 "platform `{}` versions match `{pattern}`, e.g. `{}`",
                 platform.id.value,
                 example_version(&platform.id.value)
-            )),
+            ))
+            .in_environment(environment),
         );
     }
     diagnostics
@@ -167,8 +209,12 @@ pub fn check_requirements(linked: &Linked, process: &Process) -> Vec<Diagnostic>
     diagnostics
 }
 
-/// A `requires` capability must have a provider (E0209), and one running in the process's
-/// environment (W0301) — unless another diagnostic already explains why it may not.
+/// A `requires` capability must have a provider (E0209), and one eligible in the process's
+/// environment: when none is, one finding says so, under the most telling code: E0211 in a
+/// critical environment, else E0210 when a capability map routes it, else W0301. A resolved
+/// one must not be the process itself (E0213), and a first choice that is down and falls
+/// through is a warning (W0304). Nothing more when another diagnostic already explains why
+/// the route is unknown.
 fn check_requirement(
     linked: &Linked,
     process: &Process,
@@ -176,9 +222,6 @@ fn check_requirement(
     environment: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if link.provider.is_some() {
-        return;
-    }
     let required = link.capability;
     let Some(route) = linked.routing.route(&required.value, Some(environment)) else {
         return;
@@ -189,43 +232,187 @@ fn check_requirement(
     if route.names_unknown || route.unsure {
         return;
     }
-    if route.candidates.is_empty() {
-        diagnostics.push(
+    let found = match link.server {
+        Some(server) => resolved(linked, process, link, server, route, environment),
+        None if route.candidates.is_empty() => vec![unserved(process, required)],
+        None => vec![not_eligible(linked, process, required, route, environment)],
+    };
+    diagnostics.extend(
+        found
+            .into_iter()
+            .map(|d| d.in_environment(Some(environment))),
+    );
+}
+
+fn unserved(process: &Process, required: &Located<String>) -> Diagnostic {
+    Diagnostic::at(
+        Code::UnservedRequirement,
+        required.span,
+        format!(
+            "process `{}` requires `{}`, which no provider serves",
+            process.id.value, required.value
+        ),
+    )
+    .with_label("no provider")
+    .with_help("map the capability in a CapabilityMap, or list it in a provider's `capabilities`")
+}
+
+/// A requirement with candidates, none of them eligible in `environment`.
+fn not_eligible(
+    linked: &Linked,
+    process: &Process,
+    required: &Located<String>,
+    route: &Route,
+    environment: &str,
+) -> Diagnostic {
+    let reasons: Vec<String> = route
+        .candidates
+        .iter()
+        .map(|c| {
+            let why = routing::reason(linked, c.server, Some(environment));
+            format!("`{}`: {why}", linked.server_name(c.server))
+        })
+        .collect();
+    let candidates = format!("candidates: {}", reasons.join("; "));
+    let critical = linked
+        .environments
+        .get(environment)
+        .is_some_and(|e| e.critical);
+    let mapped = route.mapping(linked).is_some();
+    let (code, message, label) = if critical {
+        (
+            Code::CriticalRequirementUnresolved,
+            format!(
+                "process `{}` requires `{}`, but no provider of it is eligible in {environment}, a critical environment",
+                process.id.value, required.value
+            ),
+            "unresolved in a critical environment",
+        )
+    } else if mapped {
+        (
+            Code::MappedCapabilityUnserved,
+            format!(
+                "process `{}` requires `{}`, which is mapped, but none of its providers is eligible in {environment}",
+                process.id.value, required.value
+            ),
+            "no eligible provider",
+        )
+    } else {
+        (
+            Code::RequirementNotRunning,
+            format!(
+                "process `{}` requires `{}`, but no provider of it is running in {environment}",
+                process.id.value, required.value
+            ),
+            "no running provider",
+        )
+    };
+    let help = if critical || mapped {
+        format!(
+            "start a candidate in {environment}, or map a provider that runs there ({candidates})"
+        )
+    } else {
+        candidates
+    };
+    let mut diagnostic = Diagnostic::at(code, required.span, message)
+        .with_label(label)
+        .with_help(help);
+    if let Some(mapping) = route.mapping(linked) {
+        diagnostic = diagnostic.with_related(mapping.capability.span, "mapped here");
+    }
+    diagnostic
+}
+
+/// A requirement that resolved to `server`: not to the process itself (E0213), and not past
+/// a first choice that is down (W0304).
+fn resolved(
+    linked: &Linked,
+    process: &Process,
+    link: &Link,
+    server: ServerId,
+    route: &Route,
+    environment: &str,
+) -> Vec<Diagnostic> {
+    let required = link.capability;
+    let mut found = Vec::new();
+    if linked.server_process(server) == Some(process.id.value.as_str()) {
+        let via = linked.server_name(server);
+        let through = if via == process.id.value {
+            String::new()
+        } else {
+            format!(" (through provider `{via}`, which it backs)")
+        };
+        found.push(
             Diagnostic::at(
-                Code::UnservedRequirement,
+                Code::SelfLink,
                 required.span,
                 format!(
-                    "process `{}` requires `{}`, which no provider serves",
+                    "process `{}` requires `{}`, which resolves to itself{through}",
                     process.id.value, required.value
                 ),
             )
-            .with_label("no provider")
+            .with_label("links to itself")
             .with_help(
-                "map the capability in a CapabilityMap, or list it in a provider's `capabilities`",
+                "a process cannot serve its own requirement: map another provider first, or \
+                 drop the capability from `requires`",
             ),
         );
-    } else {
-        let reasons: Vec<String> = route
-            .candidates
-            .iter()
-            .map(|c| {
-                let why = routing::reason(linked, c.server, Some(environment));
-                format!("`{}`: {why}", linked.server_name(c.server))
-            })
-            .collect();
-        diagnostics.push(
-            Diagnostic::at(
-                Code::RequirementNotRunning,
-                required.span,
-                format!(
-                    "process `{}` requires `{}`, but no provider of it is running in {environment}",
-                    process.id.value, required.value
-                ),
-            )
-            .with_label("no running provider")
-            .with_help(format!("candidates: {}", reasons.join("; "))),
-        );
     }
+    if let Some(down) = first_choice_down(linked, &required.value, route, server, environment) {
+        found.push(down);
+    }
+    found
+}
+
+/// W0304, at the status of the process behind the route's first candidate, when that process
+/// is in `error` or `stopped` in `environment` and the route falls through to `chosen`.
+fn first_choice_down(
+    linked: &Linked,
+    capability: &str,
+    route: &Route,
+    chosen: ServerId,
+    environment: &str,
+) -> Option<Diagnostic> {
+    let first = route.candidates.first()?;
+    if first.server == chosen {
+        return None;
+    }
+    let Backing::Process {
+        process,
+        environment: runs_in,
+        ..
+    } = linked.routing.server(first.server).backing
+    else {
+        return None;
+    };
+    let (id, down) = linked.processes.get_index(process)?;
+    let runs_in = runs_in.and_then(|e| linked.environments.get_index(e).map(|(id, _)| id));
+    let status = down.status.value;
+    if !matches!(status, Status::Error | Status::Stopped)
+        || runs_in.map(String::as_str) != Some(environment)
+    {
+        return None;
+    }
+    let first_name = linked.server_name(first.server);
+    let what = if first_name == id {
+        format!("process `{id}`")
+    } else {
+        format!("provider `{first_name}` (backed by process `{id}`)")
+    };
+    Some(
+        Diagnostic::at(
+            Code::FirstChoiceDown,
+            down.status.span,
+            format!(
+                "{what} is the first choice for `{capability}` in {environment}, but `{id}` has status `{status}`; requests fall through to `{}`",
+                linked.server_name(chosen)
+            ),
+        )
+        .with_label(format!("{status}"))
+        .with_help(
+            "fix and restart it, or move it down (or out of) the capability map so the route says what serves",
+        ),
+    )
 }
 
 fn example_version(platform: &str) -> &'static str {
@@ -245,6 +432,7 @@ pub fn check_binding(linked: &Linked, binding: &Binding) -> Vec<Diagnostic> {
     let Some(process) = process.filter(|p| p.complete && binding.complete) else {
         return diagnostics;
     };
+    let process_env = linked.process_environment(process);
     if let Some(platform) = linked.platforms.get(&process.platform.value) {
         let binding_type = binding.binding_type.value;
         if !platform.binding_types.contains(&binding_type) {
@@ -260,12 +448,12 @@ pub fn check_binding(linked: &Linked, binding: &Binding) -> Vec<Diagnostic> {
                 )
                 .with_label(format!("not supported on {}", platform.id.value))
                 .with_related(process.platform.span, "the process's platform")
-                .with_help(format!("platform `{}` supports: {}", platform.id.value, allowed.join(", "))),
+                .with_help(format!("platform `{}` supports: {}", platform.id.value, allowed.join(", ")))
+                .in_environment(process_env),
             );
         }
     }
     let bound_env = linked.environment_id(&binding.environment.value);
-    let process_env = linked.process_environment(process);
     if let (Some(bound), Some(runs)) = (bound_env, process_env)
         && bound != runs
     {
@@ -282,7 +470,8 @@ pub fn check_binding(linked: &Linked, binding: &Binding) -> Vec<Diagnostic> {
             .with_related(process.environment.span, "the process's environment")
             .with_help(
                 "this binding never applies; fix `environmentId` or the process's environment",
-            ),
+            )
+            .in_environment(process_env),
         );
     }
     diagnostics

@@ -117,7 +117,7 @@ pub fn resolve<'l>(linked: &'l Linked, target: &Ref, written: &str) -> Option<(K
         Kind::Binding => key(&linked.bindings, written).map(|id| (Kind::Binding, id)),
         Kind::Platform => key(&linked.platforms, written).map(|id| (Kind::Platform, id)),
         Kind::Policy => key(&linked.policies, written).map(|id| (Kind::Policy, id)),
-        Kind::CapabilityMap => None,
+        Kind::CapabilityMap | Kind::Settings => None,
     }
 }
 
@@ -238,7 +238,7 @@ pub fn definition(linked: &Linked, kind: Kind, id: &str) -> Option<Definition> {
             (p.id.span, p.builtin, builtin_id)
         }
         Kind::Policy => (linked.policies.get(id)?.id.span, false, false),
-        Kind::CapabilityMap => return None,
+        Kind::CapabilityMap | Kind::Settings => return None,
     };
     Some(if builtin {
         Definition::Builtin

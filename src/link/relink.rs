@@ -76,8 +76,14 @@ impl Linked {
     /// environments and platforms alone, and changes neither what anything advertises nor
     /// what any process requires beyond the capabilities the tree already routes.
     fn can_replace(&self, old: &Manifests, new: &Manifests) -> bool {
+        // Settings and suppressions are applied after link, from what the last full link
+        // read: an edit to either is linked afresh.
         let untouched = |m: &Manifests| {
-            m.maps.is_empty() && m.environments.is_empty() && m.platforms.is_empty()
+            m.maps.is_empty()
+                && m.environments.is_empty()
+                && m.platforms.is_empty()
+                && m.settings.is_empty()
+                && m.suppressions.is_empty()
         };
         untouched(old)
             && untouched(new)
@@ -157,13 +163,16 @@ impl Linked {
             let (_, manifest) = self.bindings.get_index(binding).expect("a binding's place");
             problems.bindings[binding] = checks::check_binding(self, manifest);
         }
-        for &provider in providers {
-            let (id, manifest) = self
-                .providers
-                .get_index(provider)
-                .expect("a provider's place");
-            problems.providers[provider] =
-                checks::check_references(self, Kind::Provider, id, &manifest.references);
+        // A provider rests on its own manifest and on its process's platform.
+        let edited: Vec<&str> = (processes.iter())
+            .filter_map(|&p| self.processes.get_index(p).map(|(id, _)| id.as_str()))
+            .collect();
+        for (index, manifest) in self.providers.values().enumerate() {
+            let backs_edited =
+                (manifest.process.as_ref()).is_some_and(|p| edited.contains(&p.value.as_str()));
+            if backs_edited || providers.contains(&index) {
+                problems.providers[index] = checks::check_provider(self, manifest);
+            }
         }
         if routes_changed {
             for (index, process) in self.processes.values().enumerate() {

@@ -2,7 +2,7 @@
 
 use super::binding::BindingType::{self, Files, Network, Secrets};
 use super::platform::anchored;
-use super::{Environment, Located, Platform};
+use super::{Environment, Located, Platform, environment};
 use crate::source::Span;
 
 /// (id, name) of the built-in environments.
@@ -87,6 +87,7 @@ pub fn environments(at: Span) -> Vec<Environment> {
             id: Located::new(id.to_string(), at),
             name: Located::new(name.to_string(), at),
             env: Vec::new(),
+            critical: environment::critical_by_default(id),
             builtin: true,
         })
         .collect()

@@ -90,6 +90,12 @@ pub enum Type {
         what: &'static str,
     },
     Object(&'static Object),
+    /// A mapping from free names (a code, an environment id) to values of one type; `what`
+    /// names one value in messages.
+    Map {
+        value: &'static Type,
+        what: &'static str,
+    },
     /// Variable name -> literal value (text, number or boolean). A non-empty value under a
     /// secret-looking name is reported (W0303) and never shown.
     Env,

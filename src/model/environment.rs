@@ -34,9 +34,22 @@ pub const OBJECT: Object = Object {
             presence: Presence::Optional,
             doc: "Default variables for every process in this environment.",
         },
+        Field {
+            name: "critical",
+            ty: Type::Bool,
+            presence: Presence::Optional,
+            doc: "Whether a `requires` with no eligible provider here is an error (E0211) \
+                  rather than a warning. Left out: true for `production` and the built-in \
+                  `env-production`, false otherwise.",
+        },
         FREE_METADATA,
     ],
 };
+
+/// Production (by its id, or the built-in one's) is critical unless it says otherwise.
+pub fn critical_by_default(id: &str) -> bool {
+    matches!(id, "production" | "env-production")
+}
 
 #[derive(Debug, Clone)]
 pub struct Environment {
@@ -44,6 +57,8 @@ pub struct Environment {
     pub name: Located<String>,
     /// Default variables for every process in this environment.
     pub env: Vec<EnvVar>,
+    /// A requirement left without an eligible provider here is an error (E0211).
+    pub critical: bool,
     /// Defined by oslinker itself rather than by a manifest.
     pub builtin: bool,
 }
@@ -52,8 +67,11 @@ pub fn build(fields: Fields) -> Option<Environment> {
     let id = fields.id("id")?;
     Some(Environment {
         name: fields.text("name").unwrap_or_else(|| id.clone()),
-        id,
         env: fields.env("env"),
+        critical: fields
+            .bool("critical")
+            .unwrap_or_else(|| critical_by_default(&id.value)),
         builtin: false,
+        id,
     })
 }

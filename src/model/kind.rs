@@ -2,7 +2,9 @@
 //! Schema, the link stage (what a reference names), explain, and the CLI (`schema --kind`).
 
 use super::describe::Object;
-use super::{binding, capability_map, choice, environment, platform, policy, process, provider};
+use super::{
+    binding, capability_map, choice, environment, platform, policy, process, provider, settings,
+};
 
 choice! {
     /// What a manifest describes, by the name written in `kind`. The order is the order of
@@ -15,6 +17,7 @@ choice! {
         CapabilityMap = "CapabilityMap",
         Platform = "Platform",
         Policy = "Policy",
+        Settings = "Settings",
     }
 }
 
@@ -29,6 +32,7 @@ impl Kind {
             Kind::CapabilityMap => &capability_map::OBJECT,
             Kind::Platform => &platform::OBJECT,
             Kind::Policy => &policy::OBJECT,
+            Kind::Settings => &settings::OBJECT,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod process;
 pub mod provider;
 pub mod read;
 pub mod schema;
+pub mod settings;
 
 use std::sync::Arc;
 
@@ -28,6 +29,7 @@ pub use policy::Policy;
 pub use process::{Process, Status};
 pub use provider::Provider;
 use read::Reader;
+pub use settings::{Settings, Suppression};
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +110,10 @@ pub struct Manifests {
     pub maps: Vec<Arc<CapabilityMap>>,
     pub platforms: Vec<Arc<Platform>>,
     pub policies: Vec<Arc<Policy>>,
+    /// The tree's Settings (a second one is reported when linked).
+    pub settings: Vec<Arc<Settings>>,
+    /// `metadata.suppress` entries, of every kind.
+    pub suppressions: Vec<Suppression>,
     /// Spans of literal values under secret-looking names, to mask in snippets.
     pub secret_spans: Vec<Span>,
     /// Documents read (whatever became of them).
@@ -124,6 +130,8 @@ impl Manifests {
         self.maps.extend_from_slice(&other.maps);
         self.platforms.extend_from_slice(&other.platforms);
         self.policies.extend_from_slice(&other.policies);
+        self.settings.extend_from_slice(&other.settings);
+        self.suppressions.extend_from_slice(&other.suppressions);
         self.secret_spans.extend_from_slice(&other.secret_spans);
         self.documents += other.documents;
     }
@@ -132,13 +140,36 @@ impl Manifests {
 /// Reads every document into a typed manifest, reporting every problem found.
 pub fn read_documents(documents: &[Node], diagnostics: &mut Vec<Diagnostic>) -> Manifests {
     let mut manifests = Manifests::default();
-    for document in documents {
-        read_document(document, &mut manifests, diagnostics);
+    for (index, document) in documents.iter().enumerate() {
+        let scope = document_scope(documents, index);
+        read_document(document, scope, &mut manifests, diagnostics);
     }
     manifests
 }
 
-fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut Vec<Diagnostic>) {
+/// The text document `index` covers: from where it starts (the file's start, for the first)
+/// to where the next one starts (the file's end, for the last). A document node's own span
+/// need not cover it all (a TOML `[[manifest]]` table's is its header), and alias expansions
+/// carry spans from elsewhere.
+fn document_scope(documents: &[Node], index: usize) -> Span {
+    let this = documents[index].span;
+    let start = if index == 0 { 0 } else { this.start };
+    let end = documents
+        .get(index + 1)
+        .map_or(u32::MAX, |next| next.span.start);
+    Span {
+        file: this.file,
+        start,
+        end: end.max(start),
+    }
+}
+
+fn read_document(
+    document: &Node,
+    scope: Span,
+    manifests: &mut Manifests,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     manifests.documents += 1;
     let mut reader = Reader::new(diagnostics);
     let Some(entries) = document.as_map() else {
@@ -191,7 +222,13 @@ fn read_document(document: &Node, manifests: &mut Manifests, diagnostics: &mut V
                 .extend(capability_map::build(r, fields).map(Arc::new)),
             Kind::Platform => m.platforms.extend(platform::build(r, fields).map(Arc::new)),
             Kind::Policy => m.policies.extend(policy::build(fields).map(Arc::new)),
+            Kind::Settings => m
+                .settings
+                .extend(settings::build(r, fields, kind_entry.key_span).map(Arc::new)),
         }
+        let free_metadata = kind != Kind::Process;
+        let found = settings::suppressions(&mut reader, document, free_metadata, scope);
+        manifests.suppressions.extend(found);
     }
     manifests.secret_spans.append(&mut reader.secret_spans);
 }

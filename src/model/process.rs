@@ -110,6 +110,7 @@ const METADATA: Object = Object {
             presence: Presence::Optional,
             doc: "The agent's own version.",
         },
+        super::settings::SUPPRESS,
     ],
 };
 

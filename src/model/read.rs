@@ -197,7 +197,7 @@ impl<'d> Reader<'d> {
     }
 
     /// One described field of an object.
-    fn field(&mut self, field: &'static Field, entry: &Entry, within: Fields) {
+    pub(crate) fn field(&mut self, field: &'static Field, entry: &Entry, within: Fields) {
         let node = &entry.value;
         // An optional field written as null is absent.
         if node.value == Value::Null && field.presence != Presence::Required {
@@ -214,6 +214,13 @@ impl<'d> Reader<'d> {
                 true
             }
             Type::Object(object) => self.object(object, node, entry.key_span).is_some(),
+            Type::Map {
+                value,
+                what: value_what,
+            } => {
+                self.map(node, &what, value, value_what);
+                true
+            }
             Type::Env => {
                 self.env(node, &what, field.name);
                 true
@@ -345,6 +352,24 @@ impl<'d> Reader<'d> {
                 }
                 scalar => {
                     self.scalar(scalar, element, &item_what);
+                }
+            }
+        }
+    }
+
+    /// A mapping from free names to values of one type.
+    fn map(&mut self, node: &Node, what: &dyn Display, value: &Type, value_what: &str) {
+        let Some(entries) = node.as_map() else {
+            self.wrong_type(node, what, "a mapping");
+            return;
+        };
+        for entry in entries {
+            match value {
+                Type::Object(object) => {
+                    self.object(object, &entry.value, entry.key_span);
+                }
+                scalar => {
+                    self.scalar(scalar, &entry.value, &value_what);
                 }
             }
         }
@@ -728,6 +753,46 @@ impl<'n> Fields<'n> {
         self.items(key)
             .iter()
             .filter_map(|n| parse_choice(n, T::NAMES).ok().map(|i| T::VALUES[i]))
+            .collect()
+    }
+
+    /// A mapping from free names to objects: each name and the object, for those that are
+    /// mappings.
+    pub fn named_objects(&self, key: &str) -> Vec<(Located<String>, Fields<'n>)> {
+        let Some(Type::Map {
+            value: Type::Object(object),
+            ..
+        }) = self.object.field(key).map(|f| &f.ty)
+        else {
+            return Vec::new();
+        };
+        let entries = self.node(key).and_then(Node::as_map).unwrap_or_default();
+        entries
+            .iter()
+            .filter_map(|e| {
+                let fields = Fields {
+                    object,
+                    entries: e.value.as_map()?,
+                    anchor: e.key_span,
+                };
+                Some((Located::new(e.key.clone(), e.key_span), fields))
+            })
+            .collect()
+    }
+
+    /// A mapping from free names to one of a closed set: each name and its value (as
+    /// `Located`), for those that are one of the set.
+    pub fn named_choices<T: Choice>(&self, key: &str) -> Vec<(Located<String>, Located<T>)> {
+        let entries = self.node(key).and_then(Node::as_map).unwrap_or_default();
+        entries
+            .iter()
+            .filter_map(|e| {
+                let index = parse_choice(&e.value, T::NAMES).ok()?;
+                Some((
+                    Located::new(e.key.clone(), e.key_span),
+                    Self::located(&e.value, T::VALUES[index]),
+                ))
+            })
             .collect()
     }
 

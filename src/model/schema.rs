@@ -233,6 +233,9 @@ impl Definitions {
             Type::Port => json!({ "type": "integer", "minimum": 1, "maximum": 65535 }),
             Type::Choice(names) => json!({ "type": "string", "enum": names }),
             Type::List { item, .. } => json!({ "type": "array", "items": self.value(item) }),
+            Type::Map { value, .. } => {
+                json!({ "type": "object", "additionalProperties": self.value(value) })
+            }
             Type::Object(object) => self.reference(object),
             Type::Env => json!({
                 "type": "object",
@@ -316,7 +319,7 @@ mod tests {
         fn visit_type(ty: &'static Type, found: &mut BTreeMap<&'static str, &'static Object>) {
             match ty {
                 Type::Object(object) => visit(object, found),
-                Type::List { item, .. } => visit_type(item, found),
+                Type::List { item, .. } | Type::Map { value: item, .. } => visit_type(item, found),
                 Type::Config { cases, .. } => {
                     for (_, object) in *cases {
                         visit(object, found);

@@ -376,3 +376,25 @@ pub fn summary_line(files: usize, manifests: usize, errors: usize, warnings: usi
         plural(manifests, "manifest")
     )
 }
+
+/// The section `--show-suppressed` adds after the report: each silenced finding, where it
+/// is, and the reason it was silenced.
+pub fn suppressed(sources: &Sources, list: &[crate::lints::Suppressed]) -> String {
+    let mut out = format!("suppressed: {}\n", plural(list.len(), "finding"));
+    for silenced in list {
+        let d = &silenced.diagnostic;
+        let at = super::position(sources, d);
+        let place = match at.line_col {
+            Some((line, column)) => format!("{}:{line}:{column}", at.file),
+            None => at.file,
+        };
+        out.push_str(&format!(
+            "  {} {} {place}: {}\n    reason: {}\n",
+            d.code.id(),
+            d.code.name(),
+            one_line(&printable(&d.message)),
+            one_line(&printable(&silenced.reason)),
+        ));
+    }
+    out
+}

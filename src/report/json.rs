@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::{Position, position, position_of};
 use crate::diagnostic::Diagnostic;
+use crate::lints::Suppressed;
 use crate::source::Sources;
 
 #[derive(Serialize)]
@@ -14,6 +15,16 @@ struct Report<'a> {
     errors: usize,
     warnings: usize,
     diagnostics: Vec<Entry<'a>>,
+    /// With `--show-suppressed` only (an additive field: the format version stays).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<Vec<SuppressedEntry<'a>>>,
+}
+
+#[derive(Serialize)]
+struct SuppressedEntry<'a> {
+    #[serde(flatten)]
+    entry: Entry<'a>,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -45,7 +56,14 @@ fn split(p: Position) -> (String, Option<usize>, Option<usize>) {
     )
 }
 
-pub fn json(sources: &Sources, diagnostics: &[Diagnostic], valid: bool) -> String {
+/// The report; `suppressed` (with `--show-suppressed`) lists what was silenced, each with
+/// its reason.
+pub fn json(
+    sources: &Sources,
+    diagnostics: &[Diagnostic],
+    valid: bool,
+    suppressed: Option<&[Suppressed]>,
+) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let report = Report {
         format_version: 1,
@@ -53,6 +71,14 @@ pub fn json(sources: &Sources, diagnostics: &[Diagnostic], valid: bool) -> Strin
         errors,
         warnings: diagnostics.len() - errors,
         diagnostics: entries(sources, diagnostics),
+        suppressed: suppressed.map(|list| {
+            list.iter()
+                .map(|s| SuppressedEntry {
+                    entry: entry(sources, &s.diagnostic),
+                    reason: &s.reason,
+                })
+                .collect()
+        }),
     };
     crate::text::json(&report)
 }
@@ -63,9 +89,12 @@ pub fn json_diagnostics(sources: &Sources, diagnostics: &[Diagnostic]) -> serde_
 }
 
 fn entries<'a>(sources: &Sources, diagnostics: &'a [Diagnostic]) -> Vec<Entry<'a>> {
-    diagnostics
-        .iter()
-        .map(|d| {
+    diagnostics.iter().map(|d| entry(sources, d)).collect()
+}
+
+fn entry<'a>(sources: &Sources, d: &'a Diagnostic) -> Entry<'a> {
+    {
+        {
             let (file, line, column) = split(position(sources, d));
             Entry {
                 code: d.code_id(),
@@ -91,6 +120,6 @@ fn entries<'a>(sources: &Sources, diagnostics: &'a [Diagnostic]) -> Vec<Entry<'a
                     })
                     .collect(),
             }
-        })
-        .collect()
+        }
+    }
 }

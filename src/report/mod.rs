@@ -8,7 +8,7 @@ mod junit;
 mod sarif;
 
 pub use github::{GithubReport, github};
-pub use human::{HumanOptions, human, summary_line};
+pub use human::{HumanOptions, human, summary_line, suppressed};
 pub use json::{json, json_diagnostics};
 pub use junit::junit;
 pub use sarif::sarif;

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Position, position, position_of};
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::lints::Suppressed;
 use crate::source::{FileId, Sources};
 
 /// Where the project lives (Cargo.toml's `repository`); rules link to the README's table.
@@ -140,11 +141,16 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
+/// The log; `suppressed` findings are results too, each with an in-source suppression and
+/// its reason as the justification (as SARIF viewers show silenced results).
+pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic], suppressed: &[Suppressed]) -> String {
     let mut rules: Vec<Value> = Code::ALL.iter().map(|&code| rule(code)).collect();
     // The tree's own rules that were broken, each once, after the stable codes.
     let mut policy_rules: Vec<&str> = Vec::new();
-    for d in diagnostics {
+    let all = diagnostics
+        .iter()
+        .chain(suppressed.iter().map(|s| &s.diagnostic));
+    for d in all {
         if let Some(id) = d.rule.as_deref()
             && !policy_rules.contains(&id)
         {
@@ -154,43 +160,15 @@ pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
     }
     let root = source_root();
     let root = root.as_deref();
+    let silenced = suppressed.iter().map(|s| {
+        let mut result = result(sources, root, &policy_rules, &s.diagnostic);
+        result["suppressions"] = json!([{ "kind": "inSource", "justification": s.reason }]);
+        result
+    });
     let results: Vec<Value> = diagnostics
         .iter()
-        .map(|d| {
-            let mut text = d.message.clone();
-            if let Some(help) = &d.help {
-                text.push_str(&format!("\nhelp: {help}"));
-            }
-            let index = match d.rule.as_deref() {
-                Some(id) => Code::ALL.len() + policy_rules.iter().position(|r| *r == id).unwrap_or(0),
-                None => Code::ALL.iter().position(|c| *c == d.code).unwrap_or_default(),
-            };
-            let related: Vec<Value> = d
-                .related
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let mut l = location(
-                        &position_of(sources, r.span.file, Some(r.span)),
-                        artifact(sources, r.span.file, root),
-                        Some(&r.message),
-                    );
-                    l["id"] = json!(i + 1);
-                    l
-                })
-                .collect();
-            let mut result = json!({
-                "ruleId": d.code_id(),
-                "ruleIndex": index,
-                "level": level(d.severity),
-                "message": { "text": text },
-                "locations": [location(&position(sources, d), artifact(sources, d.file, root), None)],
-            });
-            if !related.is_empty() {
-                result["relatedLocations"] = json!(related);
-            }
-            result
-        })
+        .map(|d| result(sources, root, &policy_rules, d))
+        .chain(silenced)
         .collect();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -209,6 +187,47 @@ pub fn sarif(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
         }],
     });
     crate::text::json(&log)
+}
+
+/// One diagnostic as a SARIF result; a Policy rule's finding points at its rule after the
+/// stable codes (`policy_rules`, in the order the rules list them).
+fn result(sources: &Sources, root: Option<&Path>, policy_rules: &[&str], d: &Diagnostic) -> Value {
+    let mut text = d.message.clone();
+    if let Some(help) = &d.help {
+        text.push_str(&format!("\nhelp: {help}"));
+    }
+    let index = match d.rule.as_deref() {
+        Some(id) => Code::ALL.len() + policy_rules.iter().position(|r| *r == id).unwrap_or(0),
+        None => Code::ALL
+            .iter()
+            .position(|c| *c == d.code)
+            .unwrap_or_default(),
+    };
+    let related: Vec<Value> = d
+        .related
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut l = location(
+                &position_of(sources, r.span.file, Some(r.span)),
+                artifact(sources, r.span.file, root),
+                Some(&r.message),
+            );
+            l["id"] = json!(i + 1);
+            l
+        })
+        .collect();
+    let mut result = json!({
+        "ruleId": d.code_id(),
+        "ruleIndex": index,
+        "level": level(d.severity),
+        "message": { "text": text },
+        "locations": [location(&position(sources, d), artifact(sources, d.file, root), None)],
+    });
+    if !related.is_empty() {
+        result["relatedLocations"] = json!(related);
+    }
+    result
 }
 
 /// Where `%SRCROOT%` is on this machine, as SARIF viewers may resolve it.

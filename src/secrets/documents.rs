@@ -31,8 +31,9 @@ fn holds_secret(node: &Node) -> bool {
     match &node.value {
         Value::String(text) => !find_secrets(text).is_empty(),
         Value::Seq(items) => items.iter().any(holds_secret),
-        Value::Map(entries) => (entries.iter())
-            .any(|e| !find_secrets(&e.key).is_empty() || holds_secret(&e.value)),
+        Value::Map(entries) => {
+            (entries.iter()).any(|e| !find_secrets(&e.key).is_empty() || holds_secret(&e.value))
+        }
         _ => false,
     }
 }

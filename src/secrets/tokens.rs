@@ -814,7 +814,11 @@ mod tests {
     fn no_rule_matches_a_run_shorter_than_the_shortest_token() {
         for rule in RULES {
             for prefix in rule.prefixes {
-                assert!(prefix.len() + rule.min >= SHORTEST_TOKEN, "{}: {prefix}", rule.kind);
+                assert!(
+                    prefix.len() + rule.min >= SHORTEST_TOKEN,
+                    "{}: {prefix}",
+                    rule.kind
+                );
             }
         }
     }

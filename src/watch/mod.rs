@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::Diagnostic;
 
 use crate::diff::{self, PlanDiff};
 use crate::load::{self, Limits, LoadError};
@@ -424,8 +424,7 @@ impl Session {
         let empty = pipeline::no_manifests(&checked.sources, root, documents, files, &diagnostics);
         diagnostics.extend(empty);
         diagnostics.extend(checked.linked.diagnostics().cloned());
-        checked.diagnostics = diagnostics;
-        diagnostic::sort(&mut checked.diagnostics);
+        checked.apply_lints(diagnostics);
         self.in_place += 1;
         Some(current)
     }
@@ -494,6 +493,14 @@ mod tests {
             "maps.yaml",
             "kind: CapabilityMap\nmappings:\n  cap: [provider-0, provider-1]\n---\n\
              kind: CapabilityMap\nenvironments: [production]\nmappings:\n  cap.c2: [provider-8, provider-2]\n",
+        );
+        // Requirements left without a running provider are warnings here, as before E0210
+        // and E0211 (so that most random trees stay valid and their plans are compared), and
+        // edits linked in place go through the settings too.
+        write(
+            root,
+            "settings.yaml",
+            "kind: Settings\nspec:\n  lints: {E0210: warn, critical-requirement-unresolved: warn}\n",
         );
     }
 
@@ -765,6 +772,14 @@ mod tests {
             wild: [0, 1, 3, 10][seed as usize % 4],
         };
         write(&root, "maps.yaml", MAPS);
+        // The route checks that came after this test was written are warnings here, so that
+        // most random trees stay valid (and their plans are compared); edits linked in place
+        // go through the settings too.
+        write(
+            &root,
+            "settings.yaml",
+            "kind: Settings\nspec:\n  lints: {E0210: warn, E0211: warn, E0212: warn, E0213: warn}\n",
+        );
         for (f, file) in FILES.iter().enumerate() {
             let mut text = random_file(&mut rng, f, false);
             while text.contains("[unclosed") {

@@ -756,20 +756,21 @@ fn link_provider_changed_with_its_route_reordered() {
 
 #[test]
 fn link_added_removed_and_unresolved() {
-    // A new requirement, served by `web` itself.
+    // A new requirement, served by `web` (a process requiring what only it serves would link
+    // to itself: E0213).
     let added = edit(
         base(),
         "processes.yaml",
-        "requires: [data.analysis]",
-        "requires: [data.analysis, web.serve]",
+        "metadata: {platform: custom}\n",
+        "metadata: {platform: custom}\nrequires: [web.serve]\n",
     );
     assert_eq!(
         changes(&base(), &added),
         json!([change(
             "add",
             "process",
-            "web",
-            "processes/web/links/web.serve",
+            "worker",
+            "processes/worker/links/web.serve",
             Value::Null,
             json!("web")
         )])
@@ -799,6 +800,13 @@ fn link_added_removed_and_unresolved() {
         "processes.yaml",
         "name: Backup Analyst\nstatus: running",
         "name: Backup Analyst\nstatus: stopped",
+    );
+    // Unresolved in production is an error (E0211) unless the tree's Settings say otherwise;
+    // the settings are no part of the plan.
+    let stopped = with(
+        stopped,
+        "settings.yaml",
+        "kind: Settings\nspec: {lints: {critical-requirement-unresolved: warn}}\n",
     );
     let out = pair(&base(), &stopped).run(["diff", "old", "--format", "json"]);
     out.assert_code(1);

@@ -264,15 +264,15 @@ fn json_report_shape() {
     out.assert_code(1);
     assert_eq!(
         out.stderr,
-        "checked 18 files, 24 manifests: 19 errors, 3 warnings\n"
+        "checked 18 files, 24 manifests: 20 errors, 2 warnings\n"
     );
     let json = out.json();
     let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
     assert_eq!(keys.len(), 5, "{keys:?}");
     assert_eq!(json["formatVersion"], 1);
     assert_eq!(json["valid"], false);
-    assert_eq!(json["errors"], 19);
-    assert_eq!(json["warnings"], 3);
+    assert_eq!(json["errors"], 20);
+    assert_eq!(json["warnings"], 2);
     for d in diagnostics(&json) {
         for key in [
             "code", "severity", "message", "file", "line", "column", "help", "related",

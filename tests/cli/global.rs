@@ -228,7 +228,7 @@ name: Leaky
 status: running
 metadata: {{platform: nodejs}}
 capabilities: [code]
-requires: [code]
+requires: []
 runtimeContext:
   environment: production
   env:

@@ -279,7 +279,7 @@ fn warnings_get_a_note_unless_quiet() {
     out.assert_code(0);
     assert_eq!(
         out.stderr,
-        "note: 3 warnings in the tree (run `oslinker validate`)\n"
+        "note: 4 warnings in the tree (run `oslinker validate`)\n"
     );
 }
 

@@ -29,6 +29,7 @@ mod global;
 mod graph;
 mod init;
 mod integrations;
+mod lints;
 mod man;
 mod plan;
 mod policy;

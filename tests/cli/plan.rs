@@ -24,6 +24,11 @@ id: env-staging
 name: staging
 env:
   LOG_LEVEL: debug
+---
+# The unresolved link below is planted: in this tree it is a warning, not an error.
+kind: Settings
+spec:
+  lints: {critical-requirement-unresolved: warn}
 ",
         ),
         (
@@ -147,8 +152,9 @@ fn bindings(process: &Value) -> Vec<Value> {
 fn plan_tree_validates_with_only_the_expected_warnings() {
     let out = plan_tree().validate();
     out.assert_code(0);
-    // The binding for another environment, and `translation` served only by a stopped process.
-    assert_eq!(out.codes(), ["W0302", "W0301"]);
+    // The binding for another environment, and `translation` served only by a stopped process
+    // (in production, critical: E0211, made a warning by the tree's Settings).
+    assert_eq!(out.codes(), ["W0302", "E0211"]);
 }
 
 #[test]

@@ -40,11 +40,15 @@ fn tree_with(policy: &str) -> Tree {
     Tree::new(&[("fleet.yaml", FLEET), ("policy.yaml", policy)])
 }
 
-/// The diagnostics of policies (the fleet has warnings of its own: W0301, W0303).
+/// The diagnostics of policies: a rule's own code, E0113 or E0114 (the fleet has findings of
+/// its own: E0211, W0303).
 fn of_policies(report: &Value) -> Vec<&Value> {
     diagnostics(report)
         .iter()
-        .filter(|d| !d["code"].as_str().unwrap().starts_with("W030"))
+        .filter(|d| {
+            let code = d["code"].as_str().unwrap();
+            code.contains('/') || code == "E0113" || code == "E0114"
+        })
         .collect()
 }
 

@@ -865,9 +865,9 @@ fn diff_of_a_scoped_map_added_adds_its_routes() {
 // Requirement checks.
 
 #[test]
-fn w0301_is_decided_with_the_environments_own_maps() {
+fn an_unresolved_requirement_is_decided_with_the_environments_own_maps() {
     // For every environment, prod-a serves production; production's own map lists only
-    // stage-a, which does not run there.
+    // stage-a, which does not run there. Production is critical: an error (E0211).
     let tree = tree_with(&[
         ("all.yaml", unscoped(&["code.review: [prod-a, stage-a]"])),
         (
@@ -876,21 +876,24 @@ fn w0301_is_decided_with_the_environments_own_maps() {
         ),
     ]);
     let out = tree.validate();
-    out.assert_code(0);
+    out.assert_code(1);
     assert_eq!(
         out.positions(),
-        [at("W0301", "tree/processes/needs-prod.yaml", 6, 12)]
+        [at("E0211", "tree/processes/needs-prod.yaml", 6, 12)]
     );
-    let d = out.diagnostic("W0301");
+    let d = out.diagnostic("E0211");
     assert_eq!(
         d["message"],
-        "process `needs-prod` requires `code.review`, but no provider of it is running in \
-         env-production"
+        "process `needs-prod` requires `code.review`, but no provider of it is eligible in \
+         env-production, a critical environment"
     );
     assert_eq!(
         d["help"],
-        "candidates: `stage-a`: runs in env-staging, not env-production"
+        "start a candidate in env-production, or map a provider that runs there (candidates: \
+         `stage-a`: runs in env-staging, not env-production)"
     );
+    // Production's own map is the one the finding points back at.
+    assert_eq!(d["related"][0]["file"], "tree/maps/prod.yaml");
     // Without production's own map, prod-a serves it: nothing to say.
     std::fs::remove_file(tree.root().join("maps/prod.yaml")).unwrap();
     let out = tree.validate();
