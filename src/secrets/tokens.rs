@@ -7,6 +7,9 @@
 //! (`A-Za-z0-9_-`) starts, and each run is tried against the prefixes once.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 /// A secret found in a text: what it is and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -256,7 +259,10 @@ fn token_at(text: &str, start: usize, end: usize) -> Option<Found> {
         return json_web_token(text, start, end);
     }
     RULES.iter().find_map(|rule| {
-        let prefix = rule.prefixes.iter().find(|p| run.starts_with(**p))?;
+        // The first byte first: most runs start with none of the prefixes' letters.
+        let first = run.as_bytes()[0];
+        let prefix =
+            (rule.prefixes.iter()).find(|p| p.as_bytes()[0] == first && run.starts_with(**p))?;
         let body = &run[prefix.len()..];
         let fits = (rule.min..=rule.max).contains(&body.len())
             && body.bytes().all(rule.body)
@@ -330,7 +336,9 @@ fn private_keys(text: &str) -> Vec<Found> {
     const BEGIN: &str = "-----BEGIN ";
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(offset) = text[from..].find(BEGIN) {
+    // Asked of every string in every manifest: one prebuilt searcher, not one per call.
+    static BEGIN_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(BEGIN));
+    while let Some(offset) = BEGIN_FINDER.find(&text.as_bytes()[from..]) {
         let start = from + offset;
         let label_start = start + BEGIN.len();
         let Some(label_len) = text[label_start..].find("-----") else {
@@ -371,7 +379,8 @@ pub fn url_credentials(text: &str) -> Vec<Found> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(offset) = text[from..].find("://") {
+    static SCHEME_END: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("://"));
+    while let Some(offset) = SCHEME_END.find(&text.as_bytes()[from..]) {
         let start = from + offset + 3;
         let end = bytes[start..]
             .iter()
