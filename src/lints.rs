@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::link::Linked;
-use crate::model::settings::{Level, Lint};
+use crate::model::settings::{Level, Lint, LintCode};
 use crate::model::{Settings, Suppression, names};
 
 /// A finding a suppression silenced, with the suppression's reason.
@@ -70,12 +70,12 @@ impl Lints {
     /// The level `settings` give `code` in `environment` (an id): the environment's own,
     /// else the tree's, else `None` (the code's own severity). A later entry for the same
     /// code wins.
-    pub fn level(&self, code: Code, environment: Option<&str>) -> Option<Level> {
+    pub fn level(&self, code: &LintCode, environment: Option<&str>) -> Option<Level> {
         let find = |lints: &[Lint]| {
             lints
                 .iter()
                 .rev()
-                .find(|l| l.code == code)
+                .find(|l| l.code == *code)
                 .map(|l| l.level.value)
         };
         let own = environment
@@ -91,11 +91,13 @@ impl Lints {
         let mut kept = Vec::with_capacity(diagnostics.len());
         let mut suppressed = Vec::new();
         for mut diagnostic in diagnostics.into_iter().chain(self.problems.iter().cloned()) {
-            if !diagnostic.code.configurable() {
+            // A Policy rule's findings are configured by the rule's code.
+            if !diagnostic.code.configurable() && diagnostic.rule.is_none() {
                 kept.push(diagnostic);
                 continue;
             }
-            let level = self.level(diagnostic.code, diagnostic.environment.as_deref());
+            let code = LintCode::of(&diagnostic);
+            let level = self.level(&code, diagnostic.environment.as_deref());
             if let Some(level) = level {
                 diagnostic.severity = match level {
                     Level::Error => Severity::Error,
@@ -105,7 +107,7 @@ impl Lints {
             let silenced_by = self
                 .suppressions
                 .iter()
-                .position(|s| silences(s, &diagnostic));
+                .position(|s| silences(s, &code, &diagnostic));
             if let Some(index) = silenced_by {
                 used[index] = true;
             }
@@ -120,7 +122,7 @@ impl Lints {
         }
         for (suppression, _) in self.suppressions.iter().zip(used).filter(|(_, used)| !used) {
             let mut unused = unused_suppression(suppression);
-            match self.level(Code::UnusedSuppression, None) {
+            match self.level(&LintCode::Code(Code::UnusedSuppression), None) {
                 Some(Level::Allow) => continue,
                 Some(Level::Error) => unused.severity = Severity::Error,
                 _ => {}
@@ -132,9 +134,9 @@ impl Lints {
 }
 
 /// Whether `suppression` silences `diagnostic`: the same code, located inside its manifest.
-fn silences(suppression: &Suppression, diagnostic: &Diagnostic) -> bool {
+fn silences(suppression: &Suppression, code: &LintCode, diagnostic: &Diagnostic) -> bool {
     let scope = suppression.scope;
-    suppression.code == diagnostic.code
+    suppression.code == *code
         && diagnostic
             .span
             .is_some_and(|s| s.file == scope.file && s.start >= scope.start && s.end <= scope.end)
@@ -146,7 +148,7 @@ fn unused_suppression(suppression: &Suppression) -> Diagnostic {
         suppression.at,
         format!(
             "this suppression of {} silences nothing in its manifest",
-            suppression.code.id()
+            suppression.code.shown()
         ),
     )
     .with_label("silences nothing")
@@ -185,7 +187,7 @@ mod tests {
 
     fn lint(code: Code, level: Level) -> Lint {
         Lint {
-            code,
+            code: LintCode::Code(code),
             level: Located::new(level, span(0, 0)),
         }
     }
@@ -210,10 +212,19 @@ mod tests {
             )],
         );
         let code = Code::RequirementNotRunning;
-        assert_eq!(lints.level(code, Some("staging")), Some(Level::Allow));
-        assert_eq!(lints.level(code, Some("production")), Some(Level::Error));
-        assert_eq!(lints.level(code, None), Some(Level::Error));
-        assert_eq!(lints.level(Code::SelfLink, Some("staging")), None);
+        assert_eq!(
+            lints.level(&LintCode::Code(code), Some("staging")),
+            Some(Level::Allow)
+        );
+        assert_eq!(
+            lints.level(&LintCode::Code(code), Some("production")),
+            Some(Level::Error)
+        );
+        assert_eq!(lints.level(&LintCode::Code(code), None), Some(Level::Error));
+        assert_eq!(
+            lints.level(&LintCode::Code(Code::SelfLink), Some("staging")),
+            None
+        );
     }
 
     #[test]
@@ -226,7 +237,7 @@ mod tests {
             )],
         );
         assert_eq!(
-            lints.level(Code::SelfLink, Some("staging")),
+            lints.level(&LintCode::Code(Code::SelfLink), Some("staging")),
             Some(Level::Warn)
         );
     }
@@ -240,7 +251,10 @@ mod tests {
             ],
             vec![],
         );
-        assert_eq!(lints.level(Code::SelfLink, None), Some(Level::Error));
+        assert_eq!(
+            lints.level(&LintCode::Code(Code::SelfLink), None),
+            Some(Level::Error)
+        );
     }
 
     fn finding(code: Code, at: Span, environment: Option<&str>) -> Diagnostic {
@@ -276,7 +290,7 @@ mod tests {
     #[test]
     fn a_suppression_silences_only_its_code_inside_its_manifest() {
         let suppression = Suppression {
-            code: Code::SelfLink,
+            code: LintCode::Code(Code::SelfLink),
             at: span(12, 14),
             reason: "on purpose".to_string(),
             scope: span(10, 20),
@@ -307,7 +321,7 @@ mod tests {
     #[test]
     fn an_unused_suppression_is_a_warning_at_its_entry_unless_allowed() {
         let suppression = Suppression {
-            code: Code::SelfLink,
+            code: LintCode::Code(Code::SelfLink),
             at: span(12, 14),
             reason: "stale".to_string(),
             scope: span(10, 20),

@@ -9,7 +9,7 @@ use super::describe::{
 };
 use super::read::{Fields, Reader};
 use super::{Located, choice, names};
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::load::node::{Node, Value};
 use crate::source::Span;
 
@@ -104,7 +104,8 @@ const SUPPRESSION: Object = Object {
             name: "code",
             ty: Type::Text,
             presence: Presence::Required,
-            doc: "The code (`W0301`) or name of the findings to silence: a link-level code.",
+            doc: "The code (`W0301`) or name of the findings to silence: a link-level code, \
+                  or a Policy rule's `<policy id>/<rule id>`.",
         },
         Field {
             name: "reason",
@@ -115,10 +116,36 @@ const SUPPRESSION: Object = Object {
     ],
 };
 
+/// What a lint level or a suppression names: a stable code, or a Policy rule by its code
+/// (`team/owner`), whose findings are configured and silenced the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LintCode {
+    Code(Code),
+    Rule(String),
+}
+
+impl LintCode {
+    /// What a finding is configured by: its rule's code, else its own.
+    pub fn of(diagnostic: &Diagnostic) -> LintCode {
+        match &diagnostic.rule {
+            Some(rule) => LintCode::Rule(rule.clone()),
+            None => LintCode::Code(diagnostic.code),
+        }
+    }
+
+    /// As messages show it: `W0301`, `team/owner`.
+    pub fn shown(&self) -> &str {
+        match self {
+            LintCode::Code(code) => code.id(),
+            LintCode::Rule(rule) => rule,
+        }
+    }
+}
+
 /// One lint level as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lint {
-    pub code: Code,
+    pub code: LintCode,
     pub level: Located<Level>,
 }
 
@@ -134,7 +161,7 @@ pub struct Settings {
 /// One `metadata.suppress` entry and the manifest it stands in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suppression {
-    pub code: Code,
+    pub code: LintCode,
     /// The entry, for W0305.
     pub at: Span,
     pub reason: String,
@@ -167,11 +194,18 @@ fn lints(r: &mut Reader, fields: Fields) -> Vec<Lint> {
         .collect()
 }
 
-/// The code a lint or a suppression names, if it is one that can be configured; else E0110
-/// at the name, with a did-you-mean.
-fn configurable(r: &mut Reader, written: &Located<String>) -> Option<Code> {
+/// The code a lint or a suppression names, if it is one that can be configured (a link-level
+/// code, or a Policy rule's `<policy id>/<rule id>`); else E0110 at the name, with a
+/// did-you-mean.
+fn configurable(r: &mut Reader, written: &Located<String>) -> Option<LintCode> {
+    if let Some((policy, rule)) = written.value.split_once('/')
+        && names::check_id(policy).is_ok()
+        && names::check_id(rule).is_ok()
+    {
+        return Some(LintCode::Rule(written.value.clone()));
+    }
     match Code::find(&written.value) {
-        Some(code) if code.configurable() => Some(code),
+        Some(code) if code.configurable() => Some(LintCode::Code(code)),
         Some(code) => {
             r.invalid_value(
                 written.span,
@@ -192,8 +226,8 @@ fn configurable(r: &mut Reader, written: &Located<String>) -> Option<Code> {
                 .flat_map(|c| [c.id(), c.name()]);
             let help = match names::suggest(&written.value, known) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => "name a code such as `W0301` or `requirement-not-running` (see `oslinker \
-                         validate --help` or the README's table of codes)"
+                None => "name a code such as `W0301` or `requirement-not-running` (see the \
+                         README's table of codes), or a Policy rule as `<policy id>/<rule id>`"
                     .to_string(),
             };
             r.invalid_value(

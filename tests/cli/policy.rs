@@ -336,3 +336,65 @@ fn policy_test_names_an_unknown_policy() {
         "error: no Policy `platform-tem` in this tree\nhelp: did you mean `platform-team`?\n"
     );
 }
+
+#[test]
+fn a_rules_findings_are_configured_and_suppressed_by_its_code() {
+    let policy = "kind: Policy
+id: team
+rules:
+  - id: owner
+    match: {kinds: [Process]}
+    expression: \"'owner' in object.metadata\"
+    message: \"{{ id }} has no owner\"
+";
+    let tree = Tree::new(&[
+        ("a.yaml", &crate::support::process_yaml("a")),
+        (
+            "b.yaml",
+            "kind: Process\nid: b\nname: b\nstatus: running\nmetadata:\n  platform: nodejs\n  suppress:\n    - {code: team/owner, reason: a shared sandbox nobody owns}\nruntimeContext:\n  environment: production\n",
+        ),
+        ("policy.yaml", policy),
+    ]);
+    let codes = |out: &crate::support::Output| -> Vec<(String, String)> {
+        diagnostics(&out.json())
+            .iter()
+            .map(|d| {
+                let code = d["code"].as_str().unwrap().to_string();
+                (code, d["severity"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    // `b` silences its finding with a reason; `a`'s stands, an error.
+    let out = tree.validate();
+    out.assert_code(1);
+    assert_eq!(codes(&out), [("team/owner".into(), "error".into())]);
+    let shown = tree.run(["validate", "--format", "json", "--show-suppressed"]);
+    let suppressed = &shown.json()["suppressed"];
+    assert_eq!(suppressed[0]["code"], "team/owner", "{suppressed:#}");
+    assert_eq!(suppressed[0]["reason"], "a shared sandbox nobody owns");
+    // Settings make it a warning, then allow it.
+    tree.write(
+        "settings.yaml",
+        "kind: Settings\nspec:\n  lints:\n    team/owner: warn\n",
+    );
+    let out = tree.validate();
+    out.assert_code(0);
+    assert_eq!(codes(&out), [("team/owner".into(), "warning".into())]);
+    tree.write(
+        "settings.yaml",
+        "kind: Settings\nspec:\n  lints:\n    team/owner: allow\n",
+    );
+    let out = tree.validate();
+    out.assert_code(0);
+    assert_eq!(codes(&out), []);
+    // A suppression of a rule that finds nothing there is unused (W0305).
+    tree.write("settings.yaml", "kind: Settings\nspec:\n  lints: {}\n");
+    tree.write("a.yaml", "kind: Process\nid: a\nname: a\nstatus: running\nmetadata:\n  platform: nodejs\n  owner: me\n  suppress:\n    - {code: team/owner, reason: not needed}\nruntimeContext:\n  environment: production\n");
+    let out = tree.validate();
+    assert_eq!(
+        codes(&out),
+        [("W0305".into(), "warning".into())],
+        "{}",
+        out.all()
+    );
+}
