@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueHint};
 
-use crate::commands::{completions, diff, init, man, schema, watch};
+use crate::commands::{completions, diff, health, init, man, schema, watch};
 use crate::commands::{
     completions::CompletionsArgs, diff::DiffArgs, explain::ExplainArgs, graph::GraphArgs,
-    init::InitArgs, plan::PlanArgs, policy::PolicyArgs, resolve::ResolveArgs, schema::SchemaArgs,
-    validate::ValidateArgs, watch::WatchArgs,
+    health::HealthArgs, init::InitArgs, plan::PlanArgs, policy::PolicyArgs, resolve::ResolveArgs,
+    schema::SchemaArgs, validate::ValidateArgs, watch::WatchArgs,
 };
 use crate::exit::{ALL_EXIT_CODES, EXIT_CODES};
 use crate::ui::ColorChoice;
@@ -77,6 +77,9 @@ pub enum Command {
     /// capability (every candidate and why it ranks where it does)
     #[command(after_long_help = EXIT_CODES.help())]
     Explain(ExplainArgs),
+    /// Probe the declared health checks: what answers, what does not, what drifts from its status
+    #[command(after_long_help = health::EXIT_CODES.help())]
+    Health(HealthArgs),
     /// The tree's own rules (`kind: Policy`): `policy test` runs their examples
     Policy(PolicyArgs),
     /// Print the JSON Schema (draft-07) of manifests, for editor completion and checks

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod graph;
+pub mod health;
 pub mod init;
 pub mod man;
 pub mod plan;

@@ -5,6 +5,7 @@ pub mod builtin;
 pub mod capability_map;
 pub mod describe;
 pub mod environment;
+pub mod health;
 pub mod kind;
 pub mod names;
 pub mod platform;

@@ -4,6 +4,7 @@ use super::describe::{
     API_VERSION_FIELD, CAPABILITIES, Default, FREE_METADATA, Field, Object, Presence, Ref, Rest,
     Type, kind_field,
 };
+use super::health::HealthCheck;
 use super::kind::Kind;
 use super::read::{Fields, Labels, Reader, Reference};
 use super::{EnvVar, Located, choice};
@@ -55,6 +56,7 @@ pub const OBJECT: Object = Object {
             presence: Presence::Required,
             doc: "The platform, the agent's version, and any other labels.",
         },
+        super::health::HEALTH_FIELD,
         Field {
             name: "capabilities",
             ty: CAPABILITIES,
@@ -162,6 +164,7 @@ pub struct Process {
     /// `runtimeContext.version`, e.g. `nodejs-20.x`.
     pub runtime_version: Option<Located<String>>,
     pub env: Vec<EnvVar>,
+    pub health: Option<HealthCheck>,
     /// The ids it names: its platform and environment.
     pub references: Vec<Reference>,
     /// False when a required field could not be read: checks that need it are skipped.
@@ -197,6 +200,7 @@ pub fn build(r: &mut Reader, fields: Fields) -> Option<Process> {
             .unwrap_or_else(missing),
         runtime_version: runtime.and_then(|r| r.text("version")),
         env: runtime.map(|r| r.env("env")).unwrap_or_default(),
+        health: super::health::build(r, &fields),
         references: fields.references(),
         complete: r.complete,
     })

@@ -5,6 +5,7 @@ use super::describe::{
     API_VERSION_FIELD, CAPABILITIES, FREE_METADATA, Field, Object, Presence, Ref, Rest, Type,
     kind_field,
 };
+use super::health::HealthCheck;
 use super::kind::Kind;
 use super::process::PLATFORM_REF;
 use super::read::{Fields, Reader, Reference};
@@ -55,6 +56,7 @@ pub const OBJECT: Object = Object {
             presence: Presence::Optional,
             doc: "Where to reach it: an http(s) URL.",
         },
+        super::health::HEALTH_FIELD,
         Field {
             name: "capabilities",
             ty: CAPABILITIES,
@@ -74,6 +76,7 @@ pub struct Provider {
     /// The Process that implements this provider, if any.
     pub process: Option<Located<String>>,
     pub endpoint: Option<String>,
+    pub health: Option<HealthCheck>,
     pub capabilities: Vec<Located<String>>,
     /// The ids it names: its platform, and its process if it has one.
     pub references: Vec<Reference>,
@@ -105,6 +108,7 @@ pub fn build(r: &mut Reader, fields: Fields) -> Option<Provider> {
             .unwrap_or_else(|| Located::new(String::new(), fields.anchor)),
         process: fields.id("process"),
         endpoint: endpoint.map(|e| e.value),
+        health: super::health::build(r, &fields),
         capabilities: fields.capabilities("capabilities"),
         references: fields.references(),
         complete: r.complete,

@@ -27,6 +27,7 @@ mod formats;
 mod fuzz;
 mod global;
 mod graph;
+mod health;
 mod init;
 mod integrations;
 mod lints;
