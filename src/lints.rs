@@ -58,6 +58,13 @@ impl Lints {
             );
         }
         lints.tree = first.lints.clone();
+        let all_lints = first
+            .lints
+            .iter()
+            .chain(first.environments.iter().flat_map(|(_, l)| l));
+        lints
+            .problems
+            .extend(all_lints.filter_map(|lint| unknown_rule(linked, lint)));
         for (written, levels) in &first.environments {
             match linked.environment_id(&written.value) {
                 Some(id) => lints.environments.push((id.to_string(), levels.clone())),
@@ -155,6 +162,42 @@ fn unused_suppression(suppression: &Suppression) -> Diagnostic {
     .with_help("remove it: the finding it was for is gone (or is reported elsewhere)")
 }
 
+/// A lint naming a Policy rule the tree does not have (a typo would otherwise configure
+/// nothing, silently): E0110 at the name, with a did-you-mean.
+fn unknown_rule(linked: &Linked, lint: &Lint) -> Option<Diagnostic> {
+    let LintCode::Rule(code) = &lint.code else {
+        return None;
+    };
+    let (policy, rule) = code.split_once('/')?;
+    let exists =
+        (linked.policies.get(policy)).is_some_and(|p| p.rules.iter().any(|r| r.id.value == rule));
+    if exists {
+        return None;
+    }
+    let known: Vec<String> = (linked.policies.values())
+        .flat_map(|p| {
+            p.rules
+                .iter()
+                .map(|r| format!("{}/{}", p.id.value, r.id.value))
+        })
+        .collect();
+    let help = match names::suggest(code, known.iter().map(String::as_str)) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => {
+            "name a rule as `<policy id>/<rule id>`, as the tree's Policies define them".to_string()
+        }
+    };
+    Some(
+        Diagnostic::at(
+            Code::InvalidValue,
+            lint.at,
+            format!("Settings name `{code}`, but no Policy has this rule"),
+        )
+        .with_label("no such Policy rule")
+        .with_help(help),
+    )
+}
+
 fn unknown_environment(linked: &Linked, written: &crate::model::Located<String>) -> Diagnostic {
     let known =
         (linked.environments.values()).flat_map(|e| [e.id.value.as_str(), e.name.value.as_str()]);
@@ -188,6 +231,7 @@ mod tests {
     fn lint(code: Code, level: Level) -> Lint {
         Lint {
             code: LintCode::Code(code),
+            at: span(0, 0),
             level: Located::new(level, span(0, 0)),
         }
     }

@@ -146,6 +146,8 @@ impl LintCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lint {
     pub code: LintCode,
+    /// Where the code is named (a rule the tree lacks is reported there).
+    pub at: Span,
     pub level: Located<Level>,
 }
 
@@ -189,7 +191,11 @@ fn lints(r: &mut Reader, fields: Fields) -> Vec<Lint> {
         .into_iter()
         .filter_map(|(written, level)| {
             let code = configurable(r, &written)?;
-            Some(Lint { code, level })
+            Some(Lint {
+                code,
+                at: written.span,
+                level,
+            })
         })
         .collect()
 }

@@ -109,7 +109,31 @@ fn one_line(report: &str) -> String {
     let first = report.lines().next().unwrap_or(report).trim();
     let first = first.strip_prefix("ERROR: ").unwrap_or(first);
     let first = first.strip_prefix("<input>:").unwrap_or(first);
-    format!("at {first}")
+    format!("at {}", without_debug_dump(first))
+}
+
+/// Some parser errors (the nesting limit) arrive as a Rust debug dump,
+/// `Syntax error: OtherError(ParseError { ..., msg: "Recursion limit of 96 exceeded", ... })`:
+/// the reader is given the `msg` alone.
+fn without_debug_dump(line: &str) -> String {
+    let Some(dump) = line.find("OtherError(") else {
+        return line.to_string();
+    };
+    let inner = line[dump..]
+        .split_once("msg: \"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map_or("the expression could not be read", |(msg, _)| msg);
+    format!("{}{inner}", &line[..dump])
+}
+
+/// An expression as an error quotes it: whole when short, else its start (a message's
+/// expression may be kilobytes long).
+fn quoted(source: &str) -> String {
+    const SHOWN: usize = 40;
+    match source.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}…", &source[..end]),
+        None => source.to_string(),
+    }
 }
 
 /// Splits a message into text and `{{ expr }}` pieces, each expression compiled.
@@ -124,7 +148,8 @@ fn message_pieces(message: &str) -> Result<Vec<Piece>, String> {
             pieces.push(Piece::Text(rest[..open].to_string()));
         }
         let source = rest[open + 2..open + 2 + close].trim().to_string();
-        let program = compile(&source).map_err(|why| format!("`{{{{ {source} }}}}`: {why}"))?;
+        let program =
+            compile(&source).map_err(|why| format!("`{{{{ {} }}}}`: {why}", quoted(&source)))?;
         pieces.push(Piece::Value { source, program });
         rest = &rest[open + 2 + close + 2..];
     }
@@ -268,6 +293,29 @@ mod tests {
         assert!(why.starts_with("at 1:"), "{why}");
         assert!(!why.contains('\n'), "{why}");
         assert!(compile(&"x".repeat(MAX_EXPRESSION_BYTES + 1)).is_err());
+    }
+
+    #[test]
+    fn too_deep_an_expression_is_said_in_words_not_a_debug_dump() {
+        let deep = format!("{}1{}", "(".repeat(200), ")".repeat(200));
+        let why = crate::policy::on_a_large_stack(|| compile(&deep).err());
+        let why = why.unwrap().unwrap();
+        assert!(!why.contains("OtherError"), "{why}");
+        assert!(why.contains("Recursion limit"), "{why}");
+    }
+
+    #[test]
+    fn a_long_message_expression_is_quoted_by_its_start() {
+        let deep = format!("{}1{}", "(".repeat(2000), ")".repeat(2000));
+        // The parser recurses deeply: as in `check`, on a thread with room for it.
+        let message = format!("x {{{{ {deep} }}}}");
+        let parsed = crate::policy::on_a_large_stack(|| message_pieces(&message).err());
+        let why = parsed.unwrap().unwrap();
+        assert!(why.len() < 300, "{why}");
+        assert!(
+            why.starts_with(&format!("`{{{{ {}…", "(".repeat(40))),
+            "{why}"
+        );
     }
 
     #[test]

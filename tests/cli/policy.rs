@@ -398,3 +398,44 @@ rules:
         out.all()
     );
 }
+
+#[test]
+fn settings_naming_a_rule_no_policy_has_is_an_error_with_a_suggestion() {
+    let policy = "kind: Policy
+id: team
+rules:
+  - id: owner
+    match: {kinds: [Process]}
+    expression: \"'owner' in object.metadata\"
+    message: \"{{ id }} has no owner\"
+";
+    // A typo (`team/ownr`) would otherwise configure nothing, silently: `a`'s finding
+    // stays an error though the team meant to allow it.
+    let tree = Tree::new(&[
+        ("a.yaml", &crate::support::process_yaml("a")),
+        ("policy.yaml", policy),
+        (
+            "settings.toml",
+            "[[manifest]]\nkind = \"Settings\"\n[manifest.spec.lints]\n\"team/ownr\" = \"allow\"\n[manifest.spec.environments.production.lints]\n\"other/rule\" = \"warn\"\n",
+        ),
+    ]);
+    let out = tree.validate();
+    out.assert_code(1);
+    let report = out.json();
+    let problems: Vec<(String, u64, String)> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["file"] == "tree/settings.toml")
+        .map(|d| {
+            let code = d["code"].as_str().unwrap().to_string();
+            let help = d["help"].as_str().unwrap_or_default().to_string();
+            (code, d["line"].as_u64().unwrap(), help)
+        })
+        .collect();
+    assert_eq!(problems.len(), 2, "{}", out.all());
+    assert_eq!((problems[0].0.as_str(), problems[0].1), ("E0110", 4));
+    assert!(
+        problems[0].2.contains("did you mean `team/owner`?"),
+        "{problems:?}"
+    );
+    assert_eq!((problems[1].0.as_str(), problems[1].1), ("E0110", 6));
+}
