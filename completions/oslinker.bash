@@ -28,6 +28,9 @@ _oslinker() {
             oslinker,graph)
                 cmd="oslinker__subcmd__graph"
                 ;;
+            oslinker,health)
+                cmd="oslinker__subcmd__health"
+                ;;
             oslinker,help)
                 cmd="oslinker__subcmd__help"
                 ;;
@@ -66,6 +69,9 @@ _oslinker() {
                 ;;
             oslinker__subcmd__help,graph)
                 cmd="oslinker__subcmd__help__subcmd__graph"
+                ;;
+            oslinker__subcmd__help,health)
+                cmd="oslinker__subcmd__help__subcmd__health"
                 ;;
             oslinker__subcmd__help,help)
                 cmd="oslinker__subcmd__help__subcmd__help"
@@ -116,7 +122,7 @@ _oslinker() {
 
     case "${cmd}" in
         oslinker)
-            opts="-d -q -h -V --dir --color --quiet --follow-links --help --version validate resolve plan diff watch graph explain policy schema init completions man help"
+            opts="-d -q -h -V --dir --color --quiet --follow-links --help --version validate resolve plan diff watch graph explain health policy schema init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,8 +311,52 @@ _oslinker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        oslinker__subcmd__health)
+            opts="-d -q -h --concurrency --deadline --format --dir --color --quiet --follow-links --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         oslinker__subcmd__help)
-            opts="validate resolve plan diff watch graph explain policy schema init completions man help"
+            opts="validate resolve plan diff watch graph explain health policy schema init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -362,6 +412,20 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__help__subcmd__graph)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__help__subcmd__health)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand watch 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
+            cand health 'Probe the declared health checks: what answers, what does not, what drifts from its status'
             cand policy 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples'
             cand schema 'Print the JSON Schema (draft-07) of manifests, for editor completion and checks'
             cand init 'Create a small, valid, commented manifest tree to start from'
@@ -131,6 +132,19 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'oslinker;health'= {
+            cand --concurrency 'How many probes run at once'
+            cand --deadline 'The most the whole run may take; what is still being probed then is reported unreachable (`500ms`, `10s`, `1m`)'
+            cand --format 'Output format'
+            cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
+            cand -q 'Print only what was asked for: no summary lines'
+            cand --quiet 'Print only what was asked for: no summary lines'
+            cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'oslinker;policy'= {
             cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
@@ -209,6 +223,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand watch 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
+            cand health 'Probe the declared health checks: what answers, what does not, what drifts from its status'
             cand policy 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples'
             cand schema 'Print the JSON Schema (draft-07) of manifests, for editor completion and checks'
             cand init 'Create a small, valid, commented manifest tree to start from'
@@ -229,6 +244,8 @@ set edit:completion:arg-completer[oslinker] = {|@words|
         &'oslinker;help;graph'= {
         }
         &'oslinker;help;explain'= {
+        }
+        &'oslinker;help;health'= {
         }
         &'oslinker;help;policy'= {
             cand test 'Run each Policy''s examples: the rules that must fail on each, and those that must pass'

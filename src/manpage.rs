@@ -111,6 +111,14 @@ fn environment() -> String {
         ),
         ("COLUMNS", "The width human output wraps at (at least 40)."),
         (
+            "OSLINKER_POLICY_BUDGET",
+            "The most judging the tree's Policy rules may take (default 10s; e.g. 30s).",
+        ),
+        (
+            "HTTPS_PROXY, HTTP_PROXY, NO_PROXY",
+            "The proxies health probes go through (oslinker health).",
+        ),
+        (
             "COMPLETE",
             "Set by the shell's dynamic completion script (COMPLETE=bash oslinker prints it); \
              oslinker then prints completions instead of running.",

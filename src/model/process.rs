@@ -56,7 +56,6 @@ pub const OBJECT: Object = Object {
             presence: Presence::Required,
             doc: "The platform, the agent's version, and any other labels.",
         },
-        super::health::HEALTH_FIELD,
         Field {
             name: "capabilities",
             ty: CAPABILITIES,
@@ -77,6 +76,7 @@ pub const OBJECT: Object = Object {
             presence: Presence::Required,
             doc: "Where and how the process runs.",
         },
+        super::health::HEALTH_FIELD,
     ],
 };
 

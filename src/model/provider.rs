@@ -56,13 +56,13 @@ pub const OBJECT: Object = Object {
             presence: Presence::Optional,
             doc: "Where to reach it: an http(s) URL.",
         },
-        super::health::HEALTH_FIELD,
         Field {
             name: "capabilities",
             ty: CAPABILITIES,
             presence: Presence::Optional,
             doc: "Capabilities it serves: lowercase dotted names such as `code.generation`.",
         },
+        super::health::HEALTH_FIELD,
         FREE_METADATA,
     ],
 };

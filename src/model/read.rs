@@ -1036,7 +1036,7 @@ runtimeContext:
                 .with_label("unknown field")
                 .with_help(
                     "allowed fields: apiVersion, kind, id, name, type, status, metadata, \
-                     capabilities, requires, runtimeContext"
+                     capabilities, requires, runtimeContext, health"
                 ),
             ]
         );

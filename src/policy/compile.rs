@@ -6,9 +6,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use cel::{Context, Program, Value};
 
+use super::Environments;
 use super::subject::Subject;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::link::Linked;
 use crate::model::Kind;
 use crate::model::policy::{Policy, Rule};
 use crate::source::Span;
@@ -166,7 +166,7 @@ impl CompiledRule<'_> {
     }
 
     /// Whether the rule applies to this manifest: its kind, environment and labels.
-    pub fn applies_to(&self, subject: &Subject, linked: &Linked) -> bool {
+    pub fn applies_to(&self, subject: &Subject, environments: &Environments) -> bool {
         let rule = self.rule;
         // Without `kinds`, every kind but Policy: a rule about manifests is not about rules.
         let kind_ok = match rule.kinds.is_empty() {
@@ -175,7 +175,7 @@ impl CompiledRule<'_> {
         };
         let environment_ok = rule.environments.is_empty()
             || subject.environment.as_deref().is_some_and(|here| {
-                (rule.environments.iter()).any(|e| linked.environment_id(e) == Some(here))
+                (rule.environments.iter()).any(|e| environments.id(e) == Some(here))
             });
         let labels_ok =
             (rule.labels.iter()).all(|(key, value)| subject.label(key) == Some(value.as_str()));
@@ -184,8 +184,8 @@ impl CompiledRule<'_> {
 
     /// True when the rule holds for the manifest; `Err` when it cannot say (it failed, or gave
     /// something other than a boolean).
-    pub fn judge(&self, subject: &Subject) -> Result<bool, String> {
-        match run(&self.program, &subject.context) {
+    pub fn judge(&self, context: &Context) -> Result<bool, String> {
+        match run(&self.program, context) {
             Ok(Value::Bool(holds)) => Ok(holds),
             Ok(other) => Err(format!("it gave {}, not true or false", type_name(&other))),
             Err(why) => Err(why),
@@ -193,12 +193,12 @@ impl CompiledRule<'_> {
     }
 
     /// The message, each `{{ expr }}` replaced by its value on this manifest.
-    pub fn message(&self, subject: &Subject) -> String {
+    pub fn message(&self, context: &Context) -> String {
         let mut text = String::new();
         for piece in &self.message {
             match piece {
                 Piece::Text(t) => text.push_str(t),
-                Piece::Value { source, program } => match run(program, &subject.context) {
+                Piece::Value { source, program } => match run(program, context) {
                     Ok(value) => text.push_str(&shown(&value)),
                     // What could not be worked out is shown as written.
                     Err(_) => text.push_str(&format!("{{{{ {source} }}}}")),

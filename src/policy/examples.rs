@@ -66,8 +66,12 @@ fn judge(
     source: &SourceFile,
 ) -> (Vec<String>, Vec<String>) {
     let subjects = subjects_of_documents(documents, source, linked);
-    let mut diagnostics = Vec::new();
-    super::judge_policy(policy, linked, &subjects, &mut diagnostics);
+    let environments = super::Environments::of(linked);
+    let policies = vec![std::sync::Arc::new(policy.clone())];
+    let diagnostics = match super::judge_within_budget(policies, subjects, environments) {
+        Ok(diagnostics) => diagnostics,
+        Err(why) => return (Vec::new(), vec![why]),
+    };
     let prefix = format!("{}/", policy.id.value);
     let mut failed: Vec<String> = (diagnostics.iter())
         .filter_map(|d| d.rule.as_deref()?.strip_prefix(&prefix).map(str::to_string))

@@ -11,6 +11,12 @@ mod compile;
 pub mod examples;
 mod subject;
 
+use std::collections::HashMap;
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
+
+use cel::Env;
+
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::link::Linked;
 use crate::model::policy::{Policy, RuleSeverity};
@@ -23,44 +29,124 @@ pub use subject::{Subject, subjects};
 /// build): rules are compiled and run on a thread with room for that, whatever thread asks.
 const STACK: usize = 256 << 20;
 
+/// The most judging a tree's rules may take, unless `OSLINKER_POLICY_BUDGET` says otherwise
+/// (`500ms`, `30s`, `2m`). CEL's interpreter has no budget of its own and cannot be stopped: a
+/// rule nesting `all` over long lists could run for hours, so past this the judging thread is
+/// left behind (it ends with the process) and the rules are reported.
+const JUDGING_BUDGET: Duration = Duration::from_secs(10);
+
+fn judging_budget() -> Duration {
+    std::env::var("OSLINKER_POLICY_BUDGET")
+        .ok()
+        .and_then(|b| crate::model::health::parse_duration(&b))
+        .filter(|b| !b.is_zero())
+        .unwrap_or(JUDGING_BUDGET)
+}
+
+/// The tree's environments by id and by name, as rules name them in `match.environments`.
+#[derive(Debug, Clone, Default)]
+pub struct Environments(HashMap<String, String>);
+
+impl Environments {
+    pub fn of(linked: &Linked) -> Environments {
+        let mut ids = HashMap::new();
+        for environment in linked.environments.values() {
+            let id = environment.id.value.clone();
+            ids.insert(environment.name.value.clone(), id.clone());
+            ids.insert(id.clone(), id);
+        }
+        // An id wins over another environment's name, as `Linked::environment_id` has it.
+        for environment in linked.environments.values() {
+            let id = environment.id.value.clone();
+            ids.insert(id.clone(), id);
+        }
+        Environments(ids)
+    }
+
+    pub fn id(&self, name_or_id: &str) -> Option<&str> {
+        self.0.get(name_or_id).map(String::as_str)
+    }
+}
+
 /// Every rule of every Policy, judged on the tree: the findings, and the rules that could not
 /// be compiled or run. Nothing when the tree has no Policy.
 pub fn check(linked: &Linked, sources: &Sources) -> Vec<Diagnostic> {
     if linked.policies.is_empty() {
         return Vec::new();
     }
-    let judged = on_a_large_stack(|| {
-        let subjects = subjects(linked, sources);
-        let mut diagnostics = Vec::new();
-        for policy in linked.policies.values() {
-            judge_policy(policy, linked, &subjects, &mut diagnostics);
+    let subjects = subjects(linked, sources);
+    let policies: Vec<Arc<Policy>> = linked.policies.values().cloned().collect();
+    let at = policies[0].id.span;
+    match judge_within_budget(policies, subjects, Environments::of(linked)) {
+        Ok(diagnostics) => diagnostics,
+        Err(why) => {
+            vec![Diagnostic::at(Code::PolicyRuleFailedToRun, at, why).with_help(
+            "a rule must do little work per manifest: avoid `all`, `exists` or `map` nested \
+             inside one another over long lists",
+        )]
         }
-        diagnostics
-    });
-    judged.unwrap_or_else(|e| {
-        let policy = linked.policies.values().next().map(|p| p.id.span);
-        let message = format!("the tree's policies were not judged: cannot start a thread: {e}");
-        policy
-            .map(|span| Diagnostic::at(Code::PolicyRuleFailedToRun, span, message))
-            .into_iter()
-            .collect()
-    })
+    }
+}
+
+/// Judges `policies` on `subjects` on a thread of its own with a large stack, waiting at most
+/// [`JUDGING_BUDGET`]; `Err` says why nothing came back.
+pub fn judge_within_budget(
+    policies: Vec<Arc<Policy>>,
+    subjects: Vec<Subject>,
+    environments: Environments,
+) -> Result<Vec<Diagnostic>, String> {
+    let (send, receive) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("policy".into())
+        .stack_size(STACK)
+        .spawn(move || {
+            let mut diagnostics = Vec::new();
+            for policy in &policies {
+                judge_policy(policy, &environments, &subjects, &mut diagnostics);
+            }
+            let _ = send.send(diagnostics);
+        });
+    if let Err(e) = spawned {
+        return Err(format!(
+            "the tree's policies were not judged: cannot start a thread: {e}"
+        ));
+    }
+    let budget = judging_budget();
+    match receive.recv_timeout(budget) {
+        Ok(diagnostics) => Ok(diagnostics),
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(format!(
+            "the tree's policies were not judged: their rules took longer than {}",
+            crate::model::health::format_duration(budget)
+        )),
+        // The thread ended without an answer: a rule made the interpreter panic.
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Err("the tree's policies were not judged: the CEL interpreter failed".to_string())
+        }
+    }
 }
 
 /// Compiles a policy's rules and judges each on the subjects it applies to.
 pub fn judge_policy(
     policy: &Policy,
-    linked: &Linked,
+    environments: &Environments,
     subjects: &[Subject],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let rules = compile_policy(policy, diagnostics);
+    if rules.is_empty() {
+        return;
+    }
+    let env = Arc::new(Env::stdlib());
+    let contexts: Vec<_> = subjects.iter().map(|s| s.context(&env)).collect();
     for rule in &rules {
         let mut failed_to_run: Vec<(&Subject, String)> = Vec::new();
-        for subject in subjects.iter().filter(|s| rule.applies_to(s, linked)) {
-            match rule.judge(subject) {
+        for (subject, context) in subjects.iter().zip(&contexts) {
+            if !rule.applies_to(subject, environments) {
+                continue;
+            }
+            match rule.judge(context) {
                 Ok(true) => {}
-                Ok(false) => diagnostics.push(finding(rule, subject)),
+                Ok(false) => diagnostics.push(finding(rule, subject, context)),
                 Err(why) => failed_to_run.push((subject, why)),
             }
         }
@@ -69,9 +155,9 @@ pub fn judge_policy(
 }
 
 /// A rule that does not hold for a manifest: at the manifest, with the rule's own code.
-fn finding(rule: &CompiledRule, subject: &Subject) -> Diagnostic {
+fn finding(rule: &CompiledRule, subject: &Subject, context: &cel::Context) -> Diagnostic {
     let code = rule.code();
-    let mut diagnostic = Diagnostic::at(Code::PolicyRule, subject.span, rule.message(subject))
+    let mut diagnostic = Diagnostic::at(Code::PolicyRule, subject.span, rule.message(context))
         .with_label(format!("`{code}` does not hold"))
         .with_related(rule.rule.id.span, format!("the rule `{code}`"));
     if let Some(help) = &rule.rule.help {

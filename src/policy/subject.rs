@@ -30,11 +30,25 @@ pub struct Subject {
     labels: Vec<(String, String)>,
     /// The environment it runs in (a process, its bindings, a provider backed by a process).
     pub environment: Option<String>,
-    /// The CEL variables: `object`, `kind`, `id`, `environment`, `bindings`, `links`, `process`.
-    pub context: Context<'static, 'static>,
+    /// The CEL variables: `object`, `kind`, `id`, `environment`, `bindings`, `links`, `process`
+    /// (plain JSON, so that subjects can be handed to the thread that judges them).
+    variables: Vec<(&'static str, Json)>,
 }
 
 impl Subject {
+    /// Its variables in a CEL context that knows the standard library (`env`).
+    pub fn context(&self, env: &Arc<Env>) -> Context<'static, 'static> {
+        let mut context = Context::with_env(Arc::clone(env));
+        for (name, value) in &self.variables {
+            // JSON always converts; a value that would not is left out (the rule then fails
+            // to run on it, and says so).
+            if let Ok(value) = cel::to_value(value) {
+                context.add_variable_from_value(*name, value);
+            }
+        }
+        context
+    }
+
     pub fn label(&self, key: &str) -> Option<&str> {
         (self.labels.iter())
             .find(|(k, _)| k == key)
@@ -77,10 +91,9 @@ fn subjects_of(written: Vec<Written>, linked: &Linked) -> Vec<Subject> {
     let objects: HashMap<(Kind, &str), &Json> = (written.iter())
         .map(|w| ((w.kind, w.id.as_str()), &w.object))
         .collect();
-    let env = Arc::new(Env::stdlib());
     written
         .iter()
-        .map(|w| subject(w, &objects, linked, &env))
+        .map(|w| subject(w, &objects, linked))
         .collect()
 }
 
@@ -167,12 +180,7 @@ fn to_json(node: &Node, source: &SourceFile, hidden: &[Range<usize>]) -> Json {
 }
 
 /// A manifest with its linked view, as CEL variables.
-fn subject(
-    written: &Written,
-    objects: &HashMap<(Kind, &str), &Json>,
-    linked: &Linked,
-    env: &Arc<Env>,
-) -> Subject {
+fn subject(written: &Written, objects: &HashMap<(Kind, &str), &Json>, linked: &Linked) -> Subject {
     let object_of = |kind: Kind, id: &str| {
         objects
             .get(&(kind, id))
@@ -222,8 +230,7 @@ fn subject(
         _ => (None, Vec::new(), Vec::new(), Json::Null),
     };
     let labels = labels(&written.object);
-    let mut context = Context::with_env(Arc::clone(env));
-    let variables = [
+    let variables = vec![
         ("object", written.object.clone()),
         ("kind", json!(written.kind.as_str())),
         ("id", json!(id)),
@@ -232,20 +239,13 @@ fn subject(
         ("links", Json::Array(links)),
         ("process", process),
     ];
-    for (name, value) in variables {
-        // JSON always converts; a value that would not is left out (the rule then fails to
-        // run on it, and says so).
-        if let Ok(value) = cel::to_value(value) {
-            context.add_variable_from_value(name, value);
-        }
-    }
     Subject {
         kind: written.kind,
         id: written.id.clone(),
         span: written.span,
         labels,
         environment,
-        context,
+        variables,
     }
 }
 

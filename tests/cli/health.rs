@@ -399,6 +399,7 @@ fn a_certificate_nobody_trusts_is_a_tls_failure() {
     )]);
     let out = tree.run(["health", "--format", "json"]);
     let _ = server.kill();
+    let _ = server.wait();
     out.assert_code(1);
     let report = out.json();
     assert_eq!(report["targets"][0]["state"], "unreachable", "{report:#}");

@@ -439,3 +439,30 @@ rules:
     );
     assert_eq!((problems[1].0.as_str(), problems[1].1), ("E0110", 6));
 }
+
+#[test]
+fn a_rule_that_would_run_for_hours_is_stopped_and_reported() {
+    // 200 x 200 x 200 evaluations: hours in the interpreter, which has no budget of its own.
+    let list: Vec<String> = (0..200).map(|i| i.to_string()).collect();
+    let list = format!("[{}]", list.join(","));
+    let policy = format!(
+        "kind: Policy\nid: team\nrules:\n  - id: costly\n    match: {{kinds: [Process]}}\n    expression: \"{list}.all(a, {list}.all(b, {list}.all(c, true)))\"\n    message: m\n"
+    );
+    let tree = Tree::new(&[
+        ("a.yaml", crate::support::process_yaml("a").as_str()),
+        ("policy.yaml", policy.as_str()),
+    ]);
+    let out = tree
+        .cmd(["validate", "--format", "json"])
+        .env("OSLINKER_POLICY_BUDGET", "300ms")
+        .run();
+    out.assert_code(1);
+    let report = out.json();
+    let found = diagnostics(&report);
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(found[0]["code"], "E0114");
+    assert_eq!(
+        found[0]["message"],
+        "the tree's policies were not judged: their rules took longer than 300ms"
+    );
+}

@@ -174,7 +174,7 @@ fn one_kind_with_kind() {
     let schema = printed_schema(&["--kind", "Provider"]);
     assert_eq!(schema["title"], "oslinker Provider manifest");
     let definitions: Vec<&String> = schema["definitions"].as_object().unwrap().keys().collect();
-    assert_eq!(definitions, ["Provider"]);
+    assert_eq!(definitions, ["Provider", "Health", "HttpProbe"]);
     let provider = validator(&schema);
     let hosted = json!({"kind": "Provider", "id": "p", "platform": "openai-agents"});
     assert_eq!(errors(&provider, &hosted), Vec::<String>::new());
