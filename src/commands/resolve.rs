@@ -31,6 +31,11 @@ pub struct ResolveArgs {
     #[arg(long)]
     pub all: bool,
 
+    /// Probe the eligible candidates' health checks first and withdraw those that are down
+    /// (the only time `resolve` touches the network)
+    #[arg(long)]
+    pub live: bool,
+
     /// Output format
     #[arg(long, value_enum, default_value_t = ResolveFormat::Table)]
     pub format: ResolveFormat,
@@ -53,7 +58,14 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
     let checked = super::check(context)?;
     let note = super::require_valid(ui, checked)?;
     let environment = super::environment_arg(checked, args.env.as_deref())?;
-    let resolution = routing::resolve(&checked.linked, &args.capability, environment.as_deref());
+    let mut resolution =
+        routing::resolve(&checked.linked, &args.capability, environment.as_deref());
+    if args.live {
+        // The only network `resolve` touches, and only when asked.
+        let deadline = std::time::Duration::from_secs(30);
+        crate::health::withdraw_unhealthy(&mut resolution, &checked.linked, 32, deadline)
+            .map_err(|e| Failure::new(format!("cannot start probing: {e}")))?;
+    }
     let found = resolution.eligible().next().is_some();
     if let Some(note) = note {
         ui.note(&note);

@@ -260,3 +260,50 @@ fn probe_shown(target: &Target, check: &HealthCheck) -> Option<String> {
         Probe::Tcp { address } => Some(address.clone()),
     }
 }
+
+/// `resolve --live`: probes the eligible candidates of a route (a Provider by its own check,
+/// else its backing process's) and withdraws each that is not healthy, the probe's words as
+/// the reason. A candidate without a check keeps its place: nothing says it is down.
+pub fn withdraw_unhealthy(
+    resolution: &mut crate::link::routing::Resolution,
+    linked: &Linked,
+    concurrency: usize,
+    deadline: Duration,
+) -> std::io::Result<Vec<Observation>> {
+    let all = all_targets(linked);
+    let find = |kind: Kind, id: &str| all.iter().find(|t| t.kind == kind && t.id == id);
+    let chosen: Vec<(usize, Target)> = (resolution.candidates.iter().enumerate())
+        .filter(|(_, c)| c.eligible)
+        .filter_map(|(index, c)| {
+            let own = find(c.kind, c.id).filter(|t| t.check.is_some());
+            let backing = c
+                .process
+                .and_then(|p| find(Kind::Process, p))
+                .filter(|t| t.check.is_some());
+            own.or(backing).map(|t| (index, t.clone()))
+        })
+        .collect();
+    let targets: Vec<Target> = chosen.iter().map(|(_, t)| t.clone()).collect();
+    let observations = probe_all(&targets, concurrency, deadline)?;
+    for ((index, _), observation) in chosen.iter().zip(&observations) {
+        if observation.state == State::Healthy {
+            continue;
+        }
+        let candidate = &mut resolution.candidates[*index];
+        candidate.eligible = false;
+        let why = observation
+            .reason
+            .as_deref()
+            .unwrap_or(observation.state.as_str());
+        candidate.reason =
+            match observation.kind == candidate.kind.as_str() && observation.id == candidate.id {
+                true => format!("withdrawn: {} ({why})", observation.state.as_str()),
+                false => format!(
+                    "withdrawn: its process `{}` is {} ({why})",
+                    observation.id,
+                    observation.state.as_str()
+                ),
+            };
+    }
+    Ok(observations)
+}

@@ -408,3 +408,41 @@ fn a_certificate_nobody_trusts_is_a_tls_failure() {
         "{report:#}"
     );
 }
+
+#[test]
+fn resolve_live_withdraws_a_provider_whose_server_is_down() {
+    let ok = server(Behaviour::Status(200));
+    let closed = closed_port();
+    let tree_for = |port: u16| {
+        Tree::new(&[(
+            "fleet.yaml",
+            &format!(
+                "kind: CapabilityMap\nmappings:\n  code.review: [reviewer-api, backup]\n---\n\
+                 kind: Process\nid: reviewer\nname: R\nstatus: running\ncapabilities: [code.review]\nmetadata: {{platform: nodejs}}\nruntimeContext: {{environment: production}}\n---\n\
+                 kind: Provider\nid: reviewer-api\nplatform: nodejs\nprocess: reviewer\nendpoint: http://127.0.0.1:{port}\ncapabilities: [code.review]\nhealth:\n  http: {{path: /healthz}}\n---\n\
+                 kind: Provider\nid: backup\nplatform: openai-agents\ncapabilities: [code.review]\n"
+            ),
+        )])
+    };
+    let first = |tree: &Tree, live: bool| {
+        let mut args = vec!["resolve", "code.review", "--all", "--format", "json"];
+        if live {
+            args.push("--live");
+        }
+        let out = tree.run(args);
+        out.assert_code(0);
+        let json = out.json();
+        let candidates = json["providers"].as_array().unwrap().clone();
+        let chosen = candidates.iter().find(|c| c["eligible"] == true).unwrap()["id"].clone();
+        (chosen, candidates[0]["reason"].clone())
+    };
+    // Up: the live route is the declared one.
+    let up = tree_for(ok);
+    assert_eq!(first(&up, true).0, "reviewer-api");
+    // Down: without --live nothing is probed; with it, the provider is withdrawn.
+    let down = tree_for(closed);
+    assert_eq!(first(&down, false).0, "reviewer-api");
+    let (chosen, reason) = first(&down, true);
+    assert_eq!(chosen, "backup");
+    assert_eq!(reason, "withdrawn: unreachable (connect refused)");
+}
