@@ -223,6 +223,11 @@ fn diff_process(
         "platform",
         "runtimeVersion",
         "environment",
+        "endpoint",
+        "isolation",
+        "resources",
+        "replicas",
+        "alternatives",
     ] {
         let at = format!("{path}/{field}");
         entity.push(
@@ -383,6 +388,11 @@ mod tests {
             platform: "nodejs".to_string(),
             runtime_version: Some("nodejs-20.x".to_string()),
             environment: "env-development".to_string(),
+            endpoint: None,
+            isolation: None,
+            resources: None,
+            replicas: None,
+            alternatives: Vec::new(),
             env: BTreeMap::from([("LOG_LEVEL".to_string(), "info".to_string())]),
             bindings: vec![PlannedBinding {
                 id: format!("{id}-secrets"),

@@ -1075,7 +1075,7 @@ runtimeContext:
                 .with_label("unknown field")
                 .with_help(
                     "allowed fields: apiVersion, kind, id, name, type, status, metadata, \
-                     capabilities, requires, runtimeContext"
+                     capabilities, requires, runtimeContext, endpoint, resources, replicas, isolation"
                 ),
             ]
         );
