@@ -410,15 +410,22 @@ fn shown_name(id: &str, name: &str) -> Option<String> {
     (!name.trim().is_empty() && name != id).then(|| name.to_string())
 }
 
-
 /// Platform and status; then isolation and replicas when the process says them.
 fn process_details(p: &crate::model::Process) -> Vec<String> {
     let mut details = vec![p.platform.value.clone(), p.status.value.to_string()];
-    details.extend(p.isolation.as_ref().map(|i| format!("{} isolation", i.value)));
-    details.extend(p.replicas.as_ref().map(|r| match (r.min.value, r.max.value) {
-        (min, max) if min == max => format!("{min} replicas"),
-        (min, max) => format!("{min}-{max} replicas"),
-    }));
+    details.extend(
+        p.isolation
+            .as_ref()
+            .map(|i| format!("{} isolation", i.value)),
+    );
+    details.extend(
+        p.replicas
+            .as_ref()
+            .map(|r| match (r.min.value, r.max.value) {
+                (min, max) if min == max => format!("{min} replicas"),
+                (min, max) => format!("{min}-{max} replicas"),
+            }),
+    );
     details
 }
 

@@ -225,8 +225,6 @@ fn diff_process(
         "environment",
         "endpoint",
         "isolation",
-        "resources",
-        "replicas",
         "alternatives",
     ] {
         let at = format!("{path}/{field}");
@@ -236,6 +234,17 @@ fn diff_process(
             new_json.get(field).cloned(),
         );
     }
+    // Each of `resources` and `replicas` key by key (`resources/cpu: 500m -> 750m`).
+    entity.push_map(
+        &format!("{path}/resources"),
+        &fields(&old.resources),
+        &fields(&new.resources),
+    );
+    entity.push_map(
+        &format!("{path}/replicas"),
+        &fields(&old.replicas),
+        &fields(&new.replicas),
+    );
     entity.push_map(
         &format!("{path}/labels"),
         &strings(&old.labels),

@@ -12,14 +12,22 @@ pub fn check_process(linked: &Linked, process: &Process) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let main = linked.platforms.get(&process.platform.value);
     if let Some(platform) = main {
-        found.extend(isolation_not_available(process, platform, &process.platform));
+        found.extend(isolation_not_available(
+            process,
+            platform,
+            &process.platform,
+        ));
         found.extend(replicas_on_self_scaling(process, platform));
     }
     for alternative in &process.alternatives {
         let Some(platform) = linked.platforms.get(&alternative.platform.value) else {
             continue; // E0204 says so.
         };
-        found.extend(isolation_not_available(process, platform, &alternative.platform));
+        found.extend(isolation_not_available(
+            process,
+            platform,
+            &alternative.platform,
+        ));
         if let Some(version) = &alternative.version {
             found.extend(super::checks::version_mismatch(platform, version));
         }
@@ -121,7 +129,10 @@ fn isolation_below_minimum(process: &Process, environment: &Environment) -> Opti
         Diagnostic::at(Code::IsolationBelowMinimum, span, message)
             .with_label(format!("below `{}`", minimum.value))
             .with_related(minimum.span, "the environment's minimum")
-            .with_help(format!("set `isolation` to one of: {}", stronger.join(", "))),
+            .with_help(format!(
+                "set `isolation` to one of: {}",
+                stronger.join(", ")
+            )),
     )
 }
 
@@ -150,7 +161,10 @@ impl Resource {
         match self {
             Resource::Cpu => quantity(&resources.cpu),
             Resource::Memory => quantity(&resources.memory),
-            Resource::Gpu => resources.gpu.as_ref().map(|g| (u128::from(g.value), g.span)),
+            Resource::Gpu => resources
+                .gpu
+                .as_ref()
+                .map(|g| (u128::from(g.value), g.span)),
         }
     }
 

@@ -1,8 +1,8 @@
 //! The environments and platforms every tree has, unless it defines the same id itself.
 
 use super::binding::BindingType::{self, Files, Network, Secrets};
-use super::resources::Isolation::{self, Container, None as Unisolated, Process, Vm, Wasm};
 use super::platform::anchored;
+use super::resources::Isolation::{self, Container, None as Unisolated, Process, Vm, Wasm};
 use super::{Environment, Located, Platform, environment};
 use crate::source::Span;
 

@@ -266,7 +266,8 @@ pub fn build(r: &mut Reader, fields: Fields) -> Option<Process> {
     let endpoint = super::provider::endpoint(r, &fields);
     let resources = (fields.object("resources")).map(|f| resources::build_resources(r, f));
     let stopped = status.value == Status::Stopped;
-    let replicas = (fields.object("replicas")).and_then(|f| resources::build_replicas(r, f, stopped));
+    let replicas =
+        (fields.object("replicas")).and_then(|f| resources::build_replicas(r, f, stopped));
     Some(Process {
         id: fields.id("id")?,
         name: fields.text("name").map(|n| n.value).unwrap_or_default(),

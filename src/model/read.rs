@@ -94,7 +94,9 @@ fn parse_quantity(node: &Node) -> Result<String, Problem> {
         Value::String(text) => Ok(text.clone()),
         Value::Int(n) => Ok(n.to_string()),
         Value::Float(f) => Ok(f.to_string()),
-        _ => Err(Problem::WrongType("a quantity (a number, or a string such as `500m` or `512Mi`)")),
+        _ => Err(Problem::WrongType(
+            "a quantity (a number, or a string such as `500m` or `512Mi`)",
+        )),
     }
 }
 

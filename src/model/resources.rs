@@ -170,11 +170,19 @@ fn decimal(text: &str, scale: u128) -> Option<u128> {
     if text.ends_with('.') || fraction.len() > 30 {
         return None;
     }
-    let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
-    let fraction_value: u128 = if fraction.is_empty() { 0 } else { fraction.parse().ok()? };
+    let whole: u128 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let fraction_value: u128 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().ok()?
+    };
     let denominator = 10u128.checked_pow(u32::try_from(fraction.len()).ok()?)?;
     let scaled_fraction = fraction_value.checked_mul(scale)?;
-    if scaled_fraction % denominator != 0 {
+    if !scaled_fraction.is_multiple_of(denominator) {
         return None;
     }
     whole
@@ -273,7 +281,7 @@ pub fn build_replicas(r: &mut Reader, fields: Fields, stopped: bool) -> Option<R
 
 /// Millicores as people write them: `500m`, `2`, `2.5`.
 pub fn show_cpu(millis: u128) -> String {
-    if millis % 1000 == 0 {
+    if millis.is_multiple_of(1000) {
         (millis / 1000).to_string()
     } else if millis < 1000 {
         format!("{millis}m")
@@ -285,8 +293,13 @@ pub fn show_cpu(millis: u128) -> String {
 
 /// Bytes in the largest binary unit that divides them: `512Mi`, `2Gi`, `1000`.
 pub fn show_memory(bytes: u128) -> String {
-    for (unit, scale) in [("Ti", 1u128 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
-        if bytes >= scale && bytes % scale == 0 {
+    for (unit, scale) in [
+        ("Ti", 1u128 << 40),
+        ("Gi", 1 << 30),
+        ("Mi", 1 << 20),
+        ("Ki", 1 << 10),
+    ] {
+        if bytes >= scale && bytes.is_multiple_of(scale) {
             return format!("{}{unit}", bytes / scale);
         }
     }
