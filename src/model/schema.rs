@@ -293,6 +293,10 @@ fn nullable(schema: &mut Value) {
     if let Some(Value::Array(values)) = schema.get_mut("enum") {
         values.push(Value::Null);
     }
+    // A quantity: a string or a number, or null.
+    if let Some(Value::Array(choices)) = schema.get_mut("oneOf") {
+        choices.push(json!({ "type": "null" }));
+    }
 }
 
 #[cfg(test)]

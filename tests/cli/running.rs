@@ -183,3 +183,20 @@ fn diff_shows_a_change_of_resources_and_replicas() {
     assert!(text.contains("    ~ replicas/max: 4 -> 5\n"), "{text}");
     assert!(!text.contains("process plain"), "{text}");
 }
+
+#[test]
+fn graph_labels_a_process_with_its_isolation_and_replicas() {
+    let out = tree().run(["graph"]);
+    out.assert_code(0);
+    assert!(
+        (out.stdout)
+            .contains(r#"label="api\nAPI\nnodejs · running · container isolation · 1-4 replicas""#),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        (out.stdout).contains(r#"label="plain\nPlain\nnodejs · running""#),
+        "{}",
+        out.stdout
+    );
+}
