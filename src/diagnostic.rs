@@ -320,8 +320,8 @@ impl Code {
             Code::BindingTypeNotSupported => (
                 "E0206",
                 "binding-type-not-supported",
-                "the process's platform cannot have this binding type",
-                "the process's platform cannot have this binding type",
+                "the process's platform (or one of its `runtimeContext.alternatives`) cannot have this binding type",
+                "the process's platform (or one of its `runtimeContext.alternatives`) cannot have this binding type",
             ),
             Code::VersionMismatch => (
                 "E0207",

@@ -463,6 +463,9 @@ pub fn check_binding(linked: &Linked, binding: &Binding) -> Vec<Diagnostic> {
             );
         }
     }
+    diagnostics.extend(super::running::binding_on_alternatives(
+        linked, binding, process,
+    ));
     let bound_env = linked.environment_id(&binding.environment.value);
     if let (Some(bound), Some(runs)) = (bound_env, process_env)
         && bound != runs

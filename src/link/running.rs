@@ -5,7 +5,7 @@
 use super::Linked;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::resources::{Isolation, Quantity, Resources, show_cpu, show_memory};
-use crate::model::{Environment, Located, Platform, Process};
+use crate::model::{Binding, Environment, Located, Platform, Process};
 
 /// One process's isolation, replicas and alternative runtimes.
 pub fn check_process(linked: &Linked, process: &Process) -> Vec<Diagnostic> {
@@ -39,6 +39,44 @@ pub fn check_process(linked: &Linked, process: &Process) -> Vec<Diagnostic> {
     found
         .into_iter()
         .map(|d| d.in_environment(environment))
+        .collect()
+}
+
+/// E0206 for a binding whose type an alternative platform of its process cannot have: the
+/// process could not move there with it.
+pub fn binding_on_alternatives(
+    linked: &Linked,
+    binding: &Binding,
+    process: &Process,
+) -> Vec<Diagnostic> {
+    let binding_type = binding.binding_type.value;
+    (process.alternatives.iter())
+        .filter_map(|alternative| {
+            let platform = linked.platforms.get(&alternative.platform.value)?;
+            if platform.binding_types.contains(&binding_type) {
+                return None;
+            }
+            let allowed: Vec<&str> = platform.binding_types.iter().map(|t| t.as_str()).collect();
+            Some(
+                Diagnostic::at(
+                    Code::BindingTypeNotSupported,
+                    binding.binding_type.span,
+                    format!(
+                        "process `{}` may also run on platform `{}`, which cannot have \
+                         {binding_type} bindings",
+                        process.id.value, platform.id.value
+                    ),
+                )
+                .with_label(format!("not supported on {}", platform.id.value))
+                .with_related(alternative.platform.span, "the alternative platform")
+                .with_help(format!(
+                    "platform `{}` supports: {}; drop the alternative, or this binding",
+                    platform.id.value,
+                    allowed.join(", ")
+                ))
+                .in_environment(linked.process_environment(process)),
+            )
+        })
         .collect()
 }
 
