@@ -790,7 +790,7 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__resolve)
-            opts="-d -q -h --all --format --env --dir --color --quiet --follow-links --help"
+            opts="-d -q -h --all --live --format --env --dir --color --quiet --follow-links --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -63,6 +63,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
             cand --all 'Also list ineligible providers, with the reason'
+            cand --live 'Probe the eligible candidates'' health checks first and withdraw those that are down (the only time `resolve` touches the network)'
             cand -q 'Print only what was asked for: no summary lines'
             cand --quiet 'Print only what was asked for: no summary lines'
             cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'

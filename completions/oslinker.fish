@@ -69,6 +69,7 @@ complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l color -d '
 always\t''
 never\t''"
 complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l all -d 'Also list ineligible providers, with the reason'
+complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l live -d 'Probe the eligible candidates\' health checks first and withdraw those that are down (the only time `resolve` touches the network)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -s q -l quiet -d 'Print only what was asked for: no summary lines'
 complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand resolve" -s h -l help -d 'Print help (see more with \'--help\')'

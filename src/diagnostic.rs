@@ -59,6 +59,9 @@ pub enum Code {
     CriticalRequirementUnresolved,
     PlatformMismatch,
     SelfLink,
+    QuotaExceeded,
+    IsolationNotAvailable,
+    IsolationBelowMinimum,
     // A tree's own rules (`kind: Policy`).
     PolicyRule,
     // Warnings.
@@ -67,11 +70,12 @@ pub enum Code {
     LiteralSecret,
     FirstChoiceDown,
     UnusedSuppression,
+    ReplicasOnSelfScalingPlatform,
 }
 
 impl Code {
     /// Every code, in the order of their ids (the README's table, SARIF's rules).
-    pub const ALL: [Code; 39] = [
+    pub const ALL: [Code; 43] = [
         Code::Syntax,
         Code::UnreadableFile,
         Code::NotText,
@@ -105,12 +109,16 @@ impl Code {
         Code::CriticalRequirementUnresolved,
         Code::PlatformMismatch,
         Code::SelfLink,
+        Code::QuotaExceeded,
+        Code::IsolationNotAvailable,
+        Code::IsolationBelowMinimum,
         Code::PolicyRule,
         Code::RequirementNotRunning,
         Code::BindingEnvironmentMismatch,
         Code::LiteralSecret,
         Code::FirstChoiceDown,
         Code::UnusedSuppression,
+        Code::ReplicasOnSelfScalingPlatform,
     ];
 
     /// The stable code, e.g. `E0202`.
@@ -312,8 +320,8 @@ impl Code {
             Code::BindingTypeNotSupported => (
                 "E0206",
                 "binding-type-not-supported",
-                "the process's platform cannot have this binding type",
-                "the process's platform cannot have this binding type",
+                "the process's platform (or one of its `runtimeContext.alternatives`) cannot have this binding type",
+                "the process's platform (or one of its `runtimeContext.alternatives`) cannot have this binding type",
             ),
             Code::VersionMismatch => (
                 "E0207",
@@ -381,6 +389,24 @@ impl Code {
                 "a process requires a capability it would serve to itself",
                 "a `requires` capability whose chosen provider is the process itself (or a Provider it backs)",
             ),
+            Code::QuotaExceeded => (
+                "E0214",
+                "quota-exceeded",
+                "an environment's processes together need more than its quota",
+                "an Environment whose `quota` (cpu, memory or gpu) is less than the sum, over its processes, of `resources` times `replicas.max`; each process that counts is listed",
+            ),
+            Code::IsolationNotAvailable => (
+                "E0215",
+                "isolation-not-available",
+                "a process asks for an isolation level its platform cannot give",
+                "a Process whose `isolation` is not among the levels its platform (or one of its `runtimeContext.alternatives`) can give",
+            ),
+            Code::IsolationBelowMinimum => (
+                "E0216",
+                "isolation-below-minimum",
+                "a process's isolation is weaker than its environment's minimum",
+                "a Process whose `isolation` is weaker than its Environment's `minimumIsolation`, or that has none when the environment sets one",
+            ),
             Code::FirstChoiceDown => (
                 "W0304",
                 "first-choice-down",
@@ -392,6 +418,12 @@ impl Code {
                 "unused-suppression",
                 "a `metadata.suppress` entry silences nothing",
                 "a `metadata.suppress` entry that silences no finding in its manifest",
+            ),
+            Code::ReplicasOnSelfScalingPlatform => (
+                "W0306",
+                "replicas-on-self-scaling-platform",
+                "a process declares `replicas` on a platform that scales by itself",
+                "a Process with `replicas` on a platform that scales its processes by itself (`scales: true`, such as `openai-agents`): the platform decides, not the manifest",
             ),
         }
     }
@@ -537,11 +569,15 @@ mod tests {
 
     #[test]
     fn all_lists_every_code_in_declaration_order() {
-        // `Code::UnusedSuppression` is declared last: ALL must reach it, in order, with no gap.
+        // `Code::ReplicasOnSelfScalingPlatform` is declared last: ALL must reach it, in order,
+        // with no gap.
         for (index, code) in Code::ALL.iter().enumerate() {
             assert_eq!(*code as usize, index, "{code:?}");
         }
-        assert_eq!(Code::ALL.len(), Code::UnusedSuppression as usize + 1);
+        assert_eq!(
+            Code::ALL.len(),
+            Code::ReplicasOnSelfScalingPlatform as usize + 1
+        );
     }
 
     /// The README's table of codes is the same data as [`Code`]: one row per code, in order,

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use crate::link::references::{self, Definition, References, Referrer};
 use crate::link::{Linked, routing};
-use crate::model::{BindingConfig, Kind, names};
+use crate::model::{BindingConfig, Kind, Process, names};
+use crate::plan;
 use crate::source::{Sources, Span};
 
 #[derive(Debug, Serialize)]
@@ -365,11 +366,18 @@ fn details(linked: &Linked, kind: Kind, id: &str) -> Details {
             d.push(("environment", json!(linked.process_environment(p))));
             d.push(("provides", strings(p.capabilities.iter().map(|c| &c.value))));
             d.push(("variables", strings(p.env.iter().map(|v| &v.name.value))));
+            running(&mut d, p);
         }
         Kind::Environment => {
             let e = &linked.environments[id];
             d.push(("name", json!(e.name.value)));
             d.push(("variables", strings(e.env.iter().map(|v| &v.name.value))));
+            if let Some(quota) = &e.quota {
+                d.push(("quota", json!(plan::running::resources(quota))));
+            }
+            if let Some(minimum) = &e.minimum_isolation {
+                d.push(("minimumIsolation", json!(minimum.value.as_str())));
+            }
         }
         Kind::Binding => {
             let b = &linked.bindings[id];
@@ -420,6 +428,9 @@ fn details(linked: &Linked, kind: Kind, id: &str) -> Details {
             d.push(("bindingTypes", json!(types)));
             let pattern = p.version_pattern.as_ref().map(|(text, _)| text);
             d.push(("versionPattern", json!(pattern)));
+            let levels: Vec<&str> = p.isolation.iter().map(|i| i.as_str()).collect();
+            d.push(("isolation", json!(levels)));
+            d.push(("scales", json!(p.scales)));
         }
         Kind::Policy => {
             let p = &linked.policies[id];
@@ -430,6 +441,25 @@ fn details(linked: &Linked, kind: Kind, id: &str) -> Details {
         Kind::CapabilityMap | Kind::Settings => {}
     }
     Details(d)
+}
+
+/// How a process runs, each only when it says it.
+fn running(d: &mut Vec<(&'static str, Value)>, p: &Process) {
+    if !p.alternatives.is_empty() {
+        d.push(("alternatives", json!(plan::running::alternatives(p))));
+    }
+    if let Some(endpoint) = &p.endpoint {
+        d.push(("endpoint", json!(endpoint)));
+    }
+    if let Some(isolation) = &p.isolation {
+        d.push(("isolation", json!(isolation.value.as_str())));
+    }
+    if let Some(resources) = &p.resources {
+        d.push(("resources", json!(plan::running::resources(resources))));
+    }
+    if let Some(replicas) = &p.replicas {
+        d.push(("replicas", json!(plan::running::replicas(replicas))));
+    }
 }
 
 fn explain_capability(

@@ -162,7 +162,7 @@ pub fn build(linked: &Linked, filter: &GraphFilter) -> Graph {
         graph.nodes.push(Node {
             id: NodeId::new(NodeKind::Process, id),
             name: shown_name(id, &p.name),
-            details: vec![p.platform.value.clone(), p.status.value.to_string()],
+            details: process_details(p),
             mark: (!running).then(|| Mark::Ineligible("not running".to_string())),
         });
         if let Some(env) = linked.process_environment(p) {
@@ -408,6 +408,25 @@ fn serving_problem(linked: &Linked, id: &str, environment: Option<&str>) -> Opti
 /// A name worth showing beside the id: not empty, not the id again.
 fn shown_name(id: &str, name: &str) -> Option<String> {
     (!name.trim().is_empty() && name != id).then(|| name.to_string())
+}
+
+/// Platform and status; then isolation and replicas when the process says them.
+fn process_details(p: &crate::model::Process) -> Vec<String> {
+    let mut details = vec![p.platform.value.clone(), p.status.value.to_string()];
+    details.extend(
+        p.isolation
+            .as_ref()
+            .map(|i| format!("{} isolation", i.value)),
+    );
+    details.extend(
+        p.replicas
+            .as_ref()
+            .map(|r| match (r.min.value, r.max.value) {
+                (min, max) if min == max => format!("{min} replicas"),
+                (min, max) => format!("{min}-{max} replicas"),
+            }),
+    );
+    details
 }
 
 #[cfg(test)]

@@ -223,6 +223,9 @@ fn diff_process(
         "platform",
         "runtimeVersion",
         "environment",
+        "endpoint",
+        "isolation",
+        "alternatives",
     ] {
         let at = format!("{path}/{field}");
         entity.push(
@@ -231,6 +234,17 @@ fn diff_process(
             new_json.get(field).cloned(),
         );
     }
+    // Each of `resources` and `replicas` key by key (`resources/cpu: 500m -> 750m`).
+    entity.push_map(
+        &format!("{path}/resources"),
+        &fields(&old.resources),
+        &fields(&new.resources),
+    );
+    entity.push_map(
+        &format!("{path}/replicas"),
+        &fields(&old.replicas),
+        &fields(&new.replicas),
+    );
     entity.push_map(
         &format!("{path}/labels"),
         &strings(&old.labels),
@@ -383,6 +397,11 @@ mod tests {
             platform: "nodejs".to_string(),
             runtime_version: Some("nodejs-20.x".to_string()),
             environment: "env-development".to_string(),
+            endpoint: None,
+            isolation: None,
+            resources: None,
+            replicas: None,
+            alternatives: Vec::new(),
             env: BTreeMap::from([("LOG_LEVEL".to_string(), "info".to_string())]),
             bindings: vec![PlannedBinding {
                 id: format!("{id}-secrets"),

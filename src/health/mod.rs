@@ -113,7 +113,7 @@ fn all_targets(linked: &Linked) -> Vec<Target> {
         id: p.id.value.clone(),
         declared: Some(p.status.value),
         check: p.health.clone(),
-        endpoint: None,
+        endpoint: p.endpoint.clone(),
     });
     let providers = linked.providers.values().map(|p| Target {
         kind: Kind::Provider,

@@ -7,7 +7,7 @@ use super::references::{self, Written};
 use super::routing::{self, Backing, Route, ServerId};
 use super::{Link, Linked};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Binding, Kind, Located, Process, Provider, Status, names};
+use crate::model::{Binding, Kind, Located, Platform, Process, Provider, Status, names};
 use rayon::prelude::*;
 
 /// What link found wrong, by what each problem is about.
@@ -25,6 +25,8 @@ pub struct Problems {
     pub bindings: Vec<Vec<Diagnostic>>,
     /// Per provider: its references.
     pub providers: Vec<Vec<Diagnostic>>,
+    /// Environment quotas (E0214), which rest on every process: redone on each relink.
+    pub quotas: Vec<Diagnostic>,
 }
 
 impl Problems {
@@ -34,7 +36,7 @@ impl Problems {
             .chain(&self.bindings)
             .chain(&self.providers)
             .flatten();
-        self.tree.iter().chain(&self.maps).chain(per_item)
+        (self.tree.iter().chain(&self.maps).chain(per_item)).chain(&self.quotas)
     }
 }
 
@@ -59,6 +61,7 @@ pub fn check(linked: &Linked, tree: Vec<Diagnostic>) -> Problems {
         providers: (linked.providers.par_values())
             .map(|p| check_provider(linked, p))
             .collect(),
+        quotas: super::running::check_quotas(linked),
     }
 }
 
@@ -169,29 +172,36 @@ pub fn check_process(linked: &Linked, process: &Process) -> Vec<Diagnostic> {
         return diagnostics;
     }
     let platform = linked.platforms.get(&process.platform.value);
-    if let (Some(platform), Some(version)) = (platform, &process.runtime_version)
-        && let Some((pattern, regex)) = &platform.version_pattern
-        && !regex.is_match(&version.value)
-    {
-        diagnostics.push(
-            Diagnostic::at(
-                Code::VersionMismatch,
-                version.span,
-                format!(
-                    "runtime version `{}` does not fit platform `{}`",
-                    version.value, platform.id.value
-                ),
-            )
-            .with_label(format!("expected to match `{pattern}`"))
-            .with_help(format!(
-                "platform `{}` versions match `{pattern}`, e.g. `{}`",
-                platform.id.value,
-                example_version(&platform.id.value)
-            ))
-            .in_environment(environment),
-        );
+    if let (Some(platform), Some(version)) = (platform, &process.runtime_version) {
+        let mismatch = version_mismatch(platform, version);
+        diagnostics.extend(mismatch.map(|d| d.in_environment(environment)));
     }
+    diagnostics.extend(super::running::check_process(linked, process));
     diagnostics
+}
+
+/// E0207: a runtime version that does not match its platform's `versionPattern`.
+pub fn version_mismatch(platform: &Platform, version: &Located<String>) -> Option<Diagnostic> {
+    let (pattern, regex) = platform.version_pattern.as_ref()?;
+    if regex.is_match(&version.value) {
+        return None;
+    }
+    Some(
+        Diagnostic::at(
+            Code::VersionMismatch,
+            version.span,
+            format!(
+                "runtime version `{}` does not fit platform `{}`",
+                version.value, platform.id.value
+            ),
+        )
+        .with_label(format!("expected to match `{pattern}`"))
+        .with_help(format!(
+            "platform `{}` versions match `{pattern}`, e.g. `{}`",
+            platform.id.value,
+            example_version(&platform.id.value)
+        )),
+    )
 }
 
 /// A process's `requires`, each against the routes of its environment.
@@ -453,6 +463,9 @@ pub fn check_binding(linked: &Linked, binding: &Binding) -> Vec<Diagnostic> {
             );
         }
     }
+    diagnostics.extend(super::running::binding_on_alternatives(
+        linked, binding, process,
+    ));
     let bound_env = linked.environment_id(&binding.environment.value);
     if let (Some(bound), Some(runs)) = (bound_env, process_env)
         && bound != runs

@@ -8,6 +8,7 @@ pub mod maps;
 pub mod references;
 mod relink;
 pub mod routing;
+mod running;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;

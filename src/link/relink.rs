@@ -179,6 +179,7 @@ impl Linked {
                 problems.requirements[index] = checks::check_requirements(self, process);
             }
         }
+        problems.quotas = super::running::check_quotas(self);
     }
 }
 

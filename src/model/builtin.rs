@@ -2,6 +2,7 @@
 
 use super::binding::BindingType::{self, Files, Network, Secrets};
 use super::platform::anchored;
+use super::resources::Isolation::{self, Container, None as Unisolated, Process, Vm, Wasm};
 use super::{Environment, Located, Platform, environment};
 use crate::source::Span;
 
@@ -18,9 +19,14 @@ pub struct BuiltinPlatform {
     pub name: &'static str,
     pub version_pattern: Option<&'static str>,
     pub binding_types: &'static [BindingType],
+    /// The isolation levels it can give a process.
+    pub isolation: &'static [Isolation],
+    /// It scales processes by itself (`replicas` there is W0306).
+    pub scales: bool,
 }
 
-/// Hosted platforms run the agent for you: no files to mount. IDE agents work on local files
+/// Hosted platforms run the agent for you: no files to mount, in their own containers, scaled
+/// by them. IDE agents work on local files, as local processes. IDE agents work on local files
 /// and take no inbound traffic. Runtimes you run yourself can have all three.
 pub const PLATFORMS: [BuiltinPlatform; 9] = [
     BuiltinPlatform {
@@ -28,54 +34,72 @@ pub const PLATFORMS: [BuiltinPlatform; 9] = [
         name: "OpenAI Agents",
         version_pattern: None,
         binding_types: &[Secrets, Network],
+        isolation: &[Container],
+        scales: true,
     },
     BuiltinPlatform {
         id: "vertex-agent-builder",
         name: "Vertex AI Agent Builder",
         version_pattern: None,
         binding_types: &[Secrets, Network],
+        isolation: &[Container],
+        scales: true,
     },
     BuiltinPlatform {
         id: "aws-bedrock",
         name: "AWS Bedrock Agents",
         version_pattern: None,
         binding_types: &[Secrets, Network],
+        isolation: &[Container],
+        scales: true,
     },
     BuiltinPlatform {
         id: "agentforce",
         name: "Salesforce Agentforce",
         version_pattern: None,
         binding_types: &[Secrets, Network],
+        isolation: &[Container],
+        scales: true,
     },
     BuiltinPlatform {
         id: "cursor",
         name: "Cursor Agents",
         version_pattern: None,
         binding_types: &[Secrets, Files],
+        isolation: &[Unisolated, Process],
+        scales: false,
     },
     BuiltinPlatform {
         id: "antigravity",
         name: "Antigravity Agents",
         version_pattern: None,
         binding_types: &[Secrets, Files],
+        isolation: &[Unisolated, Process],
+        scales: false,
     },
     BuiltinPlatform {
         id: "nodejs",
         name: "Node.js",
         version_pattern: Some(r"nodejs-\d+(\.(\d+|x))*"),
         binding_types: &[Secrets, Files, Network],
+        isolation: &[Unisolated, Process, Container, Vm],
+        scales: false,
     },
     BuiltinPlatform {
         id: "python",
         name: "Python",
         version_pattern: Some(r"python-\d+(\.(\d+|x))*"),
         binding_types: &[Secrets, Files, Network],
+        isolation: &[Unisolated, Process, Container, Vm],
+        scales: false,
     },
     BuiltinPlatform {
         id: "custom",
         name: "Custom runtime",
         version_pattern: None,
         binding_types: &[Secrets, Files, Network],
+        isolation: &[Unisolated, Process, Container, Vm, Wasm],
+        scales: false,
     },
 ];
 
@@ -88,6 +112,8 @@ pub fn environments(at: Span) -> Vec<Environment> {
             name: Located::new(name.to_string(), at),
             env: Vec::new(),
             critical: environment::critical_by_default(id),
+            quota: None,
+            minimum_isolation: None,
             builtin: true,
         })
         .collect()
@@ -104,6 +130,8 @@ pub fn platforms(at: Span) -> Vec<Platform> {
                 (pattern.to_string(), regex)
             }),
             binding_types: p.binding_types.to_vec(),
+            isolation: p.isolation.to_vec(),
+            scales: p.scales,
             builtin: true,
         })
         .collect()

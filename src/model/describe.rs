@@ -80,6 +80,13 @@ pub enum Type {
     Bool,
     /// A port, 1-65535.
     Port,
+    /// A whole number, 0 or more (a replica count, a GPU count).
+    Count,
+    /// A Kubernetes quantity (`500m`, `2`, `512Mi`): a string or a number, whose units the
+    /// kind checks in code; `pattern` is what the JSON Schema says of the string form.
+    Quantity {
+        pattern: &'static str,
+    },
     /// One of a closed set of names (a `choice!` enum's `NAMES`).
     Choice(&'static [&'static str]),
     /// The id of another manifest.

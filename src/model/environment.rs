@@ -3,7 +3,8 @@
 use super::describe::{
     API_VERSION_FIELD, FREE_METADATA, Field, Object, Presence, Rest, Type, kind_field,
 };
-use super::read::Fields;
+use super::read::{Fields, Reader};
+use super::resources::{self, ISOLATION, Isolation, RESOURCES, Resources};
 use super::{EnvVar, Located};
 
 pub const OBJECT: Object = Object {
@@ -42,6 +43,20 @@ pub const OBJECT: Object = Object {
                   rather than a warning. Left out: true for `production` and the built-in \
                   `env-production`, false otherwise.",
         },
+        Field {
+            name: "quota",
+            ty: Type::Object(&RESOURCES),
+            presence: Presence::Optional,
+            doc: "The most its processes may use together: each process's `resources` times \
+                  its `replicas.max` (1 without `replicas`), summed (E0214 when over).",
+        },
+        Field {
+            name: "minimumIsolation",
+            ty: ISOLATION,
+            presence: Presence::Optional,
+            doc: "The weakest `isolation` its processes may have (none < process < container \
+                  = wasm < vm); a process below it, or without `isolation`, is an error (E0216).",
+        },
         FREE_METADATA,
     ],
 };
@@ -59,13 +74,18 @@ pub struct Environment {
     pub env: Vec<EnvVar>,
     /// A requirement left without an eligible provider here is an error (E0211).
     pub critical: bool,
+    /// `quota`: the most its processes may use together.
+    pub quota: Option<Resources>,
+    pub minimum_isolation: Option<Located<Isolation>>,
     /// Defined by oslinker itself rather than by a manifest.
     pub builtin: bool,
 }
 
-pub fn build(fields: Fields) -> Option<Environment> {
+pub fn build(r: &mut Reader, fields: Fields) -> Option<Environment> {
     let id = fields.id("id")?;
     Some(Environment {
+        quota: (fields.object("quota")).map(|f| resources::build_resources(r, f)),
+        minimum_isolation: fields.choice("minimumIsolation"),
         name: fields.text("name").unwrap_or_else(|| id.clone()),
         env: fields.env("env"),
         critical: fields

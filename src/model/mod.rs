@@ -13,6 +13,7 @@ pub mod policy;
 pub mod process;
 pub mod provider;
 pub mod read;
+pub mod resources;
 pub mod schema;
 pub mod settings;
 
@@ -215,7 +216,7 @@ fn read_document(
             Kind::Process => m.processes.extend(process::build(r, fields).map(Arc::new)),
             Kind::Environment => m
                 .environments
-                .extend(environment::build(fields).map(Arc::new)),
+                .extend(environment::build(r, fields).map(Arc::new)),
             Kind::Binding => m.bindings.extend(binding::build(r, fields).map(Arc::new)),
             Kind::Provider => m.providers.extend(provider::build(r, fields).map(Arc::new)),
             Kind::CapabilityMap => m

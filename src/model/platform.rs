@@ -8,6 +8,7 @@ use super::describe::{
     API_VERSION_FIELD, FREE_METADATA, Field, Object, Presence, Rest, Type, kind_field,
 };
 use super::read::{Fields, Reader};
+use super::resources::{ISOLATION, Isolation};
 use super::{Choice, Located};
 
 pub const OBJECT: Object = Object {
@@ -47,6 +48,22 @@ pub const OBJECT: Object = Object {
             presence: Presence::Required,
             doc: "The binding types its processes can have.",
         },
+        Field {
+            name: "isolation",
+            ty: Type::List {
+                item: &ISOLATION,
+                what: "an isolation level",
+            },
+            presence: Presence::Optional,
+            doc: "The isolation levels it can give a process. Left out: all of them.",
+        },
+        Field {
+            name: "scales",
+            ty: Type::Bool,
+            presence: Presence::Default(super::describe::Default::Bool(false)),
+            doc: "Whether it scales processes by itself (then `replicas` on its processes is a \
+                  warning, W0306).",
+        },
         FREE_METADATA,
     ],
 };
@@ -58,6 +75,10 @@ pub struct Platform {
     /// The text of `versionPattern` and the compiled regex (matched against the whole version).
     pub version_pattern: Option<(String, Regex)>,
     pub binding_types: Vec<BindingType>,
+    /// The isolation levels it can give.
+    pub isolation: Vec<Isolation>,
+    /// It scales processes by itself.
+    pub scales: bool,
     pub builtin: bool,
 }
 
@@ -74,6 +95,14 @@ pub fn build(r: &mut Reader, fields: Fields) -> Option<Platform> {
         id,
         version_pattern,
         binding_types: fields.choices("bindingTypes"),
+        // Left out (or null): every level; written: those listed.
+        isolation: match fields.entry("isolation") {
+            Some(e) if e.value.value != crate::load::node::Value::Null => {
+                fields.choices("isolation")
+            }
+            _ => Isolation::VALUES.to_vec(),
+        },
+        scales: fields.bool("scales").unwrap_or(false),
         builtin: false,
     })
 }

@@ -6,7 +6,8 @@ use super::describe::{
 };
 use super::health::HealthCheck;
 use super::kind::Kind;
-use super::read::{Fields, Labels, Reader, Reference};
+use super::read::{FieldPath, Fields, Labels, Reader, Reference};
+use super::resources::{self, ISOLATION, Isolation, REPLICAS, RESOURCES, Replicas, Resources};
 use super::{EnvVar, Located, choice};
 
 choice! {
@@ -76,6 +77,33 @@ pub const OBJECT: Object = Object {
             presence: Presence::Required,
             doc: "Where and how the process runs.",
         },
+        Field {
+            name: "endpoint",
+            ty: super::provider::ENDPOINT,
+            presence: Presence::Optional,
+            doc: "Where the agent is reached: an http(s) URL, without credentials.",
+        },
+        Field {
+            name: "resources",
+            ty: Type::Object(&RESOURCES),
+            presence: Presence::Optional,
+            doc: "What one copy of the process needs: `cpu`, `memory`, `gpu`.",
+        },
+        Field {
+            name: "replicas",
+            ty: Type::Object(&REPLICAS),
+            presence: Presence::Optional,
+            doc: "How many copies run (`min`, `max`) and what scales them; a warning on a \
+                  platform that scales by itself (W0306).",
+        },
+        Field {
+            name: "isolation",
+            ty: ISOLATION,
+            presence: Presence::Optional,
+            doc: "How it is kept apart: `none`, `process`, `container`, `vm` or `wasm`. Its \
+                  platform must be able to give it (E0215), and it must meet its \
+                  environment's `minimumIsolation` (E0216).",
+        },
         super::health::HEALTH_FIELD,
     ],
 };
@@ -141,9 +169,48 @@ const RUNTIME_CONTEXT: Object = Object {
             presence: Presence::Optional,
             doc: "The process's own variables, over its environment's defaults.",
         },
+        Field {
+            name: "alternatives",
+            ty: Type::List {
+                item: &Type::Object(&ALTERNATIVE),
+                what: "an alternative runtime",
+            },
+            presence: Presence::Optional,
+            doc: "Other platforms (and versions) the process can also run on, each checked \
+                  like the main one.",
+        },
         FREE_METADATA,
     ],
 };
+
+const ALTERNATIVE: Object = Object {
+    name: "AlternativeRuntime",
+    what: "an alternative runtime",
+    doc: "Another platform the process can run on.",
+    rest: Rest::Closed,
+    fields: &[
+        Field {
+            name: "platform",
+            ty: Type::Ref(PLATFORM_REF),
+            presence: Presence::Required,
+            doc: "A built-in platform or the id of a Platform manifest.",
+        },
+        Field {
+            name: "version",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "The runtime's version there, which must match that platform's \
+                  `versionPattern`.",
+        },
+    ],
+};
+
+/// A platform the process can also run on (`runtimeContext.alternatives`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternative {
+    pub platform: Located<String>,
+    pub version: Option<Located<String>>,
+}
 
 #[derive(Debug, Clone)]
 pub struct Process {
@@ -164,6 +231,13 @@ pub struct Process {
     /// `runtimeContext.version`, e.g. `nodejs-20.x`.
     pub runtime_version: Option<Located<String>>,
     pub env: Vec<EnvVar>,
+    /// `runtimeContext.alternatives`: other platforms it can run on.
+    pub alternatives: Vec<Alternative>,
+    /// `endpoint`, its credentials hidden.
+    pub endpoint: Option<String>,
+    pub resources: Option<Resources>,
+    pub replicas: Option<Replicas>,
+    pub isolation: Option<Located<Isolation>>,
     pub health: Option<HealthCheck>,
     /// The ids it names: its platform and environment.
     pub references: Vec<Reference>,
@@ -179,15 +253,31 @@ pub fn build(r: &mut Reader, fields: Fields) -> Option<Process> {
     let missing = || Located::new(String::new(), anchor);
     let metadata = fields.object("metadata");
     let runtime = fields.object("runtimeContext");
+    let status = fields
+        .choice("status")
+        .unwrap_or(Located::new(Status::Pending, anchor));
+    let alternatives = runtime.map(|r| alternatives(&r)).unwrap_or_default();
+    let mut references = fields.references();
+    references.extend(alternatives.iter().map(|a| Reference {
+        field: FieldPath {
+            parent: Some("runtimeContext"),
+            name: "alternatives",
+        },
+        target: &PLATFORM_REF,
+        written: a.platform.clone(),
+    }));
+    let endpoint = super::provider::endpoint(r, &fields);
+    let resources = (fields.object("resources")).map(|f| resources::build_resources(r, f));
+    let stopped = status.value == Status::Stopped;
+    let replicas =
+        (fields.object("replicas")).and_then(|f| resources::build_replicas(r, f, stopped));
     Some(Process {
         id: fields.id("id")?,
         name: fields.text("name").map(|n| n.value).unwrap_or_default(),
         process_type: fields
             .choice("type")
             .map_or(ProcessType::Agent, |t| t.value),
-        status: fields
-            .choice("status")
-            .unwrap_or(Located::new(Status::Pending, anchor)),
+        status,
         platform: metadata
             .and_then(|m| m.id("platform"))
             .unwrap_or_else(missing),
@@ -200,8 +290,26 @@ pub fn build(r: &mut Reader, fields: Fields) -> Option<Process> {
             .unwrap_or_else(missing),
         runtime_version: runtime.and_then(|r| r.text("version")),
         env: runtime.map(|r| r.env("env")).unwrap_or_default(),
+        alternatives,
+        endpoint,
+        resources,
+        replicas,
+        isolation: fields.choice("isolation"),
         health: super::health::build(r, &fields),
-        references: fields.references(),
+        references,
         complete: r.complete,
     })
+}
+
+fn alternatives(runtime: &Fields) -> Vec<Alternative> {
+    runtime
+        .objects("alternatives")
+        .into_iter()
+        .filter_map(|a| {
+            Some(Alternative {
+                platform: a.id("platform")?,
+                version: a.text("version"),
+            })
+        })
+        .collect()
 }

@@ -50,9 +50,7 @@ pub const OBJECT: Object = Object {
         },
         Field {
             name: "endpoint",
-            ty: Type::Checked {
-                pattern: "^https?://[^/?#\\s]+([/?#]|$)",
-            },
+            ty: ENDPOINT,
             presence: Presence::Optional,
             doc: "Where to reach it: an http(s) URL.",
         },
@@ -65,6 +63,11 @@ pub const OBJECT: Object = Object {
         super::health::HEALTH_FIELD,
         FREE_METADATA,
     ],
+};
+
+/// An endpoint, as Providers and Processes write it.
+pub const ENDPOINT: Type = Type::Checked {
+    pattern: "^https?://[^/?#\\s]+([/?#]|$)",
 };
 
 #[derive(Debug, Clone)]
@@ -85,6 +88,24 @@ pub struct Provider {
 
 /// Builds a Provider from its checked fields; the endpoint is checked here.
 pub fn build(r: &mut Reader, fields: Fields) -> Option<Provider> {
+    let endpoint = endpoint(r, &fields);
+    Some(Provider {
+        id: fields.id("id")?,
+        name: fields.text("name").map(|n| n.value),
+        platform: fields
+            .id("platform")
+            .unwrap_or_else(|| Located::new(String::new(), fields.anchor)),
+        process: fields.id("process"),
+        endpoint,
+        health: super::health::build(r, &fields),
+        capabilities: fields.capabilities("capabilities"),
+        references: fields.references(),
+        complete: r.complete,
+    })
+}
+
+/// `endpoint` (of a Provider or a Process), checked, its credentials hidden.
+pub fn endpoint(r: &mut Reader, fields: &Fields) -> Option<String> {
     let mut endpoint = fields.text("endpoint");
     if let Some(url) = &mut endpoint {
         // Credentials in a URL are literal secrets: reported, and never shown, not even in
@@ -100,19 +121,7 @@ pub fn build(r: &mut Reader, fields: Fields) -> Option<Provider> {
         }
         check_url(r, url);
     }
-    Some(Provider {
-        id: fields.id("id")?,
-        name: fields.text("name").map(|n| n.value),
-        platform: fields
-            .id("platform")
-            .unwrap_or_else(|| Located::new(String::new(), fields.anchor)),
-        process: fields.id("process"),
-        endpoint: endpoint.map(|e| e.value),
-        health: super::health::build(r, &fields),
-        capabilities: fields.capabilities("capabilities"),
-        references: fields.references(),
-        complete: r.complete,
-    })
+    endpoint.map(|e| e.value)
 }
 
 /// An endpoint is an absolute http(s) URL with a host. `url` has its credentials hidden

@@ -33,6 +33,7 @@ enum Problem {
     InvalidCapability(String),
     NotAChoice(&'static [&'static str]),
     PortOutOfRange(String),
+    Negative(String),
 }
 
 fn parse_text(node: &Node) -> Result<&str, Problem> {
@@ -77,6 +78,28 @@ fn parse_port(node: &Node) -> Result<u16, Problem> {
     }
 }
 
+fn parse_count(node: &Node) -> Result<u64, Problem> {
+    match &node.value {
+        Value::Int(n) => u64::try_from(*n).map_err(|_| Problem::Negative(n.to_string())),
+        Value::BigInt(digits) if digits.starts_with('-') => Err(Problem::Negative(digits.clone())),
+        Value::BigInt(_) => Err(Problem::WrongType("a whole number that fits in 64 bits")),
+        _ => Err(Problem::WrongType("a whole number (0 or more)")),
+    }
+}
+
+/// A quantity as written: a string, or a number (YAML reads `2` and `0.5` as numbers), as
+/// text. Its units are the kind's to check.
+fn parse_quantity(node: &Node) -> Result<String, Problem> {
+    match &node.value {
+        Value::String(text) => Ok(text.clone()),
+        Value::Int(n) => Ok(n.to_string()),
+        Value::Float(f) => Ok(f.to_string()),
+        _ => Err(Problem::WrongType(
+            "a quantity (a number, or a string such as `500m` or `512Mi`)",
+        )),
+    }
+}
+
 /// A scalar of type `ty`: `Ok` when it is one.
 fn parse_scalar(ty: &Type, node: &Node) -> Result<(), Problem> {
     match ty {
@@ -86,6 +109,8 @@ fn parse_scalar(ty: &Type, node: &Node) -> Result<(), Problem> {
         Type::Choice(names) => parse_choice(node, names).map(drop),
         Type::Bool => parse_bool(node).map(drop),
         Type::Port => parse_port(node).map(drop),
+        Type::Count => parse_count(node).map(drop),
+        Type::Quantity { .. } => parse_quantity(node).map(drop),
         _ => Ok(()),
     }
 }
@@ -311,6 +336,11 @@ impl<'d> Reader<'d> {
                 node.span,
                 format!("port {port} is out of range 1-65535"),
                 "use a port from 1 to 65535",
+            ),
+            Problem::Negative(n) => self.invalid_value(
+                node.span,
+                format!("{what} is {n}, which is negative"),
+                "write a whole number, 0 or more",
             ),
         }
     }
@@ -681,6 +711,17 @@ impl<'n> Fields<'n> {
         parse_port(self.node(key)?).ok()
     }
 
+    pub fn count(&self, key: &str) -> Option<Located<u64>> {
+        let node = self.node(key)?;
+        parse_count(node).ok().map(|n| Self::located(node, n))
+    }
+
+    /// A quantity as written (a number as its text); its units are unchecked.
+    pub fn quantity(&self, key: &str) -> Option<Located<String>> {
+        let node = self.node(key)?;
+        parse_quantity(node).ok().map(|q| Self::located(node, q))
+    }
+
     fn choice_index(&self, key: &str) -> Option<usize> {
         let Type::Choice(names) = self.object.field(key)?.ty else {
             return None;
@@ -1036,7 +1077,8 @@ runtimeContext:
                 .with_label("unknown field")
                 .with_help(
                     "allowed fields: apiVersion, kind, id, name, type, status, metadata, \
-                     capabilities, requires, runtimeContext, health"
+                     capabilities, requires, runtimeContext, endpoint, resources, replicas, \
+                     isolation, health"
                 ),
             ]
         );

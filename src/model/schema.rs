@@ -231,6 +231,13 @@ impl Definitions {
             Type::Capability => json!({ "type": "string", "pattern": CAPABILITY_PATTERN }),
             Type::Bool => json!({ "type": "boolean" }),
             Type::Port => json!({ "type": "integer", "minimum": 1, "maximum": 65535 }),
+            Type::Count => json!({ "type": "integer", "minimum": 0 }),
+            Type::Quantity { pattern } => json!({
+                "oneOf": [
+                    { "type": "string", "pattern": pattern },
+                    { "type": "number", "minimum": 0 }
+                ]
+            }),
             Type::Choice(names) => json!({ "type": "string", "enum": names }),
             Type::List { item, .. } => json!({ "type": "array", "items": self.value(item) }),
             Type::Map { value, .. } => {
@@ -285,6 +292,10 @@ fn nullable(schema: &mut Value) {
     }
     if let Some(Value::Array(values)) = schema.get_mut("enum") {
         values.push(Value::Null);
+    }
+    // A quantity: a string or a number, or null.
+    if let Some(Value::Array(choices)) = schema.get_mut("oneOf") {
+        choices.push(json!({ "type": "null" }));
     }
 }
 

@@ -1,6 +1,8 @@
 //! Plan stage: the resolved view of a linked tree, per process and per capability. Plain,
 //! serialisable data: the JSON and YAML outputs are this struct.
 
+pub mod running;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -64,6 +66,18 @@ pub struct PlannedProcess {
     pub runtime_version: Option<String>,
     /// The environment's id.
     pub environment: String,
+    /// Where the agent is reached (credentials hidden).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isolation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<running::PlannedResources>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<running::PlannedReplicas>,
+    /// Other platforms it can run on (`runtimeContext.alternatives`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<running::PlannedAlternative>,
     /// Effective variables: the environment's defaults, the process's own, then the names
     /// that secrets bindings provide (as `<secret:STORE:REF>`). Literal values under
     /// secret-looking names are `<redacted>`.
@@ -386,6 +400,11 @@ fn plan_process(linked: &Linked, process: &Process) -> PlannedProcess {
         platform: process.platform.value.clone(),
         runtime_version: process.runtime_version.as_ref().map(|v| v.value.clone()),
         environment: environment.to_string(),
+        endpoint: process.endpoint.clone(),
+        isolation: process.isolation.as_ref().map(|i| i.value.to_string()),
+        resources: process.resources.as_ref().map(running::resources),
+        replicas: process.replicas.as_ref().map(running::replicas),
+        alternatives: running::alternatives(process),
         env: effective_env(linked, process, environment, &bindings),
         bindings: bindings.iter().map(|b| plan_binding(b)).collect(),
         provides: process

@@ -29,14 +29,27 @@ fn value_text(value: &Value) -> String {
         Value::Bool(false) => "no".to_string(),
         Value::String(s) => s.clone(),
         Value::Array(items) if items.is_empty() => "-".to_string(),
+        // Objects (alternative runtimes) are told apart with `;`.
+        Value::Array(items) if items.iter().any(Value::is_object) => {
+            items.iter().map(value_text).collect::<Vec<_>>().join("; ")
+        }
         Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        // `resources`, `replicas`: `cpu 500m, memory 512Mi`; an alternative runtime:
+        // `platform python, runtime version python-3.12`.
+        Value::Object(fields) => fields
+            .iter()
+            .map(|(key, value)| format!("{} {}", words(key), value_text(value)))
+            .collect::<Vec<_>>()
+            .join(", "),
         other => other.to_string(),
     }
 }
 
 fn field(out: &mut String, key: &str, value: &str) {
     let value = crate::text::one_line(value);
-    out.push_str(&format!("{INDENT}{key:<KEY_WIDTH$}{value}\n"));
+    // A key as long as the column (`minimum isolation`) still gets a space.
+    let width = KEY_WIDTH.max(key.len() + 1);
+    out.push_str(&format!("{INDENT}{key:<width$}{value}\n"));
 }
 
 /// Rows padded to aligned columns (widths in characters), each line indented.

@@ -116,6 +116,7 @@ fn process_block(out: &mut String, p: &PlannedProcess) {
         None => p.platform.clone(),
     };
     field(out, "platform", &[platform]);
+    running(out, p, width);
     field(out, "environment", std::slice::from_ref(&p.environment));
     let env: Vec<String> = p.env.iter().flat_map(|(k, v)| pair(k, v, width)).collect();
     field(out, "env", &env);
@@ -133,6 +134,27 @@ fn process_block(out: &mut String, p: &PlannedProcess) {
         })
         .collect();
     field(out, "links", &links);
+}
+
+/// How it runs: each line only when the process says it, so plans of trees that do not are
+/// as they were.
+fn running(out: &mut String, p: &PlannedProcess, width: usize) {
+    if !p.alternatives.is_empty() {
+        let alternatives: Vec<String> = p.alternatives.iter().map(|a| a.to_string()).collect();
+        field(out, "alternatives", &pack(&alternatives, width));
+    }
+    if let Some(endpoint) = &p.endpoint {
+        field(out, "endpoint", std::slice::from_ref(endpoint));
+    }
+    if let Some(isolation) = &p.isolation {
+        field(out, "isolation", std::slice::from_ref(isolation));
+    }
+    if let Some(resources) = &p.resources {
+        field(out, "resources", &[resources.to_string()]);
+    }
+    if let Some(replicas) = &p.replicas {
+        field(out, "replicas", &[replicas.to_string()]);
+    }
 }
 
 pub fn table(plan: &Plan) -> String {

@@ -861,6 +861,34 @@ mod tests {
     }
 
     #[test]
+    fn a_quota_is_rechecked_when_a_process_is_edited_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("tree");
+        write(
+            &root,
+            "env.yaml",
+            "kind: Environment\nid: shared\nname: shared\nquota: {cpu: 2}\n",
+        );
+        let process = |id: &str, cpu: &str| {
+            format!(
+                "kind: Process\nid: {id}\nname: {id}\nstatus: running\n\
+                 metadata: {{platform: nodejs}}\nruntimeContext: {{environment: shared}}\n\
+                 resources: {{cpu: {cpu}}}\n"
+            )
+        };
+        write(&root, "a.yaml", &process("a", "1"));
+        let b = write(&root, "b.yaml", &process("b", "500m"));
+        let (mut session, _) = Session::start(&root, false).unwrap();
+        // Over the quota by an edit to another process than the one that stays: E0214 rests
+        // on every process in the environment, not on the one edited alone.
+        write(&root, "b.yaml", &process("b", "1500m"));
+        assert_relinked_as_fresh(&mut session, &root, std::slice::from_ref(&b));
+        write(&root, "b.yaml", &process("b", "1"));
+        assert_relinked_as_fresh(&mut session, &root, std::slice::from_ref(&b));
+        assert_eq!(session.in_place, 2);
+    }
+
+    #[test]
     fn a_tree_without_manifests_stays_invalid_after_an_edit_in_place() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("tree");

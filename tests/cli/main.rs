@@ -37,6 +37,7 @@ mod policy;
 mod resolve;
 mod routing;
 mod rules;
+mod running;
 mod rust_version;
 mod schema;
 mod secret_values;

@@ -437,6 +437,27 @@ config:
             "/manifest/0/capabilities",
             "E0106",
         ),
+        (
+            "a memory quantity with a unit that is not one",
+            "a.yaml",
+            format!("{}resources: {{memory: 512MB}}\n", process()),
+            "/resources",
+            "E0110",
+        ),
+        (
+            "a negative replica count",
+            "a.yaml",
+            format!("{}replicas: {{min: -1, max: 2}}\n", process()),
+            "/replicas",
+            "E0110",
+        ),
+        (
+            "an isolation level that is not one",
+            "a.yaml",
+            format!("{}isolation: docker\n", process()),
+            "/isolation",
+            "E0107",
+        ),
     ]
 }
 
