@@ -6,10 +6,8 @@
 //! and snippets hide what the text shows under a secret-looking key or as a token
 //! (`SourceFile::snippet_text`).
 
-mod documents;
 mod tokens;
 
-pub use documents::redact_documents;
 pub use tokens::{Found, find_secrets, find_tokens, is_placeholder, url_credentials};
 
 use std::ops::Range;

@@ -6,6 +6,7 @@ pub mod node;
 pub mod read;
 pub mod root;
 pub mod scope;
+mod secret_values;
 mod toml;
 mod yaml;
 
@@ -409,7 +410,7 @@ pub fn parse_file(
     let mut documents = parse_text(path, &text, file, limits, &mut diagnostics);
     let mut source = SourceFile::new(path.to_path_buf(), display, text);
     // Secret values are reported and redacted before anything else reads the documents.
-    crate::secrets::redact_documents(&mut documents, &mut source, &mut diagnostics);
+    secret_values::redact_documents(&mut documents, &mut source, &mut diagnostics);
     LoadedFile {
         file,
         source,

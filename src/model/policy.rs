@@ -1,6 +1,6 @@
 //! `kind: Policy`: a team's own rules, written in CEL (the Common Expression Language) over
 //! each manifest and its linked view, with examples that `oslinker policy test` runs. The
-//! rules are compiled and judged after linking (`crate::policy`); here they are only read.
+//! rules are compiled and judged after linking (in `src/policy/`); here they are only read.
 
 use super::describe::{
     API_VERSION_FIELD, FREE_METADATA, Field, Object, Presence, Rest, Type, kind_field,

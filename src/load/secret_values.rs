@@ -3,9 +3,9 @@
 //! itself, before the model reads it, so that no later stage, command or format can show it;
 //! its place is masked in the file's snippets.
 
-use super::{Found, find_secrets, redact_secrets};
+use super::node::{Node, Value};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::node::{Node, Value};
+use crate::secrets::{Found, find_secrets, redact_secrets};
 use crate::source::{SourceFile, Span};
 
 /// Finds, reports and redacts the secret values of one file's documents.
