@@ -36,6 +36,16 @@ type: secrets
 config: {store: env, secrets: {API_KEY: WRITER_API_KEY}}
 ";
 
+/// One rule: every process has an `owner` label.
+const OWNER_POLICY: &str = "kind: Policy
+id: team
+rules:
+  - id: owner
+    match: {kinds: [Process]}
+    expression: \"'owner' in object.metadata\"
+    message: \"{{ id }} has no owner\"
+";
+
 fn tree_with(policy: &str) -> Tree {
     Tree::new(&[("fleet.yaml", FLEET), ("policy.yaml", policy)])
 }
@@ -339,14 +349,7 @@ fn policy_test_names_an_unknown_policy() {
 
 #[test]
 fn a_rules_findings_are_configured_and_suppressed_by_its_code() {
-    let policy = "kind: Policy
-id: team
-rules:
-  - id: owner
-    match: {kinds: [Process]}
-    expression: \"'owner' in object.metadata\"
-    message: \"{{ id }} has no owner\"
-";
+    let policy = OWNER_POLICY;
     let tree = Tree::new(&[
         ("a.yaml", &crate::support::process_yaml("a")),
         (
@@ -401,14 +404,7 @@ rules:
 
 #[test]
 fn settings_naming_a_rule_no_policy_has_is_an_error_with_a_suggestion() {
-    let policy = "kind: Policy
-id: team
-rules:
-  - id: owner
-    match: {kinds: [Process]}
-    expression: \"'owner' in object.metadata\"
-    message: \"{{ id }} has no owner\"
-";
+    let policy = OWNER_POLICY;
     // A typo (`team/ownr`) would otherwise configure nothing, silently: `a`'s finding
     // stays an error though the team meant to allow it.
     let tree = Tree::new(&[
