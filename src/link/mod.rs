@@ -82,6 +82,25 @@ impl Linked {
         self.environment_names.get(name_or_id).map(String::as_str)
     }
 
+    /// Withdraws exactly these servers from every route, each with its reason (a live
+    /// probe's words), restoring any other withdrawn before, and chooses every process's
+    /// links again if a route changed. Returns whether one did. What the tree says is
+    /// untouched: its diagnostics stay those of the files.
+    pub fn withdraw(
+        &mut self,
+        withdrawn: HashMap<ServerId, String, foldhash::fast::RandomState>,
+    ) -> bool {
+        if !self.routing.withdraw(withdrawn) {
+            return false;
+        }
+        let mut resolved = std::mem::take(&mut self.resolved);
+        for (process, resolved) in self.processes.values().zip(&mut resolved) {
+            resolve_links(self, process, resolved);
+        }
+        self.resolved = resolved;
+        true
+    }
+
     /// The environment a process runs in, as an id.
     pub fn process_environment(&self, process: &Process) -> Option<&str> {
         self.environment_id(&process.environment.value)

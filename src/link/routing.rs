@@ -43,6 +43,9 @@ pub struct Server {
     /// Its place in `Linked::providers` or `Linked::processes`, by kind.
     pub index: usize,
     pub backing: Backing,
+    /// Taken off every route by a live probe (see `RoutingTable::withdraw`): the tree may say
+    /// it runs, but it does not answer.
+    pub withdrawn: bool,
 }
 
 /// What a server's eligibility rests on.
@@ -66,6 +69,9 @@ pub enum Backing {
 impl Server {
     /// Whether it serves (in `environment`, when given).
     pub fn eligible(&self, environment: Option<EnvIndex>) -> bool {
+        if self.withdrawn {
+            return false;
+        }
         match self.backing {
             Backing::Hosted => true,
             Backing::Undefined => false,
@@ -141,7 +147,11 @@ impl Route {
         route.first_in.clear();
         route.unsure = false;
         for (index, ranked) in route.candidates.iter().enumerate() {
-            match servers[ranked.server as usize].backing {
+            let server = &servers[ranked.server as usize];
+            if server.withdrawn {
+                continue;
+            }
+            match server.backing {
                 Backing::Hosted => {
                     route.first_hosted.get_or_insert(index);
                 }
@@ -223,6 +233,8 @@ pub struct RoutingTable {
     advertised: Vec<String>,
     routes: Vec<Route>,
     capabilities: FastMap<String, Routes>,
+    /// Why each withdrawn server was withdrawn (the probe's words).
+    withdrawn: FastMap<ServerId, String>,
 }
 
 impl RoutingTable {
@@ -306,6 +318,38 @@ impl RoutingTable {
             self.generation = next_generation();
         }
         changed
+    }
+
+    /// Withdraws exactly these servers from every route (and restores every other one that
+    /// was withdrawn), each with the reason shown for it. Returns whether any route's first
+    /// eligible candidates may have changed; the links that rest on them are the caller's
+    /// (`Linked::withdraw`).
+    pub fn withdraw(&mut self, withdrawn: FastMap<ServerId, String>) -> bool {
+        let changed = (self.servers.iter().enumerate())
+            .any(|(id, s)| s.withdrawn != withdrawn.contains_key(&(id as ServerId)));
+        for (id, server) in self.servers.iter_mut().enumerate() {
+            server.withdrawn = withdrawn.contains_key(&(id as ServerId));
+        }
+        self.withdrawn = withdrawn;
+        if changed {
+            for route in &mut self.routes {
+                route.find_firsts(&self.servers);
+            }
+            self.generation = next_generation();
+        }
+        changed
+    }
+
+    /// Why a server was withdrawn, if it was.
+    pub fn withdrawn(&self, server: ServerId) -> Option<&str> {
+        self.withdrawn.get(&server).map(String::as_str)
+    }
+
+    /// Every capability the table routes, sorted.
+    pub fn capabilities(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self.capabilities.keys().map(String::as_str).collect();
+        all.sort_unstable();
+        all
     }
 
     fn advertisers_of(&self, capability: &str) -> &[ServerId] {
@@ -502,6 +546,9 @@ pub fn candidate<'l>(
 
 /// Why a server is eligible or not in `environment` (an id), in a few words.
 pub fn reason(linked: &Linked, server: ServerId, environment: Option<&str>) -> String {
+    if let Some(why) = linked.routing.withdrawn(server) {
+        return format!("withdrawn: {why}");
+    }
     match linked.routing.server(server).backing {
         Backing::Hosted => "hosted (no process)".to_string(),
         Backing::Undefined => "backing process not defined".to_string(),
@@ -524,6 +571,50 @@ pub fn reason(linked: &Linked, server: ServerId, environment: Option<&str>) -> S
     }
 }
 
+/// Where one capability goes in one environment (or with none chosen): its candidates in
+/// rank order and the one chosen. What `every_route` lists and a live table changes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteSummary<'l> {
+    pub capability: &'l str,
+    /// The environment (id); `None` when none is chosen.
+    pub environment: Option<&'l str>,
+    /// The map key that matched, if any.
+    pub matched: Option<&'l str>,
+    /// Every candidate's id, in rank order, eligible or not.
+    pub candidates: Vec<&'l str>,
+    /// The first eligible candidate, if any.
+    pub chosen: Option<&'l str>,
+}
+
+/// Every route of the table: each capability the tree names (sorted), with no environment
+/// and then in each environment (id order).
+pub fn every_route(linked: &Linked) -> Vec<RouteSummary<'_>> {
+    let table = &linked.routing;
+    let environments = std::iter::once(None)
+        .chain(linked.environments.keys().map(|id| Some(id.as_str())))
+        .collect::<Vec<_>>();
+    let mut all = Vec::new();
+    for capability in table.capabilities() {
+        for &environment in &environments {
+            let Some(route) = table.route(capability, environment) else {
+                continue;
+            };
+            let place = environment.and_then(|e| linked.environments.get_index_of(e));
+            all.push(RouteSummary {
+                capability,
+                environment,
+                matched: route.matched.as_ref().map(|(key, _)| key.as_str()),
+                candidates: (route.candidates.iter())
+                    .map(|c| linked.server_name(c.server))
+                    .collect(),
+                chosen: (route.first_eligible(place)).map(|c| linked.server_name(c.server)),
+            });
+        }
+    }
+    all
+}
+
 /// Builds the table: a server for every Provider and Process, who advertises what, then
 /// the routes of every capability the tree names, in every scope that routes it differently.
 pub fn build(linked: &Linked) -> RoutingTable {
@@ -540,6 +631,7 @@ pub fn build(linked: &Linked) -> RoutingTable {
             kind: Kind::Provider,
             index,
             backing,
+            withdrawn: false,
         });
     }
     for (index, id) in linked.processes.keys().enumerate() {
@@ -550,6 +642,7 @@ pub fn build(linked: &Linked) -> RoutingTable {
                     kind: Kind::Process,
                     index,
                     backing: process_backing(linked, Some(index)),
+                    withdrawn: false,
                 });
                 table.servers.len() - 1
             }
