@@ -83,6 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Probe every health check first and route around what is down (the only time `plan` touches the network)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
             [CompletionResult]::new('--follow-links', '--follow-links', [CompletionResultType]::ParameterName, 'Follow symbolic links to folders (loops are detected and reported)')

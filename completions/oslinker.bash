@@ -630,7 +630,7 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__plan)
-            opts="-d -q -h --process --format --env --dir --color --quiet --follow-links --help"
+            opts="-d -q -h --process --live --format --env --dir --color --quiet --follow-links --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

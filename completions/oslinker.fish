@@ -82,6 +82,7 @@ complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -s d -l dir -d '
 complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l live -d 'Probe every health check first and route around what is down (the only time `plan` touches the network)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -s q -l quiet -d 'Print only what was asked for: no summary lines'
 complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod graph;
 pub mod health;
 pub mod init;
+mod live;
 pub mod man;
 pub mod plan;
 pub mod policy;
@@ -59,7 +60,7 @@ const ROOT_HELP: &str =
 ///
 /// The tree lives until the process exits: a command runs once, and freeing a large tree
 /// piece by piece costs more than the rest of a short command does.
-fn check(context: &Context) -> Result<&'static Checked, CommandError> {
+fn check(context: &Context) -> Result<&'static mut Checked, CommandError> {
     let checked = pipeline::check_tree(&context.root()?, context.follow_links)
         .map_err(|e| Failure::new(e.to_string()).help(ROOT_HELP))?;
     Ok(Box::leak(Box::new(checked)))

@@ -30,6 +30,11 @@ pub struct PlanArgs {
     )]
     pub process: Option<String>,
 
+    /// Probe every health check first and route around what is down (the only time `plan`
+    /// touches the network)
+    #[arg(long)]
+    pub live: bool,
+
     /// Output format
     #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
     pub format: PlanFormat,
@@ -53,6 +58,10 @@ pub fn run(ui: &mut Ui, context: &Context, args: &PlanArgs) -> CommandResult {
         let failure = Failure::new(format!("no process `{id}` in this tree (--process)"));
         return Err(super::did_you_mean(failure, best).into());
     }
+    let live = match args.live {
+        true => Some(super::live::withdraw(&mut checked.linked, None)?),
+        false => None,
+    };
     let filter = PlanFilter {
         environment: environment.as_deref(),
         process: args.process.as_deref(),
@@ -71,6 +80,9 @@ pub fn run(ui: &mut Ui, context: &Context, args: &PlanArgs) -> CommandResult {
     };
     if let Some(note) = note {
         ui.note(&note);
+    }
+    if let Some(observations) = &live {
+        ui.note(&render::health::live_note(observations, &checked.linked));
     }
     match whole {
         Some(whole) => ui.out(&whole),

@@ -58,14 +58,18 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
     let checked = super::check(context)?;
     let note = super::require_valid(ui, checked)?;
     let environment = super::environment_arg(checked, args.env.as_deref())?;
-    let mut resolution =
-        routing::resolve(&checked.linked, &args.capability, environment.as_deref());
     if args.live {
         // The only network `resolve` touches, and only when asked.
-        let deadline = std::time::Duration::from_secs(30);
-        crate::health::withdraw_unhealthy(&mut resolution, &checked.linked, 32, deadline)
-            .map_err(|e| Failure::new(format!("cannot start probing: {e}")))?;
+        let candidates =
+            routing::resolve(&checked.linked, &args.capability, environment.as_deref())
+                .candidates
+                .iter()
+                .filter(|c| c.eligible)
+                .filter_map(|c| checked.linked.routing.server_id(&checked.linked, c.id))
+                .collect();
+        super::live::withdraw(&mut checked.linked, Some(&candidates))?;
     }
+    let resolution = routing::resolve(&checked.linked, &args.capability, environment.as_deref());
     let found = resolution.eligible().next().is_some();
     if let Some(note) = note {
         ui.note(&note);

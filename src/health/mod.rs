@@ -5,6 +5,7 @@
 //! Probes run concurrently on a small tokio runtime, at most `concurrency` at a time, each
 //! under its own timeout and all of them under one deadline.
 
+pub mod live;
 mod probe;
 
 use std::sync::Arc;
@@ -107,7 +108,7 @@ pub fn targets(linked: &Linked, ids: &[String]) -> Result<Vec<Target>, Vec<Strin
     Ok(all.into_iter().filter(|t| ids.contains(&t.id)).collect())
 }
 
-fn all_targets(linked: &Linked) -> Vec<Target> {
+pub(crate) fn all_targets(linked: &Linked) -> Vec<Target> {
     let processes = linked.processes.values().map(|p| Target {
         kind: Kind::Process,
         id: p.id.value.clone(),
@@ -259,51 +260,4 @@ fn probe_shown(target: &Target, check: &HealthCheck) -> Option<String> {
         Probe::Http { target: http, .. } => url_of(target, http),
         Probe::Tcp { address } => Some(address.clone()),
     }
-}
-
-/// `resolve --live`: probes the eligible candidates of a route (a Provider by its own check,
-/// else its backing process's) and withdraws each that is not healthy, the probe's words as
-/// the reason. A candidate without a check keeps its place: nothing says it is down.
-pub fn withdraw_unhealthy(
-    resolution: &mut crate::link::routing::Resolution,
-    linked: &Linked,
-    concurrency: usize,
-    deadline: Duration,
-) -> std::io::Result<Vec<Observation>> {
-    let all = all_targets(linked);
-    let find = |kind: Kind, id: &str| all.iter().find(|t| t.kind == kind && t.id == id);
-    let chosen: Vec<(usize, Target)> = (resolution.candidates.iter().enumerate())
-        .filter(|(_, c)| c.eligible)
-        .filter_map(|(index, c)| {
-            let own = find(c.kind, c.id).filter(|t| t.check.is_some());
-            let backing = c
-                .process
-                .and_then(|p| find(Kind::Process, p))
-                .filter(|t| t.check.is_some());
-            own.or(backing).map(|t| (index, t.clone()))
-        })
-        .collect();
-    let targets: Vec<Target> = chosen.iter().map(|(_, t)| t.clone()).collect();
-    let observations = probe_all(&targets, concurrency, deadline)?;
-    for ((index, _), observation) in chosen.iter().zip(&observations) {
-        if observation.state == State::Healthy {
-            continue;
-        }
-        let candidate = &mut resolution.candidates[*index];
-        candidate.eligible = false;
-        let why = observation
-            .reason
-            .as_deref()
-            .unwrap_or(observation.state.as_str());
-        candidate.reason =
-            match observation.kind == candidate.kind.as_str() && observation.id == candidate.id {
-                true => format!("withdrawn: {} ({why})", observation.state.as_str()),
-                false => format!(
-                    "withdrawn: its process `{}` is {} ({why})",
-                    observation.id,
-                    observation.state.as_str()
-                ),
-            };
-    }
-    Ok(observations)
 }

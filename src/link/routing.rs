@@ -244,6 +244,11 @@ impl RoutingTable {
         self.generation
     }
 
+    /// How many servers there are: every `ServerId` is below it.
+    pub fn server_count(&self) -> usize {
+        self.servers.len()
+    }
+
     pub fn server(&self, id: ServerId) -> &Server {
         &self.servers[id as usize]
     }
@@ -343,6 +348,11 @@ impl RoutingTable {
     /// Why a server was withdrawn, if it was.
     pub fn withdrawn(&self, server: ServerId) -> Option<&str> {
         self.withdrawn.get(&server).map(String::as_str)
+    }
+
+    /// Every withdrawn server and why, in no particular order.
+    pub fn withdrawals(&self) -> impl Iterator<Item = (ServerId, &str)> {
+        self.withdrawn.iter().map(|(s, why)| (*s, why.as_str()))
     }
 
     /// Every capability the table routes, sorted.

@@ -5,6 +5,7 @@ use comfy_table::{Table, presets};
 use serde_json::json;
 
 use crate::health::{Observation, State};
+use crate::link::Linked;
 use crate::text;
 
 pub fn table(observations: &[Observation]) -> String {
@@ -69,6 +70,23 @@ pub fn summary(observations: &[Observation]) -> String {
         line.push_str(&format!("; {drifting} {verb} from the declared status"));
     }
     line
+}
+
+/// What `--live` did: the probes' summary, then each server withdrawn from the routes and why.
+pub fn live_note(observations: &[Observation], linked: &Linked) -> String {
+    let mut withdrawn: Vec<(&str, &str)> = (linked.routing.withdrawals())
+        .map(|(server, why)| (linked.server_name(server), why))
+        .collect();
+    withdrawn.sort_unstable();
+    let mut note = format!("live: {}", summary(observations));
+    match withdrawn.is_empty() {
+        true => note.push_str("; nothing withdrawn"),
+        false => note.push_str("; withdrawn from every route:"),
+    }
+    for (id, why) in withdrawn {
+        note.push_str(&format!("\n  {id}: {why}"));
+    }
+    note
 }
 
 /// `{"formatVersion": 1, "targets": [...], "summary": {...}}`.

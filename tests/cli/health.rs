@@ -446,3 +446,42 @@ fn resolve_live_withdraws_a_provider_whose_server_is_down() {
     assert_eq!(chosen, "backup");
     assert_eq!(reason, "withdrawn: unreachable (connect refused)");
 }
+
+#[test]
+fn plan_live_links_around_a_provider_whose_server_is_down() {
+    let closed = closed_port();
+    let tree = Tree::new(&[(
+        "fleet.yaml",
+        &format!(
+            "kind: CapabilityMap\nmappings:\n  code.review: [reviewer-api, backup]\n---\n\
+             kind: Process\nid: reviewer\nname: R\nstatus: running\ncapabilities: [code.review]\nmetadata: {{platform: nodejs}}\nruntimeContext: {{environment: production}}\n---\n\
+             kind: Process\nid: author\nname: A\nstatus: running\nrequires: [code.review]\nmetadata: {{platform: nodejs}}\nruntimeContext: {{environment: production}}\n---\n\
+             kind: Provider\nid: reviewer-api\nplatform: nodejs\nprocess: reviewer\nendpoint: http://127.0.0.1:{closed}\ncapabilities: [code.review]\nhealth:\n  http: {{path: /healthz}}\n---\n\
+             kind: Provider\nid: backup\nplatform: openai-agents\ncapabilities: [code.review]\n"
+        ),
+    )]);
+    let link_of = |args: &[&str]| {
+        let out = tree.run(args);
+        out.assert_code(0);
+        let plan = out.json();
+        let author = (plan["processes"].as_array().unwrap().iter())
+            .find(|p| p["id"] == "author")
+            .unwrap()
+            .clone();
+        (author["links"][0]["provider"].clone(), out.stderr.clone())
+    };
+    // Without --live the declared route holds and nothing is probed.
+    let (provider, stderr) = link_of(&["plan", "--format", "json"]);
+    assert_eq!(provider, "reviewer-api");
+    assert!(!stderr.contains("live:"), "{stderr}");
+    // With it, the link goes to the next provider, and stderr says why.
+    let (provider, stderr) = link_of(&["plan", "--format", "json", "--live"]);
+    assert_eq!(provider, "backup");
+    assert!(
+        stderr.contains("live: 1 target: 1 unreachable")
+            && stderr.contains(
+                "withdrawn from every route:\n  reviewer-api: unreachable (connect refused)"
+            ),
+        "{stderr}"
+    );
+}
