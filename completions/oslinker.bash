@@ -905,7 +905,7 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__watch)
-            opts="-d -q -h --debounce --exec --format --dir --color --quiet --follow-links --help"
+            opts="-d -q -h --debounce --exec --health --format --dir --color --quiet --follow-links --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

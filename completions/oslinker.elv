@@ -103,6 +103,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
+            cand --health 'Also probe every health check at its interval, and route around what is down: print each change of state (after its thresholds) and each route it changes'
             cand -q 'Print only what was asked for: no summary lines'
             cand --quiet 'Print only what was asked for: no summary lines'
             cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'

@@ -104,6 +104,7 @@ complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -s d -l dir -d 
 complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
+complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l health -d 'Also probe every health check at its interval, and route around what is down: print each change of state (after its thresholds) and each route it changes'
 complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -s q -l quiet -d 'Print only what was asked for: no summary lines'
 complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -3,12 +3,15 @@
 //! event says is `render::watch`, and every line goes out through the `Ui`.
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 
 use crate::error::{CommandResult, Failure};
 use crate::exit::{Exit, ExitCodes};
+use crate::health::monitor::{Change, Monitor};
+use crate::health::{Observation, State};
+use crate::link::routing::RouteChange;
 use crate::load::{LoadError, display_path};
 use crate::render;
 use crate::render::watch::TreeState;
@@ -51,6 +54,11 @@ pub struct WatchArgs {
     #[arg(long, value_name = "CMD")]
     pub exec: Option<String>,
 
+    /// Also probe every health check at its interval, and route around what is down: print
+    /// each change of state (after its thresholds) and each route it changes
+    #[arg(long)]
+    pub health: bool,
+
     /// Output format
     #[arg(long, value_enum, default_value_t = WatchFormat::Text)]
     pub format: WatchFormat,
@@ -82,9 +90,21 @@ pub fn run(ui: &mut Ui, context: &Context, args: &WatchArgs) -> CommandResult {
     let mut open = !events::stopping() && printer.ready(&ready);
     // Let go of the first state, so that the session can link the next edit into it.
     drop(ready);
+    let mut monitor = match args.health {
+        true => Some(start_monitor(&mut session)?),
+        false => None,
+    };
     while open {
-        let Batch::Changed { paths, errors } = events.next_batch() else {
-            break; // SIGINT or SIGTERM
+        let due = monitor.as_ref().and_then(Monitor::next_due);
+        let (paths, errors) = match events.next_batch_until(due) {
+            Batch::Stop => break, // SIGINT or SIGTERM
+            Batch::Due => {
+                if let Some(monitor) = &mut monitor {
+                    open &= probe_round(&mut printer, &mut session, monitor);
+                }
+                continue;
+            }
+            Batch::Changed { paths, errors } => (paths, errors),
         };
         for error in &errors {
             open &= printer.watch_error(error);
@@ -100,8 +120,41 @@ pub fn run(ui: &mut Ui, context: &Context, args: &WatchArgs) -> CommandResult {
             }
             Update::Relinked(relinked) => printer.relinked(&relinked),
         };
+        if let Some(monitor) = &mut monitor {
+            // Checks added, changed or removed by the edit are probed from now on.
+            monitor.retarget(session.health_targets(), Instant::now());
+        }
     }
     Ok(Exit::Success)
+}
+
+/// How many probes `watch --health` runs at once.
+const HEALTH_CONCURRENCY: usize = 32;
+
+fn start_monitor(session: &mut Session) -> Result<Monitor, Failure> {
+    session.follow_health();
+    let mut monitor = Monitor::new(HEALTH_CONCURRENCY)
+        .map_err(|e| Failure::new(format!("cannot start probing: {e}")))?;
+    monitor.retarget(session.health_targets(), Instant::now());
+    Ok(monitor)
+}
+
+/// Probes what is due, prints each change of state, and the routes and plan they change.
+fn probe_round(printer: &mut Printer, session: &mut Session, monitor: &mut Monitor) -> bool {
+    let changes = monitor.probe_due(Instant::now(), events::stopping);
+    if changes.is_empty() || events::stopping() {
+        return true;
+    }
+    let mut open = printer.health(&changes);
+    let rerouted = session.health_changed(monitor.states());
+    open &= printer.routes(&rerouted.routes);
+    match rerouted.relinked {
+        // A route no process takes changes no plan: the route lines said it all.
+        Some(relinked) if open && relinked.diff.as_ref().is_some_and(|d| !d.is_empty()) => {
+            printer.relinked(&relinked)
+        }
+        _ => open,
+    }
 }
 
 /// Writes each event as it happens. Every method returns false once stdout is closed, which
@@ -132,6 +185,36 @@ impl Printer<'_> {
         self.ui
             .note(&render::watch::ready_text(&self.root(), &state));
         true
+    }
+
+    /// Each target whose state changed; on a target's first probe, only trouble (and, in
+    /// text, one line for the whole first round).
+    fn health(&mut self, changes: &[Change]) -> bool {
+        if self.json() {
+            return (changes.iter())
+                .all(|change| self.event(render::watch::health_json(change.from, &change.now)));
+        }
+        let first: Vec<Observation> = (changes.iter())
+            .filter(|c| c.from.is_none())
+            .map(|c| c.now.clone())
+            .collect();
+        if !first.is_empty() {
+            self.ui
+                .note(&format!("health: {}", render::health::summary(&first)));
+        }
+        let text: String = (changes.iter())
+            .filter(|c| c.from.is_some() || c.now.state != State::Healthy)
+            .map(|c| render::watch::health_text(c.from, &c.now))
+            .collect();
+        text.is_empty() || self.ui.out(&text)
+    }
+
+    fn routes(&mut self, routes: &[RouteChange]) -> bool {
+        if self.json() {
+            return (routes.iter()).all(|change| self.event(render::watch::route_json(change)));
+        }
+        let text: String = routes.iter().map(render::watch::route_text).collect();
+        text.is_empty() || self.ui.out(&text)
     }
 
     fn relinked(&mut self, relinked: &Relinked) -> bool {
@@ -242,6 +325,7 @@ fn tree_state(relinked: &Relinked, json: bool) -> TreeState<'_> {
         warnings: checked.warnings(),
         plan: relinked.plan.as_ref(),
         diff: relinked.diff.as_ref(),
+        rerouted: relinked.rerouted,
         diagnostics: match json {
             true => report::json_diagnostics(&checked.sources, &checked.diagnostics),
             false => serde_json::Value::Null,

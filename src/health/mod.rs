@@ -6,6 +6,7 @@
 //! under its own timeout and all of them under one deadline.
 
 pub mod live;
+pub mod monitor;
 mod probe;
 
 use std::sync::Arc;
@@ -134,11 +135,16 @@ pub fn probe_all(
     concurrency: usize,
     deadline: Duration,
 ) -> std::io::Result<Vec<Observation>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = runtime()?;
     let prober = Arc::new(Prober::new()?);
     Ok(runtime.block_on(probe_concurrently(prober, targets, concurrency, deadline)))
+}
+
+/// The runtime probes run on: one thread is plenty for waiting on sockets.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
 }
 
 async fn probe_concurrently(
@@ -230,7 +236,7 @@ fn cut_off(target: &Target, deadline: Duration) -> Observation {
 
 /// How the observed state differs from the declared status: declared running but not
 /// answering as expected, or declared stopped (or in error) but answering.
-fn drift(declared: Option<Status>, state: State) -> Option<String> {
+pub(crate) fn drift(declared: Option<Status>, state: State) -> Option<String> {
     match (declared?, state) {
         (Status::Running, State::Unhealthy | State::Unreachable) => {
             Some(format!("declared running, but {}", state.as_str()))

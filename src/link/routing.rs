@@ -625,6 +625,49 @@ pub fn every_route(linked: &Linked) -> Vec<RouteSummary<'_>> {
     all
 }
 
+/// Which provider each route chooses, by capability and environment: a route table's state,
+/// owned, to compare with the table's next state.
+pub type ChosenRoutes = std::collections::BTreeMap<(String, Option<String>), Option<String>>;
+
+/// A route whose chosen provider changed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RouteChange {
+    pub capability: String,
+    /// The environment (id); `None` when none is chosen.
+    pub environment: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// Every route's chosen provider (see `every_route`).
+pub fn chosen_routes(linked: &Linked) -> ChosenRoutes {
+    (every_route(linked).into_iter())
+        .map(|r| {
+            let key = (r.capability.to_string(), r.environment.map(String::from));
+            (key, r.chosen.map(String::from))
+        })
+        .collect()
+}
+
+/// The routes whose chosen provider differs between two states of the table (a route only
+/// in one of them counts as chosen nothing in the other), in capability order.
+pub fn route_changes(before: &ChosenRoutes, after: &ChosenRoutes) -> Vec<RouteChange> {
+    let keys: std::collections::BTreeSet<&(String, Option<String>)> =
+        before.keys().chain(after.keys()).collect();
+    keys.into_iter()
+        .filter_map(|key| {
+            let from = before.get(key).cloned().flatten();
+            let to = after.get(key).cloned().flatten();
+            (from != to).then(|| RouteChange {
+                capability: key.0.clone(),
+                environment: key.1.clone(),
+                from,
+                to,
+            })
+        })
+        .collect()
+}
+
 /// Builds the table: a server for every Provider and Process, who advertises what, then
 /// the routes of every capability the tree names, in every scope that routes it differently.
 pub fn build(linked: &Linked) -> RoutingTable {

@@ -5,6 +5,8 @@ use std::process::ExitStatus;
 use serde_json::{Value, json};
 
 use crate::diff::PlanDiff;
+use crate::health::{Observation, State};
+use crate::link::routing::RouteChange;
 use crate::load::{LoadError, display_path};
 use crate::plan::Plan;
 use crate::text;
@@ -24,6 +26,8 @@ pub struct TreeState<'a> {
     pub diff: Option<&'a PlanDiff>,
     /// The diagnostics as `validate --format json` has them.
     pub diagnostics: Value,
+    /// Relinked because a health check changed state (`watch --health`), not a file.
+    pub rerouted: bool,
 }
 
 impl TreeState<'_> {
@@ -77,6 +81,7 @@ pub fn relinked_json(relinked: &TreeState) -> Value {
     json!({
         "formatVersion": FORMAT_VERSION,
         "event": "relinked",
+        "cause": if relinked.rerouted { "health" } else { "files" },
         "files": changed_files(relinked),
         "valid": relinked.valid(),
         "errors": relinked.errors,
@@ -90,7 +95,9 @@ pub fn relinked_json(relinked: &TreeState) -> Value {
 /// `==> changed files`, then the plan diff as `diff` prints it, or the tree's state.
 pub fn relinked_text(root: &str, relinked: &TreeState, color: bool, summary: bool) -> String {
     let files = changed_files(relinked);
-    let mut text = if files.is_empty() {
+    let mut text = if relinked.rerouted {
+        String::new() // the health and route lines before it say why
+    } else if files.is_empty() {
         format!("==> `{root}` is back\n")
     } else {
         format!("==> {}\n", crate::text::one_line(&files.join(", ")))
@@ -142,4 +149,69 @@ pub fn exec_failure(command: &str, result: &Result<ExitStatus, String>) -> Optio
         Err(error) => error.clone(),
     };
     Some(format!("--exec `{command}` {why}; watching goes on"))
+}
+
+/// `{"event":"health", "kind", "id", "from", "to", ...}`: a target's state changed (`from` is
+/// null on its first probe).
+pub fn health_json(from: Option<State>, now: &Observation) -> Value {
+    json!({
+        "formatVersion": FORMAT_VERSION,
+        "event": "health",
+        "kind": now.kind,
+        "id": now.id,
+        "from": from,
+        "to": now.state,
+        "reason": now.reason,
+        "probe": now.probe,
+        "latencyMs": now.latency_ms.map(|d| (d.as_secs_f64() * 1000.0).round()),
+        "declared": now.declared,
+        "drift": now.drift,
+    })
+}
+
+/// `==> health: provider reviewer-api: healthy -> unreachable (connect refused)`.
+pub fn health_text(from: Option<State>, now: &Observation) -> String {
+    let reason = now
+        .reason
+        .as_deref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    let drift = now
+        .drift
+        .as_deref()
+        .map(|d| format!("; {d}"))
+        .unwrap_or_default();
+    let change = match from {
+        Some(from) => format!("{} -> {}", from.as_str(), now.state.as_str()),
+        None => now.state.as_str().to_string(),
+    };
+    let kind = now.kind.to_lowercase();
+    format!("==> health: {kind} {}: {change}{reason}{drift}\n", now.id)
+}
+
+/// `{"event":"route", "capability", "environment", "from", "to"}`: a route chose another
+/// provider (null: none).
+pub fn route_json(change: &RouteChange) -> Value {
+    json!({
+        "formatVersion": FORMAT_VERSION,
+        "event": "route",
+        "capability": change.capability,
+        "environment": change.environment,
+        "from": change.from,
+        "to": change.to,
+    })
+}
+
+/// `    route code.review in production: reviewer-api -> backup`.
+pub fn route_text(change: &RouteChange) -> String {
+    let scope = (change.environment.as_deref())
+        .map(|env| format!(" in {env}"))
+        .unwrap_or_default();
+    let shown = |id: &Option<String>| id.clone().unwrap_or_else(|| "(none)".to_string());
+    format!(
+        "    route {}{scope}: {} -> {}\n",
+        change.capability,
+        shown(&change.from),
+        shown(&change.to)
+    )
 }

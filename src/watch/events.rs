@@ -38,6 +38,8 @@ pub enum Batch {
     },
     /// SIGINT or SIGTERM: end the watch.
     Stop,
+    /// Nothing happened before the time asked for (see `next_batch_until`).
+    Due,
 }
 
 pub struct Events {
@@ -101,8 +103,14 @@ impl Events {
     /// debounce time (or ten times that has passed, so a steady stream of writes still
     /// gets reported).
     pub fn next_batch(&self) -> Batch {
+        self.next_batch_until(None)
+    }
+
+    /// As `next_batch`, but gives up waiting for the first event at `until` (then
+    /// `Batch::Due`): what `watch --health` waits with, until the next probe is due.
+    pub fn next_batch_until(&self, until: Option<Instant>) -> Batch {
         loop {
-            match self.gather() {
+            match self.gather(until) {
                 // Only accesses (including oslinker's own reads): keep waiting.
                 Batch::Changed { paths, errors } if paths.is_empty() && errors.is_empty() => {}
                 batch => return batch,
@@ -110,11 +118,21 @@ impl Events {
         }
     }
 
-    fn gather(&self) -> Batch {
+    fn gather(&self, until: Option<Instant>) -> Batch {
         let (mut paths, mut errors) = (Vec::new(), Vec::new());
-        let first = match self.receiver.recv() {
+        let first = match until {
+            None => self
+                .receiver
+                .recv()
+                .map_err(|_| RecvTimeoutError::Disconnected),
+            Some(until) => {
+                (self.receiver).recv_timeout(until.saturating_duration_since(Instant::now()))
+            }
+        };
+        let first = match first {
             Ok(message) => message,
-            Err(_) => return Batch::Stop,
+            Err(RecvTimeoutError::Timeout) => return Batch::Due,
+            Err(RecvTimeoutError::Disconnected) => return Batch::Stop,
         };
         if self.take(first, &mut paths, &mut errors).is_break() {
             return Batch::Stop;

@@ -14,10 +14,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
+use crate::health::{self, Observation, Target};
+use crate::link::Linked;
+use crate::link::routing::{self, RouteChange};
 
 use crate::diff::{self, PlanDiff};
 use crate::load::{self, Limits, LoadError};
-use crate::model::Manifests;
+use crate::model::{Kind, Manifests};
 use crate::pipeline::{self, Checked, ReadFile};
 use crate::plan::{Plan, Planner};
 use crate::source::{FileId, SourceFile};
@@ -309,6 +312,17 @@ pub struct Session {
     root_missing: bool,
     /// How many edits were linked in place (rather than afresh): for tests.
     in_place: usize,
+    /// With `--health`: each probed target's state (thresholds applied), by kind and id.
+    /// Every link withdraws what is down from its routes.
+    live: Option<HashMap<(Kind, String), Observation>>,
+}
+
+/// What a change of health did to the routes.
+pub struct Rerouted {
+    /// Each route whose chosen provider changed.
+    pub routes: Vec<RouteChange>,
+    /// The tree relinked with the new routes (no files changed), when a route changed.
+    pub relinked: Option<Relinked>,
 }
 
 /// What one batch of file-system events did.
@@ -330,6 +344,8 @@ pub struct Relinked {
     /// The new plan against the last good one (an empty plan when there was none);
     /// `None` when the tree is invalid.
     pub diff: Option<PlanDiff>,
+    /// Relinked because health changed the routes, not because a file changed.
+    pub rerouted: bool,
 }
 
 impl Relinked {
@@ -348,6 +364,7 @@ impl Session {
             baseline: None,
             root_missing: false,
             in_place: 0,
+            live: None,
         };
         let refresh = session.cache.refresh(&[])?;
         let relinked = session.relink(refresh);
@@ -373,13 +390,21 @@ impl Session {
     }
 
     fn relink(&mut self, refresh: Refresh) -> Relinked {
-        let checked = match self.edit_in_place(&refresh) {
+        let mut checked = match self.edit_in_place(&refresh) {
             Some(checked) => checked,
             None => Arc::new(pipeline::check_files(
                 refresh.root,
                 self.cache.files_in_order(),
             )),
         };
+        if let (Some(live), Some(checked)) = (&self.live, Arc::get_mut(&mut checked)) {
+            withdraw_what_is_down(&mut checked.linked, live);
+        }
+        self.relinked(refresh.changed, checked, false)
+    }
+
+    /// Plans a newly linked tree and compares it with the last good plan.
+    fn relinked(&mut self, files: Vec<PathBuf>, checked: Arc<Checked>, rerouted: bool) -> Relinked {
         self.current = Some(Arc::clone(&checked));
         let plan = (checked.errors() == 0).then(|| self.planner.plan(&checked.linked));
         let diff = plan.as_ref().map(|new| {
@@ -390,10 +415,64 @@ impl Session {
             self.baseline = Some(plan.clone());
         }
         Relinked {
-            files: refresh.changed,
+            files,
             checked,
             plan,
             diff,
+            rerouted,
+        }
+    }
+
+    /// From now on, every link routes around what is down (see `health_changed`).
+    pub fn follow_health(&mut self) {
+        self.live.get_or_insert_with(HashMap::new);
+    }
+
+    /// What to probe in the tree as last linked: every health check it declares.
+    pub fn health_targets(&self) -> Vec<Target> {
+        (self.current.as_ref())
+            .map(|checked| health::all_targets(&checked.linked))
+            .unwrap_or_default()
+    }
+
+    /// Takes in the targets' states (thresholds applied) and withdraws from the routes
+    /// exactly what is down; says which routes changed and, if any did, relinks the plan.
+    pub fn health_changed<'o>(
+        &mut self,
+        states: impl Iterator<Item = &'o Observation>,
+    ) -> Rerouted {
+        let live: HashMap<(Kind, String), Observation> = states
+            .map(|o| ((kind_of(o), o.id.clone()), o.clone()))
+            .collect();
+        let unchanged = Rerouted {
+            routes: Vec::new(),
+            relinked: None,
+        };
+        self.live = Some(live);
+        let Some(mut checked) = self.current.take() else {
+            return unchanged;
+        };
+        let before = routing::chosen_routes(&checked.linked);
+        if Arc::get_mut(&mut checked).is_none() {
+            // Someone still holds this state: link the tree again rather than change it
+            // under them.
+            let Ok(root) = load::open_root(&self.cache.root) else {
+                self.current = Some(checked);
+                return unchanged;
+            };
+            checked = Arc::new(pipeline::check_files(root, self.cache.files_in_order()));
+        }
+        let live = self.live.as_ref().expect("set above");
+        let own = Arc::get_mut(&mut checked).expect("held only here");
+        if !withdraw_what_is_down(&mut own.linked, live) {
+            self.current = Some(checked);
+            return unchanged;
+        }
+        let routes = routing::route_changes(&before, &routing::chosen_routes(&checked.linked));
+        let relinked = self.relinked(Vec::new(), checked, true);
+        Rerouted {
+            routes,
+            relinked: Some(relinked),
         }
     }
 
@@ -427,6 +506,24 @@ impl Session {
         checked.apply_lints(diagnostics);
         self.in_place += 1;
         Some(current)
+    }
+}
+
+/// Withdraws from the routes every server whose deciding health check is down in `live`.
+/// Returns whether a route changed.
+fn withdraw_what_is_down(linked: &mut Linked, live: &HashMap<(Kind, String), Observation>) -> bool {
+    let targets = health::all_targets(linked);
+    let deciding = health::live::deciding_targets(linked, &targets);
+    let observed = (deciding.iter())
+        .filter_map(|(server, t)| Some((*server, live.get(&(t.kind, t.id.clone()))?)));
+    let withdrawn = health::live::withdrawals(linked, observed);
+    linked.withdraw(withdrawn)
+}
+
+fn kind_of(observation: &Observation) -> Kind {
+    match observation.kind == Kind::Provider.as_str() {
+        true => Kind::Provider,
+        false => Kind::Process,
     }
 }
 

@@ -1611,3 +1611,113 @@ fn sigterm_stops_a_watch_stuck_writing_to_a_reader_that_does_not_read() {
     let status = exited.unwrap_or_else(|| panic!("oslinker did not stop within {TIMEOUT:?}"));
     assert_eq!(status.code(), Some(2), "{status}");
 }
+
+// ---- --health ----
+
+/// An HTTP server on 127.0.0.1 answering every request with the status it holds now; its
+/// port, and the status to change.
+fn switchable_server(status: u16) -> (u16, Arc<std::sync::atomic::AtomicU16>) {
+    use std::io::{Read, Write};
+    let status = Arc::new(std::sync::atomic::AtomicU16::new(status));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let answering = Arc::clone(&status);
+    thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let code = answering.load(std::sync::atomic::Ordering::SeqCst);
+            let response =
+                format!("HTTP/1.1 {code} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (port, status)
+}
+
+/// The next event of this kind, skipping others (a round may print several).
+#[track_caller]
+fn next_of(watcher: &mut Watcher, kind: &str) -> Value {
+    loop {
+        let event = watcher.event();
+        if event["event"] == kind {
+            return event;
+        }
+    }
+}
+
+#[test]
+fn health_announces_an_outage_and_the_reroute_then_the_recovery() {
+    let (port, status) = switchable_server(200);
+    let tree = Tree::new(&[(
+        "fleet.yaml",
+        &format!(
+            "kind: CapabilityMap\nmappings:\n  code.review: [reviewer-api, backup]\n---\n\
+             kind: Process\nid: reviewer\nname: R\nstatus: running\ncapabilities: [code.review]\nmetadata: {{platform: nodejs}}\nruntimeContext: {{environment: production}}\n---\n\
+             kind: Process\nid: author\nname: A\nstatus: running\nrequires: [code.review]\nmetadata: {{platform: nodejs}}\nruntimeContext: {{environment: production}}\n---\n\
+             kind: Provider\nid: reviewer-api\nplatform: nodejs\nprocess: reviewer\nendpoint: http://127.0.0.1:{port}\ncapabilities: [code.review]\n\
+             health:\n  http: {{path: /healthz}}\n  interval: 100ms\n  timeout: 1s\n  failureThreshold: 2\n---\n\
+             kind: Provider\nid: backup\nplatform: openai-agents\ncapabilities: [code.review]\n"
+        ),
+    )]);
+    let (mut watcher, _ready) = Watcher::json(&tree, &["--health"]);
+    // The first probe sets the state at once.
+    let first = next_of(&mut watcher, "health");
+    assert_eq!(
+        (&first["id"], &first["from"], &first["to"]),
+        (&json!("reviewer-api"), &Value::Null, &json!("healthy")),
+        "{first}"
+    );
+    // Down: after two failed probes in a row, the state changes and the route with it.
+    status.store(503, std::sync::atomic::Ordering::SeqCst);
+    let down = next_of(&mut watcher, "health");
+    assert_eq!(
+        (&down["from"], &down["to"]),
+        (&json!("healthy"), &json!("unhealthy"))
+    );
+    assert_eq!(down["reason"], "HTTP 503");
+    let mut routes = vec![watcher.event(), watcher.event()];
+    routes.sort_by_key(|r| r["environment"].to_string());
+    for route in &routes {
+        assert_eq!(route["event"], "route", "{route}");
+        assert_eq!(
+            (&route["from"], &route["to"]),
+            (&json!("reviewer-api"), &json!("backup"))
+        );
+    }
+    assert_eq!(routes[0]["environment"], "env-production");
+    assert_eq!(routes[1]["environment"], Value::Null);
+    let relinked = watcher.relinked();
+    assert_eq!(relinked["cause"], "health");
+    assert!(
+        relinked["changes"].to_string().contains("backup"),
+        "the author's link moves to the backup: {relinked}"
+    );
+    // Back: one passed probe (the default successThreshold) restores it.
+    status.store(200, std::sync::atomic::Ordering::SeqCst);
+    let up = next_of(&mut watcher, "health");
+    assert_eq!(
+        (&up["from"], &up["to"]),
+        (&json!("unhealthy"), &json!("healthy"))
+    );
+    let back = next_of(&mut watcher, "route");
+    assert_eq!(
+        (&back["from"], &back["to"]),
+        (&json!("backup"), &json!("reviewer-api"))
+    );
+}
+
+#[test]
+fn without_health_nothing_is_probed() {
+    // A check that would fail at once: without --health no event ever says so, and an edit
+    // is the next thing reported.
+    let tree = Tree::new(&[(
+        "fleet.yaml",
+        "kind: Provider\nid: p\nplatform: openai-agents\ncapabilities: [x.y]\nhealth:\n  tcp: 127.0.0.1:1\n  interval: 100ms\n",
+    )]);
+    let (mut watcher, _ready) = Watcher::json(&tree, &[]);
+    thread::sleep(Duration::from_millis(300));
+    tree.write("more.yaml", process_with_status("q", "running"));
+    let next = watcher.event();
+    assert_eq!(next["event"], "relinked", "{next}");
+}
