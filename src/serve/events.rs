@@ -64,7 +64,8 @@ pub fn events_of(source: &str, previous: &Snapshot, new: &Snapshot) -> Vec<Value
             json!({
                 "generation": new.generation,
                 "errors": checked.errors(),
-                "servingGeneration": previous_good(previous),
+                // The generation still served: the one that was valid.
+                "servingGeneration": previous.generation,
             }),
         )),
         (false, true) => events.push(cloud_event(
@@ -77,11 +78,6 @@ pub fn events_of(source: &str, previous: &Snapshot, new: &Snapshot) -> Vec<Value
         _ => {}
     }
     events
-}
-
-/// The generation still served after the tree turned invalid: the one that was valid.
-fn previous_good(previous: &Snapshot) -> u64 {
-    previous.generation
 }
 
 /// One CloudEvent (structured mode); `index` tells apart the events of one re-link.
