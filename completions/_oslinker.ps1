@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show the linked plan: each process with its env, bindings and links, and the routes')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed between two plans: processes and routes added, removed or changed')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Validate and plan, then follow every change: print the plan diff or the diagnostics')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the linked tree over HTTP (resolve, plan, routes, events), following every change')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the linked system as a graph (Graphviz DOT or Mermaid)')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Probe the declared health checks: what answers, what does not, what drifts from its status')
@@ -112,6 +113,22 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')
             [CompletionResult]::new('--health', '--health', [CompletionResultType]::ParameterName, 'Also probe every health check at its interval, and route around what is down: print each change of state (after its thresholds) and each route it changes')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
+            [CompletionResult]::new('--follow-links', '--follow-links', [CompletionResultType]::ParameterName, 'Follow symbolic links to folders (loops are detected and reported)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oslinker;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to listen on (`127.0.0.1:0` picks a free port); any address other than loopback needs --token-file or --no-auth')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'A file holding the bearer token every request (but /healthz) must carry, as `Authorization: Bearer TOKEN`; it must not be readable by every user')
+            [CompletionResult]::new('--max-streams', '--max-streams', [CompletionResultType]::ParameterName, 'At most this many /v1/events streams at once; past it, 503')
+            [CompletionResult]::new('--debounce', '--debounce', [CompletionResultType]::ParameterName, 'Wait until the tree has been quiet this long before re-linking (milliseconds)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')
+            [CompletionResult]::new('--no-auth', '--no-auth', [CompletionResultType]::ParameterName, 'Serve a non-loopback address without a token: anyone who reaches the port may read the tree (never its secret values)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
             [CompletionResult]::new('--follow-links', '--follow-links', [CompletionResultType]::ParameterName, 'Follow symbolic links to folders (loops are detected and reported)')
@@ -245,6 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show the linked plan: each process with its env, bindings and links, and the routes')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed between two plans: processes and routes added, removed or changed')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Validate and plan, then follow every change: print the plan diff or the diagnostics')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the linked tree over HTTP (resolve, plan, routes, events), following every change')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the linked system as a graph (Graphviz DOT or Mermaid)')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Probe the declared health checks: what answers, what does not, what drifts from its status')
@@ -269,6 +287,9 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             break
         }
         'oslinker;help;watch' {
+            break
+        }
+        'oslinker;help;serve' {
             break
         }
         'oslinker;help;graph' {

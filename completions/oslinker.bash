@@ -52,6 +52,9 @@ _oslinker() {
             oslinker,schema)
                 cmd="oslinker__subcmd__schema"
                 ;;
+            oslinker,serve)
+                cmd="oslinker__subcmd__serve"
+                ;;
             oslinker,validate)
                 cmd="oslinker__subcmd__validate"
                 ;;
@@ -94,6 +97,9 @@ _oslinker() {
             oslinker__subcmd__help,schema)
                 cmd="oslinker__subcmd__help__subcmd__schema"
                 ;;
+            oslinker__subcmd__help,serve)
+                cmd="oslinker__subcmd__help__subcmd__serve"
+                ;;
             oslinker__subcmd__help,validate)
                 cmd="oslinker__subcmd__help__subcmd__validate"
                 ;;
@@ -122,7 +128,7 @@ _oslinker() {
 
     case "${cmd}" in
         oslinker)
-            opts="-d -q -h -V --dir --color --quiet --follow-links --help --version validate resolve plan diff watch graph explain health policy schema init completions man help"
+            opts="-d -q -h -V --dir --color --quiet --follow-links --help --version validate resolve plan diff watch serve graph explain health policy schema init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,7 +362,7 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__help)
-            opts="validate resolve plan diff watch graph explain health policy schema init completions man help"
+            opts="validate resolve plan diff watch serve graph explain health policy schema init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -538,6 +544,20 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__help__subcmd__schema)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -841,6 +861,65 @@ _oslinker() {
             case "${prev}" in
                 --kind)
                     COMPREPLY=($(compgen -W "Process Environment Binding Provider CapabilityMap Platform Policy Settings" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__serve)
+            opts="-d -q -h --listen --token-file --no-auth --max-streams --debounce --dir --color --quiet --follow-links --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --max-streams)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debounce)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dir)

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand plan 'Show the linked plan: each process with its env, bindings and links, and the routes'
             cand diff 'Show what changed between two plans: processes and routes added, removed or changed'
             cand watch 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
+            cand serve 'Serve the linked tree over HTTP (resolve, plan, routes, events), following every change'
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
             cand health 'Probe the declared health checks: what answers, what does not, what drifts from its status'
@@ -104,6 +105,21 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
             cand --health 'Also probe every health check at its interval, and route around what is down: print each change of state (after its thresholds) and each route it changes'
+            cand -q 'Print only what was asked for: no summary lines'
+            cand --quiet 'Print only what was asked for: no summary lines'
+            cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oslinker;serve'= {
+            cand --listen 'The address to listen on (`127.0.0.1:0` picks a free port); any address other than loopback needs --token-file or --no-auth'
+            cand --token-file 'A file holding the bearer token every request (but /healthz) must carry, as `Authorization: Bearer TOKEN`; it must not be readable by every user'
+            cand --max-streams 'At most this many /v1/events streams at once; past it, 503'
+            cand --debounce 'Wait until the tree has been quiet this long before re-linking (milliseconds)'
+            cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
+            cand --no-auth 'Serve a non-loopback address without a token: anyone who reaches the port may read the tree (never its secret values)'
             cand -q 'Print only what was asked for: no summary lines'
             cand --quiet 'Print only what was asked for: no summary lines'
             cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'
@@ -224,6 +240,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand plan 'Show the linked plan: each process with its env, bindings and links, and the routes'
             cand diff 'Show what changed between two plans: processes and routes added, removed or changed'
             cand watch 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
+            cand serve 'Serve the linked tree over HTTP (resolve, plan, routes, events), following every change'
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
             cand health 'Probe the declared health checks: what answers, what does not, what drifts from its status'
@@ -243,6 +260,8 @@ set edit:completion:arg-completer[oslinker] = {|@words|
         &'oslinker;help;diff'= {
         }
         &'oslinker;help;watch'= {
+        }
+        &'oslinker;help;serve'= {
         }
         &'oslinker;help;graph'= {
         }

@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueHint};
 
-use crate::commands::{completions, diff, health, init, man, schema, watch};
+use crate::commands::{completions, diff, health, init, man, schema, serve, watch};
 use crate::commands::{
     completions::CompletionsArgs, diff::DiffArgs, explain::ExplainArgs, graph::GraphArgs,
     health::HealthArgs, init::InitArgs, plan::PlanArgs, policy::PolicyArgs, resolve::ResolveArgs,
-    schema::SchemaArgs, validate::ValidateArgs, watch::WatchArgs,
+    schema::SchemaArgs, serve::ServeArgs, validate::ValidateArgs, watch::WatchArgs,
 };
 use crate::exit::{ALL_EXIT_CODES, EXIT_CODES};
 use crate::ui::ColorChoice;
@@ -70,6 +70,9 @@ pub enum Command {
     /// Validate and plan, then follow every change: print the plan diff or the diagnostics
     #[command(after_long_help = watch::EXIT_CODES.help())]
     Watch(WatchArgs),
+    /// Serve the linked tree over HTTP (resolve, plan, routes, events), following every change
+    #[command(after_long_help = serve::EXIT_CODES.help())]
+    Serve(ServeArgs),
     /// Draw the linked system as a graph (Graphviz DOT or Mermaid)
     #[command(after_long_help = EXIT_CODES.help())]
     Graph(GraphArgs),

@@ -36,6 +36,7 @@ pub mod policy;
 pub(crate) mod render;
 pub mod report;
 pub mod secrets;
+pub mod serve;
 pub mod source;
 mod text;
 pub mod ui;
@@ -88,6 +89,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Plan(args) => commands::plan::run(&mut ui, &context, args),
         Command::Diff(args) => commands::diff::run(&mut ui, &context, args),
         Command::Watch(args) => commands::watch::run(&mut ui, &context, args),
+        Command::Serve(args) => commands::serve::run(&mut ui, &context, args),
         Command::Graph(args) => commands::graph::run(&mut ui, &context, args),
         Command::Explain(args) => commands::explain::run(&mut ui, &context, args),
         Command::Health(args) => commands::health::run(&mut ui, &context, args),

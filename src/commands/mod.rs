@@ -14,6 +14,7 @@ pub mod plan;
 pub mod policy;
 pub mod resolve;
 pub mod schema;
+pub mod serve;
 pub mod validate;
 pub mod watch;
 

@@ -42,5 +42,6 @@ mod rust_version;
 mod schema;
 mod secret_values;
 mod secrets;
+mod serve;
 mod validate;
 mod watch;
