@@ -20,6 +20,7 @@ mod completion;
 pub mod diagnostic;
 pub mod diff;
 pub mod error;
+pub mod events;
 pub mod exit;
 pub mod explain;
 pub mod graph;
