@@ -266,7 +266,11 @@ pub fn source_uri(host: &str, root: &std::path::Path) -> String {
 /// Now, RFC 3339 in UTC, to the millisecond: enough to order events, in a fixed, short
 /// shape (`2026-11-30T16:37:11.123Z`).
 fn now_rfc3339() -> String {
-    format!("{:.3}", jiff::Timestamp::now())
+    rfc3339(jiff::Timestamp::now())
+}
+
+fn rfc3339(time: jiff::Timestamp) -> String {
+    format!("{time:.3}")
 }
 
 /// The first `limit` diagnostics, errors before warnings (each in report order), and how

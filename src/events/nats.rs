@@ -10,7 +10,9 @@
 //! that cannot be reached at start is a clear failure; once connected, the client
 //! reconnects by itself, and events published meanwhile wait in its buffer.
 
-use async_nats::{Client, ConnectOptions, HeaderMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_nats::{Client, ConnectOptions, Event, HeaderMap};
 
 use super::{CloudEvent, EventType};
 use crate::error::Failure;
@@ -37,10 +39,30 @@ impl NatsPublisher {
     /// for a server that wants credentials). One attempt: a server that does not answer is
     /// a failure now, with the way out; the client retries on its own only once connected.
     pub async fn connect(url: &str) -> Result<NatsPublisher, Failure> {
+        NatsPublisher::connect_reporting(url, |_| {}).await
+    }
+
+    /// [`NatsPublisher::connect`], with `report` told when the connection is lost, when it
+    /// is back, and of errors the server sends, so that the user hears of it (events
+    /// published meanwhile wait in the client's buffer).
+    pub async fn connect_reporting(
+        url: &str,
+        report: impl Fn(Connection) + Send + Sync + 'static,
+    ) -> Result<NatsPublisher, Failure> {
         let shown = shown_url(url);
+        let report = std::sync::Arc::new(report);
+        let lost = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let options = ConnectOptions::new()
             .name(concat!("oslinker/", env!("CARGO_PKG_VERSION")))
-            .connection_timeout(std::time::Duration::from_secs(5));
+            .connection_timeout(std::time::Duration::from_secs(5))
+            .event_callback(move |event| {
+                let (report, lost) = (report.clone(), lost.clone());
+                async move {
+                    if let Some(connection) = Connection::of(&event, &lost) {
+                        report(connection);
+                    }
+                }
+            });
         match options.connect(url).await {
             Ok(client) => Ok(NatsPublisher { client, shown }),
             Err(error) => Err(Failure::new(format!(
@@ -84,6 +106,36 @@ impl NatsPublisher {
             self.shown,
             one_line(error, "", "")
         ))
+    }
+}
+
+/// What happened to a publisher's connection once it was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    /// The server went away: the client is reconnecting.
+    Lost,
+    /// Connected again after [`Connection::Lost`]; buffered events go out.
+    Restored,
+    /// The server or the client reported an error (one line).
+    Trouble(String),
+}
+
+impl Connection {
+    /// The client's event as one of ours; `lost` remembers a loss, so that the first
+    /// connection is not reported as a return.
+    fn of(event: &Event, lost: &AtomicBool) -> Option<Connection> {
+        match event {
+            Event::Disconnected => {
+                lost.store(true, Ordering::SeqCst);
+                Some(Connection::Lost)
+            }
+            Event::Connected => lost
+                .swap(false, Ordering::SeqCst)
+                .then_some(Connection::Restored),
+            Event::ServerError(e) => Some(Connection::Trouble(one_line(&e.to_string(), "", ""))),
+            Event::ClientError(e) => Some(Connection::Trouble(one_line(&e.to_string(), "", ""))),
+            _ => None,
+        }
     }
 }
 

@@ -74,6 +74,13 @@ fn event_types_and_their_short_names() {
 }
 
 #[test]
+fn times_are_rfc3339_utc_with_three_fraction_digits_always() {
+    let at = |ms: i64| rfc3339(jiff::Timestamp::from_millisecond(ms).unwrap());
+    assert_eq!(at(0), "1970-01-01T00:00:00.000Z");
+    assert_eq!(at(1_796_056_631_120), "2026-11-30T16:37:11.120Z");
+}
+
+#[test]
 fn every_event_gets_its_own_id() {
     let events = events();
     let a = events.event(EventType::TreeValid, None, json!({}));

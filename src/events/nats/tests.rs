@@ -172,7 +172,12 @@ async fn events_arrive_on_their_subjects_as_structured_json() {
 #[ignore = "needs nats-server"]
 async fn the_publisher_reconnects_after_the_server_restarts() {
     let mut server = NatsServer::start();
-    let publisher = NatsPublisher::connect(&server.url()).await.unwrap();
+    let (told, mut heard) = tokio::sync::mpsc::unbounded_channel();
+    let publisher = NatsPublisher::connect_reporting(&server.url(), move |c| {
+        let _ = told.send(c);
+    })
+    .await
+    .unwrap();
     let events = Events::new("oslinker://test/linker.d");
 
     // The server goes away and comes back on the same port.
@@ -204,4 +209,17 @@ async fn the_publisher_reconnects_after_the_server_restarts() {
     assert_eq!(received.subject.as_str(), "oslinker.tree.valid");
     let body: Value = serde_json::from_slice(&received.payload).unwrap();
     assert_eq!(body["id"], event.id.as_str());
+
+    // The caller was told: lost, then back (and not "back" for the first connection).
+    // (Awaited: the client reports from a task of its own, maybe after the delivery.)
+    let mut told = Vec::new();
+    for _ in 0..2 {
+        let connection = tokio::time::timeout(Duration::from_secs(30), heard.recv()).await;
+        told.push(
+            connection
+                .expect("told in time")
+                .expect("the channel is open"),
+        );
+    }
+    assert_eq!(told, [Connection::Lost, Connection::Restored]);
 }
