@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Validate and plan, then follow every change: print the plan diff or the diagnostics')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the linked tree over HTTP (resolve, plan, routes, events), following every change')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the linked system as a graph (Graphviz DOT or Mermaid)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Probe the declared health checks: what answers, what does not, what drifts from its status')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples')
@@ -148,6 +149,44 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('--follow-links', '--follow-links', [CompletionResultType]::ParameterName, 'Follow symbolic links to folders (loops are detected and reported)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oslinker;export' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
+            [CompletionResult]::new('--follow-links', '--follow-links', [CompletionResultType]::ParameterName, 'Follow symbolic links to folders (loops are detected and reported)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('a2a', 'a2a', [CompletionResultType]::ParameterValue, 'Write an A2A agent card for each process: DIR/<id>/agent-card.json')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oslinker;export;a2a' {
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Where `oslinker serve` is reached: a process with no endpoint of its own is described at URL/v1/agents/ID')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only processes in this environment (id or name)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write even when DIR holds other files (they are left as they are)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
+            [CompletionResult]::new('--follow-links', '--follow-links', [CompletionResultType]::ParameterName, 'Follow symbolic links to folders (loops are detected and reported)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oslinker;export;help' {
+            [CompletionResult]::new('a2a', 'a2a', [CompletionResultType]::ParameterValue, 'Write an A2A agent card for each process: DIR/<id>/agent-card.json')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oslinker;export;help;a2a' {
+            break
+        }
+        'oslinker;export;help;help' {
             break
         }
         'oslinker;explain' {
@@ -264,6 +303,7 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Validate and plan, then follow every change: print the plan diff or the diagnostics')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the linked tree over HTTP (resolve, plan, routes, events), following every change')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the linked system as a graph (Graphviz DOT or Mermaid)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Probe the declared health checks: what answers, what does not, what drifts from its status')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples')
@@ -293,6 +333,13 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             break
         }
         'oslinker;help;graph' {
+            break
+        }
+        'oslinker;help;export' {
+            [CompletionResult]::new('a2a', 'a2a', [CompletionResultType]::ParameterValue, 'Write an A2A agent card for each process: DIR/<id>/agent-card.json')
+            break
+        }
+        'oslinker;help;export;a2a' {
             break
         }
         'oslinker;help;explain' {

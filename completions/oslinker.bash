@@ -25,6 +25,9 @@ _oslinker() {
             oslinker,explain)
                 cmd="oslinker__subcmd__explain"
                 ;;
+            oslinker,export)
+                cmd="oslinker__subcmd__export"
+                ;;
             oslinker,graph)
                 cmd="oslinker__subcmd__graph"
                 ;;
@@ -61,6 +64,18 @@ _oslinker() {
             oslinker,watch)
                 cmd="oslinker__subcmd__watch"
                 ;;
+            oslinker__subcmd__export,a2a)
+                cmd="oslinker__subcmd__export__subcmd__a2a"
+                ;;
+            oslinker__subcmd__export,help)
+                cmd="oslinker__subcmd__export__subcmd__help"
+                ;;
+            oslinker__subcmd__export__subcmd__help,a2a)
+                cmd="oslinker__subcmd__export__subcmd__help__subcmd__a2a"
+                ;;
+            oslinker__subcmd__export__subcmd__help,help)
+                cmd="oslinker__subcmd__export__subcmd__help__subcmd__help"
+                ;;
             oslinker__subcmd__help,completions)
                 cmd="oslinker__subcmd__help__subcmd__completions"
                 ;;
@@ -69,6 +84,9 @@ _oslinker() {
                 ;;
             oslinker__subcmd__help,explain)
                 cmd="oslinker__subcmd__help__subcmd__explain"
+                ;;
+            oslinker__subcmd__help,export)
+                cmd="oslinker__subcmd__help__subcmd__export"
                 ;;
             oslinker__subcmd__help,graph)
                 cmd="oslinker__subcmd__help__subcmd__graph"
@@ -106,6 +124,9 @@ _oslinker() {
             oslinker__subcmd__help,watch)
                 cmd="oslinker__subcmd__help__subcmd__watch"
                 ;;
+            oslinker__subcmd__help__subcmd__export,a2a)
+                cmd="oslinker__subcmd__help__subcmd__export__subcmd__a2a"
+                ;;
             oslinker__subcmd__help__subcmd__policy,test)
                 cmd="oslinker__subcmd__help__subcmd__policy__subcmd__test"
                 ;;
@@ -128,7 +149,7 @@ _oslinker() {
 
     case "${cmd}" in
         oslinker)
-            opts="-d -q -h -V --dir --color --quiet --follow-links --help --version validate resolve plan diff watch serve graph explain health policy schema init completions man help"
+            opts="-d -q -h -V --dir --color --quiet --follow-links --help --version validate resolve plan diff watch serve graph export explain health policy schema init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -270,6 +291,123 @@ _oslinker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        oslinker__subcmd__export)
+            opts="-d -q -h --dir --color --quiet --follow-links --help a2a help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__export__subcmd__a2a)
+            opts="-d -q -h --base-url --force --env --dir --color --quiet --follow-links --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__export__subcmd__help)
+            opts="a2a help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__export__subcmd__help__subcmd__a2a)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__export__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         oslinker__subcmd__graph)
             opts="-d -q -h --format --capability --env --dir --color --quiet --follow-links --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -362,7 +500,7 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__help)
-            opts="validate resolve plan diff watch serve graph explain health policy schema init completions man help"
+            opts="validate resolve plan diff watch serve graph export explain health policy schema init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -406,6 +544,34 @@ _oslinker() {
         oslinker__subcmd__help__subcmd__explain)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__help__subcmd__export)
+            opts="a2a"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__help__subcmd__export__subcmd__a2a)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand watch 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
             cand serve 'Serve the linked tree over HTTP (resolve, plan, routes, events), following every change'
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
+            cand export 'Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
             cand health 'Probe the declared health checks: what answers, what does not, what drifts from its status'
             cand policy 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples'
@@ -139,6 +140,39 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'oslinker;export'= {
+            cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
+            cand -q 'Print only what was asked for: no summary lines'
+            cand --quiet 'Print only what was asked for: no summary lines'
+            cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand a2a 'Write an A2A agent card for each process: DIR/<id>/agent-card.json'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oslinker;export;a2a'= {
+            cand --base-url 'Where `oslinker serve` is reached: a process with no endpoint of its own is described at URL/v1/agents/ID'
+            cand --env 'Only processes in this environment (id or name)'
+            cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
+            cand --force 'Write even when DIR holds other files (they are left as they are)'
+            cand -q 'Print only what was asked for: no summary lines'
+            cand --quiet 'Print only what was asked for: no summary lines'
+            cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oslinker;export;help'= {
+            cand a2a 'Write an A2A agent card for each process: DIR/<id>/agent-card.json'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oslinker;export;help;a2a'= {
+        }
+        &'oslinker;export;help;help'= {
+        }
         &'oslinker;explain'= {
             cand --format 'Output format'
             cand --env 'For a capability: only processes running in this environment (id or name) count as eligible'
@@ -242,6 +276,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand watch 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
             cand serve 'Serve the linked tree over HTTP (resolve, plan, routes, events), following every change'
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
+            cand export 'Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
             cand health 'Probe the declared health checks: what answers, what does not, what drifts from its status'
             cand policy 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples'
@@ -264,6 +299,11 @@ set edit:completion:arg-completer[oslinker] = {|@words|
         &'oslinker;help;serve'= {
         }
         &'oslinker;help;graph'= {
+        }
+        &'oslinker;help;export'= {
+            cand a2a 'Write an A2A agent card for each process: DIR/<id>/agent-card.json'
+        }
+        &'oslinker;help;export;a2a'= {
         }
         &'oslinker;help;explain'= {
         }

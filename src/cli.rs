@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueHint};
 
+use crate::commands::export::ExportArgs;
 use crate::commands::{completions, diff, health, init, man, schema, serve, watch};
 use crate::commands::{
     completions::CompletionsArgs, diff::DiffArgs, explain::ExplainArgs, graph::GraphArgs,
@@ -76,6 +77,8 @@ pub enum Command {
     /// Draw the linked system as a graph (Graphviz DOT or Mermaid)
     #[command(after_long_help = EXIT_CODES.help())]
     Graph(GraphArgs),
+    /// Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process
+    Export(ExportArgs),
     /// Explain an id (where it is defined, what it references, what references it) or a
     /// capability (every candidate and why it ranks where it does)
     #[command(after_long_help = EXIT_CODES.help())]

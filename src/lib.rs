@@ -13,6 +13,7 @@
 //! `error::CommandError`. `schema`, `init`, `completions` and `man` read no tree
 //! (`model::schema`, `init`, `completion`, `manpage`).
 
+pub mod a2a;
 mod candidates;
 pub mod cli;
 mod commands;
@@ -20,6 +21,7 @@ mod completion;
 pub mod diagnostic;
 pub mod diff;
 pub mod error;
+pub mod events;
 pub mod exit;
 pub mod explain;
 pub mod graph;
@@ -91,6 +93,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Watch(args) => commands::watch::run(&mut ui, &context, args),
         Command::Serve(args) => commands::serve::run(&mut ui, &context, args),
         Command::Graph(args) => commands::graph::run(&mut ui, &context, args),
+        Command::Export(args) => commands::export::run(&mut ui, &context, args),
         Command::Explain(args) => commands::explain::run(&mut ui, &context, args),
         Command::Health(args) => commands::health::run(&mut ui, &context, args),
         Command::Policy(args) => commands::policy::run(&mut ui, &context, args),

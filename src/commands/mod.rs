@@ -5,6 +5,7 @@ pub mod args;
 pub mod completions;
 pub mod diff;
 pub mod explain;
+pub mod export;
 pub mod graph;
 pub mod health;
 pub mod init;

@@ -6,7 +6,8 @@
 //! `bad_input` (files oslinker must survive), `formats` (the five report formats and colour), `resolve`, `plan`,
 //! `diff` (two plans compared: folders, plan files, `git:REV`), `watch` (the real binary
 //! following edits), `graph` (DOT and Mermaid, rendered by Graphviz), `explain` (ids of every
-//! kind, capabilities), `schema` (the JSON Schema, checked with the `jsonschema` crate against
+//! kind, capabilities), `export` (A2A agent cards written to a folder), `schema` (the JSON
+//! Schema, checked with the `jsonschema` crate against
 //! the bundled trees and against `validate`), `init` (the starter tree), `completions` (the
 //! committed scripts and real shells completing), `man` (the manual page), `integrations`
 //! (the pre-commit hooks and the README's CI jobs), `global` (flags, root discovery, exit
@@ -23,6 +24,7 @@ mod completions;
 mod conformance;
 mod diff;
 mod explain;
+mod export;
 mod formats;
 mod fuzz;
 mod global;
