@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueHint};
 
-use crate::commands::{completions, diff, health, init, man, schema, watch};
+use crate::commands::{completions, diff, health, init, man, resolve, schema, watch};
 use crate::commands::{
     completions::CompletionsArgs, diff::DiffArgs, explain::ExplainArgs, graph::GraphArgs,
     health::HealthArgs, init::InitArgs, plan::PlanArgs, policy::PolicyArgs, resolve::ResolveArgs,
@@ -59,7 +59,7 @@ pub enum Command {
     #[command(after_long_help = EXIT_CODES.help())]
     Validate(ValidateArgs),
     /// Show which providers serve a capability, in rank order
-    #[command(after_long_help = EXIT_CODES.help())]
+    #[command(after_long_help = resolve::EXIT_CODES.help())]
     Resolve(ResolveArgs),
     /// Show the linked plan: each process with its env, bindings and links, and the routes
     #[command(after_long_help = EXIT_CODES.help())]

@@ -5,9 +5,10 @@ use clap_complete::engine::ArgValueCandidates;
 
 use crate::candidates;
 use crate::error::{CommandResult, Failure};
-use crate::exit::Exit;
+use crate::exit::{Exit, ExitCodes};
 use crate::link::routing;
 use crate::model::names;
+use crate::pipeline::Checked;
 use crate::render;
 use crate::text;
 use crate::ui::Ui;
@@ -58,6 +59,13 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
     let checked = super::check(context)?;
     let note = super::require_valid(ui, checked)?;
     let environment = super::environment_arg(checked, args.env.as_deref())?;
+    if !routing::is_known(&checked.linked, &args.capability) {
+        if let Some(note) = note {
+            ui.note(&note);
+        }
+        return Err(unknown_capability(ui, checked, args).into());
+    }
+    let near_miss = near_miss(checked, &args.capability);
     let mut resolution =
         routing::resolve(&checked.linked, &args.capability, environment.as_deref());
     if args.live {
@@ -69,6 +77,9 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
     let found = resolution.eligible().next().is_some();
     if let Some(note) = note {
         ui.note(&note);
+    }
+    if let Some(near_miss) = near_miss {
+        ui.note(&near_miss);
     }
     if !found {
         ui.err(&render::resolve::none_eligible(
@@ -85,3 +96,59 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
     });
     Ok(if found { Exit::Success } else { Exit::No })
 }
+
+/// A capability nothing in the tree mentions: most likely a typo, so trouble (exit 2) with
+/// the closest name, not "no" (exit 1) as for an outage. `--format json` still answers, with
+/// `known: false`, for scripts that read the answer before the exit code.
+fn unknown_capability(ui: &mut Ui, checked: &Checked, args: &ResolveArgs) -> Failure {
+    let best = routing::closest_capability(&checked.linked, &args.capability);
+    if args.format == ResolveFormat::Json {
+        ui.out(&render::resolve::unknown_json(&args.capability, best));
+    }
+    let failure = Failure::new(format!(
+        "no capability `{}` in this tree: no map key, Provider or Process names it",
+        args.capability
+    ));
+    super::did_you_mean(failure, best)
+}
+
+/// A capability routed only through a shorter map key while the tree names one close to it
+/// (`code.reveiw` under `code`, next to `code.review`): it answers, but likely not the
+/// question meant.
+fn near_miss(checked: &Checked, capability: &str) -> Option<String> {
+    let linked = &checked.linked;
+    if linked.routing.routes(capability) {
+        return None;
+    }
+    let best = routing::closest_capability(linked, capability)?;
+    let key = (linked.maps.scopes().into_iter())
+        .find_map(|(_, scope)| linked.maps.matching_key(capability, scope))
+        .map_or("", |(key, _)| key);
+    Some(format!(
+        "note: nothing in the tree names `{capability}` itself; it routes through map key \
+         `{key}` (did you mean `{best}`?)"
+    ))
+}
+
+/// `resolve`'s exit codes: an unknown capability is told apart from one no provider serves.
+pub const EXIT_CODES: ExitCodes = ExitCodes {
+    heading: "",
+    codes: &[
+        (0, &["an eligible provider was found"]),
+        (
+            1,
+            &[
+                "the answer is \"no\": the tree names the capability, but no provider is eligible",
+                "(or the tree has errors)",
+            ],
+        ),
+        (
+            2,
+            &[
+                "oslinker could not do its job: nothing in the tree names the capability (a did-you-mean",
+                "follows), usage error, unknown --env, missing or unreadable root, I/O error",
+            ],
+        ),
+    ],
+    note: "",
+};

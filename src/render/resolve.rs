@@ -60,6 +60,10 @@ pub fn table(resolution: &Resolution, all: bool) -> String {
 struct JsonResolution<'a> {
     format_version: u32,
     capability: &'a str,
+    /// Whether anything in the tree names the capability (false: likely a typo).
+    known: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    did_you_mean: Option<&'a str>,
     matched: Option<&'a str>,
     providers: Vec<JsonProvider<'a>>,
 }
@@ -96,8 +100,23 @@ pub fn json(resolution: &Resolution, all: bool) -> String {
     crate::text::json(&JsonResolution {
         format_version: 1,
         capability: &resolution.capability,
+        known: true,
+        did_you_mean: None,
         matched: resolution.matched.as_deref(),
         providers,
+    })
+}
+
+/// The answer for a capability nothing in the tree names: no providers, and the closest
+/// name the tree has, if any.
+pub fn unknown_json(capability: &str, did_you_mean: Option<&str>) -> String {
+    crate::text::json(&JsonResolution {
+        format_version: 1,
+        capability,
+        known: false,
+        did_you_mean,
+        matched: None,
+        providers: Vec::new(),
     })
 }
 
