@@ -63,7 +63,7 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
         if let Some(note) = note {
             ui.note(&note);
         }
-        return Err(unknown_capability(ui, checked, args).into());
+        return Err(unknown_capability(ui, checked, args, environment.as_deref()).into());
     }
     let near_miss = near_miss(checked, &args.capability);
     let mut resolution =
@@ -81,6 +81,15 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
     if let Some(near_miss) = near_miss {
         ui.note(&near_miss);
     }
+    // With no environment chosen, a development agent can rank above the production one:
+    // say so first, and show where each runs.
+    let spread = match environment {
+        None => render::resolve::spread_over(&resolution, args.all),
+        Some(_) => Vec::new(),
+    };
+    if !spread.is_empty() {
+        ui.note(&render::resolve::no_environment_note(&spread));
+    }
     if !found {
         ui.err(&render::resolve::none_eligible(
             &resolution,
@@ -88,10 +97,13 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
         ));
     }
     ui.out(&match args.format {
-        ResolveFormat::Table => {
-            text::printable(&render::resolve::table(&resolution, args.all)).into_owned()
-        }
-        ResolveFormat::Json => render::resolve::json(&resolution, args.all),
+        ResolveFormat::Table => text::printable(&render::resolve::table(
+            &resolution,
+            args.all,
+            !spread.is_empty(),
+        ))
+        .into_owned(),
+        ResolveFormat::Json => render::resolve::json(&resolution, args.all, environment.as_deref()),
         ResolveFormat::Name => render::resolve::names(&resolution),
     });
     Ok(if found { Exit::Success } else { Exit::No })
@@ -100,10 +112,19 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
 /// A capability nothing in the tree mentions: most likely a typo, so trouble (exit 2) with
 /// the closest name, not "no" (exit 1) as for an outage. `--format json` still answers, with
 /// `known: false`, for scripts that read the answer before the exit code.
-fn unknown_capability(ui: &mut Ui, checked: &Checked, args: &ResolveArgs) -> Failure {
+fn unknown_capability(
+    ui: &mut Ui,
+    checked: &Checked,
+    args: &ResolveArgs,
+    environment: Option<&str>,
+) -> Failure {
     let best = routing::closest_capability(&checked.linked, &args.capability);
     if args.format == ResolveFormat::Json {
-        ui.out(&render::resolve::unknown_json(&args.capability, best));
+        ui.out(&render::resolve::unknown_json(
+            &args.capability,
+            environment,
+            best,
+        ));
     }
     let failure = Failure::new(format!(
         "no capability `{}` in this tree: no map key, Provider or Process names it",

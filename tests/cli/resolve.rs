@@ -56,6 +56,43 @@ fn exact_match_mapped_in_map_order_then_advertised_by_id() {
             "zeta-proc"
         ]
     );
+    assert_eq!(
+        out.stderr,
+        "note: no --env given: candidates run in env-production, env-staging; ranked across all \
+         of them (pass --env to rank for one)\n"
+    );
+}
+
+#[test]
+fn with_no_env_the_candidates_environments_are_shown() {
+    let out = resolve(&["code.generation"]);
+    out.assert_code(0);
+    let header = out.stdout.lines().nth(1).unwrap();
+    assert!(header.contains(" ENV "), "{}", out.stdout);
+    let zeta = out.stdout.lines().find(|l| l.contains(" zeta ")).unwrap();
+    assert!(zeta.contains("env-production  map #1"), "{zeta}");
+    assert!(
+        out.stderr.starts_with("note: no --env given"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        resolve(&["code.generation", "--format", "json"]).json()["environment"],
+        Value::Null
+    );
+
+    // An environment chosen: no note, no column, and the JSON says which.
+    let out = resolve(&["code.generation", "--env", "production"]);
+    out.assert_code(0);
+    assert!(!out.stdout.contains(" ENV "), "{}", out.stdout);
+    assert_eq!(out.stderr, "");
+    let json = resolve(&["code.generation", "--env", "production", "--format", "json"]).json();
+    assert_eq!(json["environment"], "env-production");
+
+    // Candidates in one environment at most: nothing to say.
+    let out = resolve(&["analysis"]);
+    out.assert_code(0);
+    assert!(!out.stdout.contains(" ENV "), "{}", out.stdout);
     assert_eq!(out.stderr, "");
 }
 
