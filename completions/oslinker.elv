@@ -35,6 +35,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand watch 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
+            cand ls 'List the tree''s processes, capabilities, providers, platforms, environments or bindings (also when the tree has errors)'
             cand health 'Probe the declared health checks: what answers, what does not, what drifts from its status'
             cand policy 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples'
             cand schema 'Print the JSON Schema (draft-07) of manifests, for editor completion and checks'
@@ -124,6 +125,20 @@ set edit:completion:arg-completer[oslinker] = {|@words|
         &'oslinker;explain'= {
             cand --format 'Output format'
             cand --env 'For a capability: only processes running in this environment (id or name) count as eligible'
+            cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
+            cand -q 'Print only what was asked for: no summary lines'
+            cand --quiet 'Print only what was asked for: no summary lines'
+            cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oslinker;ls'= {
+            cand --platform 'Only processes, providers and bindings on this platform'
+            cand --status 'Only processes (and the providers and bindings of processes) with this status'
+            cand --format 'Output format'
+            cand --env 'Only what runs in (or, for capabilities, is routed in) this environment (id or name)'
             cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
@@ -224,6 +239,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand watch 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
+            cand ls 'List the tree''s processes, capabilities, providers, platforms, environments or bindings (also when the tree has errors)'
             cand health 'Probe the declared health checks: what answers, what does not, what drifts from its status'
             cand policy 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples'
             cand schema 'Print the JSON Schema (draft-07) of manifests, for editor completion and checks'
@@ -245,6 +261,8 @@ set edit:completion:arg-completer[oslinker] = {|@words|
         &'oslinker;help;graph'= {
         }
         &'oslinker;help;explain'= {
+        }
+        &'oslinker;help;ls'= {
         }
         &'oslinker;help;health'= {
         }

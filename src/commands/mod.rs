@@ -8,6 +8,7 @@ pub mod explain;
 pub mod graph;
 pub mod health;
 pub mod init;
+pub mod ls;
 pub mod man;
 pub mod plan;
 pub mod policy;

@@ -130,7 +130,10 @@ fn unknown_capability(
         "no capability `{}` in this tree: no map key, Provider or Process names it",
         args.capability
     ));
-    super::did_you_mean(failure, best)
+    match best {
+        Some(best) => failure.help(format!("did you mean `{best}`?")),
+        None => failure.help("`oslinker ls capabilities` lists the capabilities the tree names"),
+    }
 }
 
 /// A capability routed only through a shorter map key while the tree names one close to it
