@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the linked system as a graph (Graphviz DOT or Mermaid)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the tree''s processes, capabilities, providers, platforms, environments or bindings (also when the tree has errors)')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Probe the declared health checks: what answers, what does not, what drifts from its status')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft-07) of manifests, for editor completion and checks')
@@ -202,6 +203,21 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'oslinker;ls' {
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Only processes, providers and bindings on this platform')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only processes (and the providers and bindings of processes) with this status')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only what runs in (or, for capabilities, is routed in) this environment (id or name)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
+            [CompletionResult]::new('--follow-links', '--follow-links', [CompletionResultType]::ParameterName, 'Follow symbolic links to folders (loops are detected and reported)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'oslinker;health' {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many probes run at once')
             [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'The most the whole run may take; what is still being probed then is reported unreachable (`500ms`, `10s`, `1m`)')
@@ -305,6 +321,7 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the linked system as a graph (Graphviz DOT or Mermaid)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the tree''s processes, capabilities, providers, platforms, environments or bindings (also when the tree has errors)')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Probe the declared health checks: what answers, what does not, what drifts from its status')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft-07) of manifests, for editor completion and checks')
@@ -343,6 +360,9 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             break
         }
         'oslinker;help;explain' {
+            break
+        }
+        'oslinker;help;ls' {
             break
         }
         'oslinker;help;health' {

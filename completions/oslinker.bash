@@ -40,6 +40,9 @@ _oslinker() {
             oslinker,init)
                 cmd="oslinker__subcmd__init"
                 ;;
+            oslinker,ls)
+                cmd="oslinker__subcmd__ls"
+                ;;
             oslinker,man)
                 cmd="oslinker__subcmd__man"
                 ;;
@@ -100,6 +103,9 @@ _oslinker() {
             oslinker__subcmd__help,init)
                 cmd="oslinker__subcmd__help__subcmd__init"
                 ;;
+            oslinker__subcmd__help,ls)
+                cmd="oslinker__subcmd__help__subcmd__ls"
+                ;;
             oslinker__subcmd__help,man)
                 cmd="oslinker__subcmd__help__subcmd__man"
                 ;;
@@ -149,7 +155,7 @@ _oslinker() {
 
     case "${cmd}" in
         oslinker)
-            opts="-d -q -h -V --dir --color --quiet --follow-links --help --version validate resolve plan diff watch serve graph export explain health policy schema init completions man help"
+            opts="-d -q -h -V --dir --color --quiet --follow-links --help --version validate resolve plan diff watch serve graph export explain ls health policy schema init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -500,7 +506,7 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__help)
-            opts="validate resolve plan diff watch serve graph export explain health policy schema init completions man help"
+            opts="validate resolve plan diff watch serve graph export explain ls health policy schema init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -626,6 +632,20 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__help__subcmd__ls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -772,6 +792,60 @@ _oslinker() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__ls)
+            opts="-d -q -h --platform --status --format --env --dir --color --quiet --follow-links --help processes capabilities providers platforms environments bindings"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --platform)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "running stopped error pending" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
             cand export 'Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
+            cand ls 'List the tree''s processes, capabilities, providers, platforms, environments or bindings (also when the tree has errors)'
             cand health 'Probe the declared health checks: what answers, what does not, what drifts from its status'
             cand policy 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples'
             cand schema 'Print the JSON Schema (draft-07) of manifests, for editor completion and checks'
@@ -185,6 +186,20 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'oslinker;ls'= {
+            cand --platform 'Only processes, providers and bindings on this platform'
+            cand --status 'Only processes (and the providers and bindings of processes) with this status'
+            cand --format 'Output format'
+            cand --env 'Only what runs in (or, for capabilities, is routed in) this environment (id or name)'
+            cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
+            cand -q 'Print only what was asked for: no summary lines'
+            cand --quiet 'Print only what was asked for: no summary lines'
+            cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'oslinker;health'= {
             cand --concurrency 'How many probes run at once'
             cand --deadline 'The most the whole run may take; what is still being probed then is reported unreachable (`500ms`, `10s`, `1m`)'
@@ -278,6 +293,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
             cand export 'Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
+            cand ls 'List the tree''s processes, capabilities, providers, platforms, environments or bindings (also when the tree has errors)'
             cand health 'Probe the declared health checks: what answers, what does not, what drifts from its status'
             cand policy 'The tree''s own rules (`kind: Policy`): `policy test` runs their examples'
             cand schema 'Print the JSON Schema (draft-07) of manifests, for editor completion and checks'
@@ -306,6 +322,8 @@ set edit:completion:arg-completer[oslinker] = {|@words|
         &'oslinker;help;export;a2a'= {
         }
         &'oslinker;help;explain'= {
+        }
+        &'oslinker;help;ls'= {
         }
         &'oslinker;help;health'= {
         }

@@ -55,6 +55,18 @@ pub fn environments() -> Vec<CompletionCandidate> {
     })
 }
 
+/// `ls --platform PLATFORM`: every platform id (the tree's and the built-in ones), with its
+/// name.
+pub fn platforms() -> Vec<CompletionCandidate> {
+    candidates(|linked| {
+        linked
+            .platforms
+            .values()
+            .map(|p| CompletionCandidate::new(&p.id.value).help(Some(p.name.clone().into())))
+            .collect()
+    })
+}
+
 fn candidates(from: impl FnOnce(&Linked) -> Vec<CompletionCandidate>) -> Vec<CompletionCandidate> {
     let words = WORDS.get().map(Vec::as_slice).unwrap_or_default();
     let Some(root) = root(words) else {

@@ -7,11 +7,12 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueHint};
 
 use crate::commands::export::ExportArgs;
-use crate::commands::{completions, diff, health, init, man, schema, serve, watch};
+use crate::commands::{completions, diff, health, init, ls, man, resolve, schema, serve, watch};
 use crate::commands::{
     completions::CompletionsArgs, diff::DiffArgs, explain::ExplainArgs, graph::GraphArgs,
-    health::HealthArgs, init::InitArgs, plan::PlanArgs, policy::PolicyArgs, resolve::ResolveArgs,
-    schema::SchemaArgs, serve::ServeArgs, validate::ValidateArgs, watch::WatchArgs,
+    health::HealthArgs, init::InitArgs, ls::LsArgs, plan::PlanArgs, policy::PolicyArgs,
+    resolve::ResolveArgs, schema::SchemaArgs, serve::ServeArgs, validate::ValidateArgs,
+    watch::WatchArgs,
 };
 use crate::exit::{ALL_EXIT_CODES, EXIT_CODES};
 use crate::ui::ColorChoice;
@@ -60,7 +61,7 @@ pub enum Command {
     #[command(after_long_help = EXIT_CODES.help())]
     Validate(ValidateArgs),
     /// Show which providers serve a capability, in rank order
-    #[command(after_long_help = EXIT_CODES.help())]
+    #[command(after_long_help = resolve::EXIT_CODES.help())]
     Resolve(ResolveArgs),
     /// Show the linked plan: each process with its env, bindings and links, and the routes
     #[command(after_long_help = EXIT_CODES.help())]
@@ -83,6 +84,10 @@ pub enum Command {
     /// capability (every candidate and why it ranks where it does)
     #[command(after_long_help = EXIT_CODES.help())]
     Explain(ExplainArgs),
+    /// List the tree's processes, capabilities, providers, platforms, environments or
+    /// bindings (also when the tree has errors)
+    #[command(after_long_help = ls::EXIT_CODES.help())]
+    Ls(LsArgs),
     /// Probe the declared health checks: what answers, what does not, what drifts from its status
     #[command(after_long_help = health::EXIT_CODES.help())]
     Health(HealthArgs),

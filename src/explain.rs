@@ -204,6 +204,33 @@ pub fn explain(
 }
 
 /// The closest id, environment name or capability to `query`, for a did-you-mean.
+/// What to offer for a name `explain` does not know: the closest name, or else the names
+/// that contain it as a part (`bedrock`: `aws-bedrock`, `bedrock-summarizer`), when few.
+pub fn help_for_unknown(linked: &Linked, query: &str) -> Option<String> {
+    if let Some(best) = suggest(linked, query) {
+        return Some(format!("did you mean `{best}`?"));
+    }
+    let ids = (linked.processes.keys())
+        .chain(linked.environments.keys())
+        .chain(linked.bindings.keys())
+        .chain(linked.providers.keys())
+        .chain(linked.platforms.keys())
+        .map(String::as_str);
+    let found = names::containing(query, ids.chain(linked.capabilities()));
+    let listed = found.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
+    match found.len() {
+        0 => None,
+        1..=8 => Some(format!(
+            "names with `{query}` in them: {}",
+            listed.join(", ")
+        )),
+        n => Some(format!(
+            "{n} names have `{query}` in them, among them {}",
+            listed[..8].join(", ")
+        )),
+    }
+}
+
 pub fn suggest<'a>(linked: &'a Linked, query: &str) -> Option<&'a str> {
     let ids = (linked.processes.keys())
         .chain(linked.environments.keys())

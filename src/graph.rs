@@ -138,9 +138,10 @@ pub fn unknown_focus<'a>(
     capabilities: &'a [String],
 ) -> Option<(&'a str, Option<&'a str>)> {
     let known = linked.capabilities();
-    let wanted = capabilities
-        .iter()
-        .find(|wanted| !known.iter().any(|c| is_under(c, wanted)))?;
+    let wanted = capabilities.iter().find(|wanted| {
+        // Under a named one, or routed through a map key by prefix, as `resolve` does.
+        !known.iter().any(|c| is_under(c, wanted)) && !routing::is_known(linked, wanted)
+    })?;
     Some((wanted, names::suggest(wanted, known.iter().copied())))
 }
 
@@ -231,7 +232,14 @@ pub fn build(linked: &Linked, filter: &GraphFilter) -> Graph {
 
     // Capabilities and their candidates.
     let shown: BTreeSet<NodeId> = graph.nodes.iter().map(|n| n.id.clone()).collect();
-    for capability in linked.capabilities() {
+    // The tree's capabilities, and focused ones it routes only through a map key's prefix.
+    let mut capabilities = linked.capabilities();
+    capabilities.extend(
+        (filter.capabilities.iter())
+            .map(String::as_str)
+            .filter(|c| routing::is_known(linked, c)),
+    );
+    for capability in capabilities {
         let resolution = routing::resolve(linked, capability, environment);
         let mut rank = 0;
         for candidate in &resolution.candidates {

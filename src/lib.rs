@@ -95,6 +95,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Graph(args) => commands::graph::run(&mut ui, &context, args),
         Command::Export(args) => commands::export::run(&mut ui, &context, args),
         Command::Explain(args) => commands::explain::run(&mut ui, &context, args),
+        Command::Ls(args) => commands::ls::run(&mut ui, &context, args),
         Command::Health(args) => commands::health::run(&mut ui, &context, args),
         Command::Policy(args) => commands::policy::run(&mut ui, &context, args),
         Command::Schema(args) => commands::schema::run(&mut ui, args),

@@ -124,12 +124,13 @@ pub fn no_manifests(
         return None;
     }
     let message = format!(
-        "no manifests found under `{}` ({files} files named *.yaml, *.yml or *.toml)",
+        "no manifests found under `{}` ({files} files named *.yaml, *.yml, *.toml or *.json)",
         sources.get(root).display
     );
     Some(
-        Diagnostic::in_file(Code::NoManifests, root, message)
-            .with_help("add *.yaml, *.yml or *.toml manifests, or point --dir at the right folder"),
+        Diagnostic::in_file(Code::NoManifests, root, message).with_help(
+            "add *.yaml, *.yml, *.toml or *.json manifests, or point --dir at the right folder",
+        ),
     )
 }
 

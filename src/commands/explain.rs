@@ -48,7 +48,11 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ExplainArgs) -> CommandResult 
         let failure = Failure::new(format!(
             "`{query}` is neither an id nor a capability in this tree"
         ));
-        return Err(super::did_you_mean(failure, explain::suggest(linked, query)).into());
+        let failure = match explain::help_for_unknown(linked, query) {
+            Some(help) => failure.help(help),
+            None => failure,
+        };
+        return Err(failure.into());
     };
     if let Some(note) = note {
         ui.note(&note);

@@ -10,6 +10,7 @@ pub mod graph;
 pub mod health;
 pub mod init;
 mod live;
+pub mod ls;
 pub mod man;
 pub mod plan;
 pub mod policy;

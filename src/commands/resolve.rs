@@ -5,9 +5,10 @@ use clap_complete::engine::ArgValueCandidates;
 
 use crate::candidates;
 use crate::error::{CommandResult, Failure};
-use crate::exit::Exit;
+use crate::exit::{Exit, ExitCodes};
 use crate::link::routing;
 use crate::model::names;
+use crate::pipeline::Checked;
 use crate::render;
 use crate::text;
 use crate::ui::Ui;
@@ -58,6 +59,13 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
     let checked = super::check(context)?;
     let note = super::require_valid(ui, checked)?;
     let environment = super::environment_arg(checked, args.env.as_deref())?;
+    if !routing::is_known(&checked.linked, &args.capability) {
+        if let Some(note) = note {
+            ui.note(&note);
+        }
+        return Err(unknown_capability(ui, checked, args, environment.as_deref()).into());
+    }
+    let near_miss = near_miss(checked, &args.capability);
     if args.live {
         // The only network `resolve` touches, and only when asked.
         let candidates =
@@ -74,6 +82,18 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
     if let Some(note) = note {
         ui.note(&note);
     }
+    if let Some(near_miss) = near_miss {
+        ui.note(&near_miss);
+    }
+    // With no environment chosen, a development agent can rank above the production one:
+    // say so first, and show where each runs.
+    let spread = match environment {
+        None => render::resolve::spread_over(&resolution, args.all),
+        Some(_) => Vec::new(),
+    };
+    if !spread.is_empty() {
+        ui.note(&render::resolve::no_environment_note(&spread));
+    }
     if !found {
         ui.err(&render::resolve::none_eligible(
             &resolution,
@@ -81,11 +101,82 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
         ));
     }
     ui.out(&match args.format {
-        ResolveFormat::Table => {
-            text::printable(&render::resolve::table(&resolution, args.all)).into_owned()
-        }
-        ResolveFormat::Json => render::resolve::json(&resolution, args.all),
+        ResolveFormat::Table => text::printable(&render::resolve::table(
+            &resolution,
+            args.all,
+            !spread.is_empty(),
+        ))
+        .into_owned(),
+        ResolveFormat::Json => render::resolve::json(&resolution, args.all, environment.as_deref()),
         ResolveFormat::Name => render::resolve::names(&resolution),
     });
     Ok(if found { Exit::Success } else { Exit::No })
 }
+
+/// A capability nothing in the tree mentions: most likely a typo, so trouble (exit 2) with
+/// the closest name, not "no" (exit 1) as for an outage. `--format json` still answers, with
+/// `known: false`, for scripts that read the answer before the exit code.
+fn unknown_capability(
+    ui: &mut Ui,
+    checked: &Checked,
+    args: &ResolveArgs,
+    environment: Option<&str>,
+) -> Failure {
+    let best = routing::closest_capability(&checked.linked, &args.capability);
+    if args.format == ResolveFormat::Json {
+        ui.out(&render::resolve::unknown_json(
+            &args.capability,
+            environment,
+            best,
+        ));
+    }
+    let failure = Failure::new(format!(
+        "no capability `{}` in this tree: no map key, Provider or Process names it",
+        args.capability
+    ));
+    match best {
+        Some(best) => failure.help(format!("did you mean `{best}`?")),
+        None => failure.help("`oslinker ls capabilities` lists the capabilities the tree names"),
+    }
+}
+
+/// A capability routed only through a shorter map key while the tree names one close to it
+/// (`code.reveiw` under `code`, next to `code.review`): it answers, but likely not the
+/// question meant.
+fn near_miss(checked: &Checked, capability: &str) -> Option<String> {
+    let linked = &checked.linked;
+    if linked.routing.routes(capability) {
+        return None;
+    }
+    let best = routing::closest_capability(linked, capability)?;
+    let key = (linked.maps.scopes().into_iter())
+        .find_map(|(_, scope)| linked.maps.matching_key(capability, scope))
+        .map_or("", |(key, _)| key);
+    Some(format!(
+        "note: nothing in the tree names `{capability}` itself; it routes through map key \
+         `{key}` (did you mean `{best}`?)"
+    ))
+}
+
+/// `resolve`'s exit codes: an unknown capability is told apart from one no provider serves.
+pub const EXIT_CODES: ExitCodes = ExitCodes {
+    heading: "",
+    codes: &[
+        (0, &["an eligible provider was found"]),
+        (
+            1,
+            &[
+                "the answer is \"no\": the tree names the capability, but no provider is eligible",
+                "(or the tree has errors)",
+            ],
+        ),
+        (
+            2,
+            &[
+                "oslinker could not do its job: nothing in the tree names the capability (a did-you-mean",
+                "follows), usage error, unknown --env, missing or unreadable root, I/O error",
+            ],
+        ),
+    ],
+    note: "",
+};

@@ -154,10 +154,54 @@ fn unknown(linked: &Linked, reference: &Written) -> Diagnostic {
             .map(String::as_str)
             .collect(),
     };
-    match names::suggest(&written.value, known) {
-        Some(best) => diagnostic.with_help(format!("did you mean `{best}`?")),
-        None => diagnostic.with_help(reference.target.help.to_string()),
+    let listed: Vec<&str> = match reference.target.to {
+        // By id: names would double the list.
+        Kind::Environment => linked.environments.keys().map(String::as_str).collect(),
+        _ => known.clone(),
+    };
+    let listed_as = match reference.target.to {
+        Kind::Process => "processes",
+        Kind::Environment => "environments",
+        Kind::Platform => "platforms",
+        _ => "providers and processes",
+    };
+    diagnostic.with_help(unknown_help(
+        &written.value,
+        known,
+        listed,
+        listed_as,
+        reference.target.help,
+    ))
+}
+
+/// At most this many choices are listed in an "unknown X" help: the nine built-in
+/// platforms and a few of the tree's own fit on two lines.
+const FEW_CHOICES: usize = 12;
+
+/// The way out of an unknown reference: the closest name (a typo); else the names that have
+/// it as a part (`bedrock`: `aws-bedrock`); else how to define one, with every valid choice
+/// when there are few.
+fn unknown_help(
+    written: &str,
+    known: Vec<&str>,
+    mut listed: Vec<&str>,
+    what: &str,
+    help: &str,
+) -> String {
+    if let Some(best) = names::suggest(written, known.iter().copied()) {
+        return format!("did you mean `{best}`?");
     }
+    let parts = names::containing(written, known);
+    if (1..=3).contains(&parts.len()) {
+        let quoted: Vec<String> = parts.iter().map(|p| format!("`{p}`")).collect();
+        return format!("did you mean {}?", quoted.join(" or "));
+    }
+    listed.sort_unstable();
+    listed.dedup();
+    if listed.is_empty() || listed.len() > FEW_CHOICES {
+        return help.to_string();
+    }
+    format!("{help}; {what} in this tree: {}", listed.join(", "))
 }
 
 /// A process's references, and its runtime version against its platform.

@@ -483,6 +483,20 @@ impl Candidate<'_> {
     }
 }
 
+/// Whether the tree mentions `capability` at all: a map key, an advertiser or a requirer
+/// names it, or a map key routes it by prefix (`code` routes `code.generation.rust`). An
+/// unknown capability is most likely a typo, not an outage.
+pub fn is_known(linked: &Linked, capability: &str) -> bool {
+    linked.routing.routes(capability)
+        || (linked.maps.scopes().into_iter())
+            .any(|(_, scope)| linked.maps.matching_key(capability, scope).is_some())
+}
+
+/// The capability the tree names that is closest to `capability`, for a did-you-mean.
+pub fn closest_capability<'l>(linked: &'l Linked, capability: &str) -> Option<&'l str> {
+    crate::model::names::suggest(capability, linked.routing.capabilities())
+}
+
 /// Every candidate of `capability` in `environment` (an id; none: anywhere), with its
 /// eligibility. A capability the tree does not name is routed on the spot, the same way.
 pub fn resolve<'l>(

@@ -2,6 +2,7 @@
 //! [`Node`] documents. Problems with one file become diagnostics and never stop the others.
 
 pub mod git;
+mod json;
 pub mod node;
 pub mod read;
 pub mod root;
@@ -181,7 +182,7 @@ pub fn walk(root: &Path, follow_links: bool) -> Walk {
     found
 }
 
-/// Whether a path is named like a manifest (`*.yaml`, `*.yml`, `*.toml`).
+/// Whether a path is named like a manifest (`*.yaml`, `*.yml`, `*.toml`, `*.json`).
 pub fn is_manifest_name(path: &Path) -> bool {
     format_of(path).is_some()
 }
@@ -218,6 +219,7 @@ pub fn assemble(root: SourceFile, files: Vec<LoadedFile>) -> Loaded {
 enum Format {
     Yaml,
     Toml,
+    Json,
 }
 
 fn format_of(path: &Path) -> Option<Format> {
@@ -225,6 +227,7 @@ fn format_of(path: &Path) -> Option<Format> {
     match ext.as_str() {
         "yaml" | "yml" => Some(Format::Yaml),
         "toml" => Some(Format::Toml),
+        "json" => Some(Format::Json),
         _ => None,
     }
 }
@@ -356,7 +359,7 @@ fn not_a_file(path: &Path, file: FileId, what: &'static str) -> LoadedFile {
     let help = if through_link {
         "manifests are regular files; point the link at one, or remove it"
     } else {
-        "manifests are regular files; remove it, or rename it so it does not end in .yaml, .yml or .toml"
+        "manifests are regular files; remove it, or rename it so it does not end in .yaml, .yml, .toml or .json"
     };
     let diagnostic = Diagnostic::in_file(
         Code::UnreadableFile,
@@ -444,6 +447,7 @@ fn parse_text(
     match format_of(path) {
         Some(Format::Yaml) => yaml::parse(body, base, file, limits, diagnostics),
         Some(Format::Toml) => toml::parse(body, base, file, limits, diagnostics),
+        Some(Format::Json) => json::parse(body, base, file, limits, diagnostics),
         None => Vec::new(),
     }
 }

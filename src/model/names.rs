@@ -68,6 +68,23 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// The candidates that have `word` as one of their `-`, `_` or `.` separated parts
+/// (`bedrock` in `aws-bedrock`), sorted, once each: for a name too far from every candidate
+/// to be a typo of one, but part of some.
+pub fn containing<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    let mut found: Vec<&str> = candidates
+        .into_iter()
+        .filter(|c| {
+            c.split(['-', '_', '.'])
+                .any(|part| part.eq_ignore_ascii_case(&lower))
+        })
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +120,21 @@ mod tests {
         assert_eq!(suggest("RuntimeContext", fields), Some("runtimeContext"));
         assert_eq!(suggest("zzz", fields), None);
         assert_eq!(suggest("runing", ["running", "stopped"]), Some("running"));
+    }
+
+    #[test]
+    fn names_that_contain_a_word() {
+        let ids = [
+            "aws-bedrock",
+            "bedrock-summarizer",
+            "bedrockish",
+            "aws-bedrock",
+            "x",
+        ];
+        assert_eq!(
+            containing("Bedrock", ids),
+            ["aws-bedrock", "bedrock-summarizer"]
+        );
+        assert_eq!(containing("nothing", ids), Vec::<&str>::new());
     }
 }

@@ -117,7 +117,7 @@ pub const PLATFORM_REF: Ref = Ref {
 /// An environment reference (by id or by name), as Processes and Bindings write it.
 pub const ENVIRONMENT_REF: Ref = Ref {
     to: Kind::Environment,
-    help: "define an Environment with this id or name (built in: development, staging, production)",
+    help: "define an Environment with this id or name",
 };
 
 const METADATA: Object = Object {

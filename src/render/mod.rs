@@ -6,6 +6,7 @@ pub mod explain;
 pub mod graph;
 pub mod health;
 pub mod init;
+pub mod ls;
 pub mod plan;
 pub mod policy;
 pub mod resolve;

@@ -16,16 +16,40 @@ fn shown<'r, 'l>(
         .filter(move |c| all || c.eligible)
 }
 
-pub fn table(resolution: &Resolution, all: bool) -> String {
+/// The environments (ids, sorted) the candidates' processes run in, when they run in more
+/// than one: with no `--env`, they are ranked across all of them, which the output says.
+pub fn spread_over(resolution: &Resolution, all: bool) -> Vec<String> {
+    let environments: std::collections::BTreeSet<&str> = shown(resolution, all)
+        .filter_map(|c| c.environment)
+        .collect();
+    if environments.len() < 2 {
+        return Vec::new();
+    }
+    environments.into_iter().map(str::to_string).collect()
+}
+
+/// The note for a capability whose candidates run in several environments, none chosen.
+pub fn no_environment_note(environments: &[String]) -> String {
+    format!(
+        "note: no --env given: candidates run in {}; ranked across all of them (pass --env to rank for one)",
+        environments.join(", ")
+    )
+}
+
+/// The table; `environments` adds an ENV column (each candidate's environment).
+pub fn table(resolution: &Resolution, all: bool, environments: bool) -> String {
     let matched = match &resolution.matched {
         Some(key) if *key == resolution.capability => "map key matched exactly".to_string(),
         Some(key) => format!("via map key `{key}`"),
         None => "no map key; by advertised capabilities".to_string(),
     };
+    let mut header = vec!["RANK", "PROVIDER", "PLATFORM", "PROCESS"];
+    if environments {
+        header.push("ENV");
+    }
+    header.extend(["VIA", "WHY"]);
     let mut table = Table::new();
-    table
-        .load_preset(presets::NOTHING)
-        .set_header(["RANK", "PROVIDER", "PLATFORM", "PROCESS", "VIA", "WHY"]);
+    table.load_preset(presets::NOTHING).set_header(header);
     let mut rank = 0;
     for c in shown(resolution, all) {
         let rank_cell = if c.eligible {
@@ -34,14 +58,17 @@ pub fn table(resolution: &Resolution, all: bool) -> String {
         } else {
             "-".to_string()
         };
-        table.add_row([
+        let mut row = vec![
             rank_cell,
             c.id.to_string(),
             c.platform.to_string(),
             c.process.unwrap_or("-").to_string(),
-            c.via(),
-            c.reason.clone(),
-        ]);
+        ];
+        if environments {
+            row.push(c.environment.unwrap_or("-").to_string());
+        }
+        row.extend([c.via(), c.reason.clone()]);
+        table.add_row(row);
     }
     // Nothing to show: stdout stays empty, and the command explains on stderr.
     if shown(resolution, all).next().is_none() {
@@ -60,6 +87,12 @@ pub fn table(resolution: &Resolution, all: bool) -> String {
 struct JsonResolution<'a> {
     format_version: u32,
     capability: &'a str,
+    /// The environment chosen with `--env` (an id); null: none, ranked across all.
+    environment: Option<&'a str>,
+    /// Whether anything in the tree names the capability (false: likely a typo).
+    known: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    did_you_mean: Option<&'a str>,
     matched: Option<&'a str>,
     providers: Vec<JsonProvider<'a>>,
 }
@@ -78,7 +111,7 @@ struct JsonProvider<'a> {
     reason: &'a str,
 }
 
-pub fn json(resolution: &Resolution, all: bool) -> String {
+pub fn json(resolution: &Resolution, all: bool, environment: Option<&str>) -> String {
     let providers = shown(resolution, all)
         .map(|c| JsonProvider {
             id: c.id,
@@ -96,8 +129,29 @@ pub fn json(resolution: &Resolution, all: bool) -> String {
     crate::text::json(&JsonResolution {
         format_version: 1,
         capability: &resolution.capability,
+        environment,
+        known: true,
+        did_you_mean: None,
         matched: resolution.matched.as_deref(),
         providers,
+    })
+}
+
+/// The answer for a capability nothing in the tree names: no providers, and the closest
+/// name the tree has, if any.
+pub fn unknown_json(
+    capability: &str,
+    environment: Option<&str>,
+    did_you_mean: Option<&str>,
+) -> String {
+    crate::text::json(&JsonResolution {
+        format_version: 1,
+        capability,
+        environment,
+        known: false,
+        did_you_mean,
+        matched: None,
+        providers: Vec::new(),
     })
 }
 

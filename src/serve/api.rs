@@ -265,11 +265,15 @@ async fn resolve(
     let snapshot = serving(&shared)?;
     let linked = &snapshot.checked.linked;
     let environment = environment(linked, options.env.as_deref())?;
-    let resolution = routing::resolve(linked, &capability, environment.as_deref());
-    if resolution.candidates.is_empty() && resolution.matched.is_none() {
+    if !routing::is_known(linked, &capability) {
         return Err(unknown_capability(linked, &capability));
     }
-    Ok(json_body(render::resolve::json(&resolution, all)))
+    let resolution = routing::resolve(linked, &capability, environment.as_deref());
+    Ok(json_body(render::resolve::json(
+        &resolution,
+        all,
+        environment.as_deref(),
+    )))
 }
 
 #[derive(Deserialize)]

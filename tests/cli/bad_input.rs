@@ -106,7 +106,7 @@ fn e0002_a_fifo_named_like_a_manifest_is_refused_without_blocking() {
     );
     assert_eq!(
         x["help"],
-        "manifests are regular files; remove it, or rename it so it does not end in .yaml, .yml or .toml"
+        "manifests are regular files; remove it, or rename it so it does not end in .yaml, .yml, .toml or .json"
     );
     assert_eq!(
         json["diagnostics"][1]["help"],
@@ -267,7 +267,7 @@ fn e0005_tree_of_only_empty_or_ignored_files() {
         ("b.toml", ""),
         ("c.yaml", "# nothing\n---\n...\n"),
         ("notes.txt", "kind: Proces\n"),
-        ("data.json", "{\"kind\": \"Proces\"}"),
+        ("data.ini", "kind = Proces\n"),
         (".hidden.yaml", "kind: Proces\n"),
         (".git/config.yaml", "kind: Proces\n"),
     ]);
@@ -314,7 +314,7 @@ fn hidden_and_foreign_files_are_skipped_and_yml_is_read() {
         ("a.yml", "kind: Proces\n"),
         (".b.yaml", "kind: Proces\n"),
         (".hidden/c.yaml", "kind: Proces\n"),
-        ("d.json", "kind: Proces\n"),
+        ("d.ini", "kind: Proces\n"),
         ("README.md", "kind: Proces\n"),
     ]);
     let out = tree.validate();

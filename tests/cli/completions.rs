@@ -240,6 +240,25 @@ fn bash_dynamic_completes_process_ids_and_environments() {
 }
 
 #[test]
+fn bash_dynamic_completes_ls_kinds_platforms_and_statuses() {
+    let got = values(bash_dynamic(&repo(), "oslinker ls p", &[]));
+    assert_eq!(got, ["processes", "providers", "platforms"]);
+    // The tree's platforms: the built-in ones and its own (`deno`).
+    let got = values(bash_dynamic(
+        &repo(),
+        "oslinker ls processes --platform de",
+        &[],
+    ));
+    assert_eq!(got, ["deno"]);
+    let got = values(bash_dynamic(
+        &repo(),
+        "oslinker ls processes --status ",
+        &[],
+    ));
+    assert_eq!(got, ["running", "stopped", "error", "pending"]);
+}
+
+#[test]
 fn bash_dynamic_reads_the_tree_of_dir_then_oslinker_dir() {
     let multi = examples().join("multi-env");
     let multi = multi.to_str().unwrap();

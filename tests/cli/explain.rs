@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Output, Tree, fixtures, oslinker, process_yaml};
+use crate::support::{Output, Tree, fixtures, oslinker, process_yaml, repo};
 
 fn explain(args: &[&str]) -> Output {
     oslinker(fixtures())
@@ -446,6 +446,19 @@ fn an_unknown_name_is_a_usage_error_with_a_suggestion() {
             None => assert!(!out.stderr.contains("help:"), "{}", out.stderr),
         }
     }
+    // Too far from every name to be a typo, but a part of some: those are offered.
+    let out = oslinker(repo())
+        .args(["-d", "linker.d", "explain", "bedrock"])
+        .run();
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains(
+            "help: names with `bedrock` in them: `aws-bedrock`, `bedrock-summarizer`, \
+             `bedrock-summarizer-001`"
+        ),
+        "{}",
+        out.stderr
+    );
     // A capability that nothing names and no map key routes is unknown too.
     explain(&["ui.design"]).assert_code(2);
     // One under a mapped key is routed by it, as `resolve` does.

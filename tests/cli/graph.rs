@@ -234,6 +234,32 @@ fn capability_focuses_on_a_capability_and_those_under_it() {
 }
 
 #[test]
+fn focus_on_a_capability_routed_through_a_prefix_key() {
+    // Nothing names `code.generation.rust`; the map key `code.generation` routes it, as
+    // `resolve` answers.
+    let out = oslinker(repo())
+        .args([
+            "-q",
+            "-d",
+            "linker.d",
+            "graph",
+            "--capability",
+            "code.generation.rust",
+        ])
+        .run();
+    out.assert_code(0);
+    let nodes = dot_nodes(&out.stdout);
+    assert!(
+        nodes.contains(&"capability:code.generation.rust".to_string()),
+        "{nodes:?}"
+    );
+    assert!(
+        nodes.contains(&"provider:dreamnet-lucid".to_string()),
+        "{nodes:?}"
+    );
+}
+
+#[test]
 fn unknown_focus_is_a_usage_error_with_a_suggestion() {
     let out = graph(&["--capability", "translaton"]);
     out.assert_code(2);

@@ -33,6 +33,7 @@ mod health;
 mod init;
 mod integrations;
 mod lints;
+mod ls;
 mod man;
 mod plan;
 mod policy;

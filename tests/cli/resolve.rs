@@ -56,6 +56,43 @@ fn exact_match_mapped_in_map_order_then_advertised_by_id() {
             "zeta-proc"
         ]
     );
+    assert_eq!(
+        out.stderr,
+        "note: no --env given: candidates run in env-production, env-staging; ranked across all \
+         of them (pass --env to rank for one)\n"
+    );
+}
+
+#[test]
+fn with_no_env_the_candidates_environments_are_shown() {
+    let out = resolve(&["code.generation"]);
+    out.assert_code(0);
+    let header = out.stdout.lines().nth(1).unwrap();
+    assert!(header.contains(" ENV "), "{}", out.stdout);
+    let zeta = out.stdout.lines().find(|l| l.contains(" zeta ")).unwrap();
+    assert!(zeta.contains("env-production  map #1"), "{zeta}");
+    assert!(
+        out.stderr.starts_with("note: no --env given"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        resolve(&["code.generation", "--format", "json"]).json()["environment"],
+        Value::Null
+    );
+
+    // An environment chosen: no note, no column, and the JSON says which.
+    let out = resolve(&["code.generation", "--env", "production"]);
+    out.assert_code(0);
+    assert!(!out.stdout.contains(" ENV "), "{}", out.stdout);
+    assert_eq!(out.stderr, "");
+    let json = resolve(&["code.generation", "--env", "production", "--format", "json"]).json();
+    assert_eq!(json["environment"], "env-production");
+
+    // Candidates in one environment at most: nothing to say.
+    let out = resolve(&["analysis"]);
+    out.assert_code(0);
+    assert!(!out.stdout.contains(" ENV "), "{}", out.stdout);
     assert_eq!(out.stderr, "");
 }
 
@@ -224,22 +261,59 @@ fn no_eligible_provider_is_exit_1_with_a_message() {
         [("pager-proc".into(), false, "stopped".into())]
     );
 
-    let out = resolve(&["quantum.annealing", "--format", "json"]);
+    let out = resolve(&["ops.pager", "--format", "json"]);
     out.assert_code(1);
-    assert_eq!(out.json()["providers"], Value::Array(vec![]));
-    assert_eq!(out.json()["matched"], Value::Null);
-    assert!(
-        out.stderr
-            .starts_with("no eligible provider for `quantum.annealing`"),
-        "{}",
-        out.stderr
-    );
+    assert_eq!(out.json()["known"], true);
 
     // Nothing eligible in this environment.
     let out = resolve(&["analysis", "--env", "production", "--format", "name"]);
     out.assert_code(1);
     assert_eq!(out.stdout, "");
     assert!(out.stderr.contains("`analysis`"), "{}", out.stderr);
+}
+
+#[test]
+fn a_capability_nothing_names_is_exit_2_with_the_closest_one() {
+    let out = resolve(&["analysys"]);
+    out.assert_code(2);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: no capability `analysys` in this tree: no map key, Provider or Process names it\n\
+         help: did you mean `analysis`?\n"
+    );
+
+    let out = resolve(&["analysys", "--format", "json"]);
+    out.assert_code(2);
+    let json = out.json();
+    assert_eq!(json["known"], false);
+    assert_eq!(json["didYouMean"], "analysis");
+    assert_eq!(json["providers"], Value::Array(vec![]));
+
+    // Nothing close: no suggestion, still exit 2.
+    let out = resolve(&["quantum.annealing", "--format", "json"]);
+    out.assert_code(2);
+    assert_eq!(out.json()["known"], false);
+    assert_eq!(out.json().get("didYouMean"), None);
+    assert!(!out.stderr.contains("did you mean"), "{}", out.stderr);
+}
+
+#[test]
+fn a_capability_routed_through_a_prefix_key_is_known() {
+    let out = resolve(&["code.generation.rust", "--format", "json"]);
+    out.assert_code(0);
+    assert_eq!(out.json()["known"], true);
+    assert_eq!(out.json().get("didYouMean"), None);
+
+    // Known (it routes), but a near miss of a name the tree has: answered, with a note.
+    let out = resolve(&["code.generaton", "--format", "name"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout, "code-only\n");
+    assert_eq!(
+        out.stderr,
+        "note: nothing in the tree names `code.generaton` itself; it routes through map key \
+         `code` (did you mean `code.generation`?)\n"
+    );
 }
 
 #[test]

@@ -617,3 +617,82 @@ fn paths_name_folders_and_broken_links() {
     let out = tree.run(["validate", "--format", "json", "tree/a.yaml"]);
     out.assert_code(0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// JSON manifests (`*.json`): one object, or an array of objects.
+
+const JSON_PROCESS: &str = r#"{
+  "kind": "Process",
+  "id": "json-agent",
+  "name": "JSON agent",
+  "status": "running",
+  "metadata": {"platform": "nodejs"},
+  "runtimeContext": {"environment": "production"},
+  "capabilities": ["code.review"]
+}
+"#;
+
+#[test]
+fn a_json_only_tree_validates_and_plans() {
+    let tree = Tree::new(&[
+        ("agent.json", JSON_PROCESS),
+        (
+            "more.json",
+            r#"[
+  {"kind": "Provider", "id": "reviewer", "platform": "nodejs", "process": "json-agent",
+   "capabilities": ["code.review"]},
+  {"kind": "CapabilityMap", "mappings": {"code.review": ["reviewer"]}}
+]
+"#,
+        ),
+    ]);
+    let out = tree.cmd(["validate", "--format", "json"]).run();
+    out.assert_code(0);
+    assert_eq!(out.codes(), Vec::<String>::new());
+    let out = tree.run(["resolve", "code.review", "--format", "name"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout, "reviewer\njson-agent\n");
+}
+
+#[test]
+fn json_manifests_get_the_same_diagnostics_at_line_and_column() {
+    let tree = Tree::new(&[
+        (
+            "agent.json",
+            &JSON_PROCESS
+                .replace("\"running\"", "\"runing\"")
+                .replace("\"capabilities\"", "\"capabilites\"")
+                .replace(
+                    "\"name\": \"JSON agent\",",
+                    "\"name\": \"JSON agent\",\n  \"id\": \"again\",",
+                ),
+        ),
+        ("comma.json", "[\n  {\"kind\": \"Process\",}\n]\n"),
+        ("comment.json", "// a comment\n{\"kind\": \"Process\"}\n"),
+        ("partial.json", "{\"kind\": \"Process\", \"id\": \"p\"}\n"),
+    ]);
+    let out = tree.cmd(["validate", "--format", "json"]).run();
+    out.assert_code(1);
+    assert_eq!(
+        out.positions()
+            .into_iter()
+            .filter(|(_, file, ..)| !file.ends_with("partial.json"))
+            .collect::<Vec<_>>(),
+        [
+            at("E0111", "tree/agent.json", 5, 3),
+            at("E0107", "tree/agent.json", 6, 13),
+            at("E0104", "tree/agent.json", 9, 3),
+            // At the comma, and at the comment.
+            at("E0001", "tree/comma.json", 2, 21),
+            at("E0001", "tree/comment.json", 1, 1),
+        ]
+    );
+    // A missing required field, as in YAML.
+    assert!(
+        out.positions()
+            .iter()
+            .any(|(code, file, ..)| code == "E0105" && file.ends_with("partial.json")),
+        "{}",
+        out.stdout
+    );
+}
