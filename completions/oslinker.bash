@@ -1129,7 +1129,7 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__serve)
-            opts="-d -q -h --listen --token-file --no-auth --max-streams --debounce --dir --color --quiet --follow-links --help"
+            opts="-d -q -h --listen --token-file --no-auth --max-streams --debounce --health --publish --dir --color --quiet --follow-links --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1159,6 +1159,10 @@ _oslinker() {
                     return 0
                     ;;
                 --debounce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --publish)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

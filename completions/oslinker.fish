@@ -115,11 +115,13 @@ complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l listen -d 'T
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l token-file -d 'A file holding the bearer token every request (but /healthz) must carry, as `Authorization: Bearer TOKEN`; it must not be readable by every user' -r -F
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l max-streams -d 'At most this many /v1/events streams at once; past it, 503' -r
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l debounce -d 'Wait until the tree has been quiet this long before re-linking (milliseconds)' -r
+complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l publish -d 'Also publish every event to NATS (`nats://HOST:PORT`), on subjects `oslinker.<type>` such as `oslinker.route.changed`' -r -f
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l no-auth -d 'Serve a non-loopback address without a token: anyone who reaches the port may read the tree (never its secret values)'
+complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l health -d 'Probe every health check at its interval, as `watch --health` does, and route by what is alive (/v1/health shows the states)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -s q -l quiet -d 'Print only what was asked for: no summary lines'
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'

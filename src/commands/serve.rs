@@ -11,8 +11,15 @@ use clap::{Args, ValueHint};
 use tokio::sync::watch;
 
 use crate::error::{CommandResult, Failure};
+use crate::events::CloudEvent;
+use crate::events::nats::NatsPublisher;
 use crate::exit::{Exit, ExitCodes};
+use crate::health::Observation;
+use crate::health::monitor::Monitor;
+use crate::link::routing;
 use crate::load::display_path;
+use crate::render;
+use crate::report;
 use crate::serve::{self, Published, Shared, Snapshot, auth};
 use crate::text;
 use crate::ui::Ui;
@@ -61,6 +68,16 @@ pub struct ServeArgs {
     /// Wait until the tree has been quiet this long before re-linking (milliseconds)
     #[arg(long, value_name = "MS", default_value_t = 200)]
     pub debounce: u64,
+
+    /// Probe every health check at its interval, as `watch --health` does, and route by
+    /// what is alive (/v1/health shows the states)
+    #[arg(long)]
+    pub health: bool,
+
+    /// Also publish every event to NATS (`nats://HOST:PORT`), on subjects `oslinker.<type>`
+    /// such as `oslinker.route.changed`
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub publish: Option<String>,
 }
 
 pub fn run(ui: &mut Ui, context: &Context, args: &ServeArgs) -> CommandResult {
@@ -81,6 +98,15 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ServeArgs) -> CommandResult {
     let address = listener
         .local_addr()
         .map_err(|e| Failure::new(format!("cannot listen on {}: {e}", args.listen)))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(format!("cannot start the server: {e}")))?;
+    let publisher = match &args.publish {
+        Some(url) => Some(runtime.block_on(NatsPublisher::connect(url))?),
+        None => None,
+    };
     let mut follower = Follower::new(&root, &ready);
     drop(ready);
     let (stop, stopping) = watch::channel(false);
@@ -89,16 +115,39 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ServeArgs) -> CommandResult {
         token,
         args.max_streams,
         stopping.clone(),
+        serve::url(address),
     ));
+    if let Some(publisher) = publisher {
+        let events = shared.events.subscribe();
+        // Off the Ui's thread: what cannot be published goes straight to stderr.
+        let report = |trouble: String| eprintln!("error: NATS: {trouble}; serving goes on");
+        runtime.spawn(serve::forward_to_nats(publisher, events, report));
+    }
     let app = serve::app(serve::routes(), Arc::clone(&shared));
-    let server = std::thread::Builder::new()
-        .name("serve".to_string())
-        .spawn(move || serve::run(listener, app, stopping))
-        .map_err(|e| Failure::new(format!("cannot start the server: {e}")))?;
+    let server = runtime.spawn(serve::run(listener, app, stopping));
     ui.err(&format!("{}\n", follower.serving_line(address)));
+    let mut monitor = match args.health {
+        true => {
+            session.follow_health();
+            let mut monitor = Monitor::new(HEALTH_CONCURRENCY)
+                .map_err(|e| Failure::new(format!("cannot start probing: {e}")))?;
+            monitor.retarget(session.health_targets(), Instant::now());
+            follower.health = Some(Arc::new(Vec::new()));
+            Some(monitor)
+        }
+        false => None,
+    };
     while !events::stopping() {
-        let Batch::Changed { paths, errors } = events.next_batch() else {
-            break; // SIGINT or SIGTERM
+        let due = monitor.as_ref().and_then(Monitor::next_due);
+        let (paths, errors) = match events.next_batch_until(due) {
+            Batch::Stop => break, // SIGINT or SIGTERM
+            Batch::Due => {
+                if let Some(monitor) = &mut monitor {
+                    probe_round(ui, &shared, &mut follower, &mut session, monitor);
+                }
+                continue;
+            }
+            Batch::Changed { paths, errors } => (paths, errors),
         };
         for error in &errors {
             ui.error(&format!("watching: {error}; watching goes on"));
@@ -126,15 +175,62 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ServeArgs) -> CommandResult {
                 drop(relinked);
                 ui.note(&follower.relinked_line(took));
                 shared.publish(follower.published(None), Some(took), events);
+                if let Some(monitor) = &mut monitor {
+                    monitor.retarget(session.health_targets(), Instant::now());
+                }
             }
         }
     }
     let _ = stop.send(true);
-    match server.join() {
+    let result = runtime.block_on(server);
+    // Whatever is left (a request stuck past the drain) is not waited for.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    match result {
         Ok(Ok(())) => Ok(Exit::Success),
         Ok(Err(e)) => Err(Failure::new(format!("the server failed: {e}")).into()),
-        Err(_) => Err(Failure::new("the server thread failed").into()),
+        Err(_) => Err(Failure::new("the server task failed").into()),
     }
+}
+
+/// How many probes `serve --health` runs at once.
+const HEALTH_CONCURRENCY: usize = 32;
+
+/// Probes what is due; publishes each change of state, and the routes (and tree) it
+/// changes.
+fn probe_round(
+    ui: &mut Ui,
+    shared: &Shared,
+    follower: &mut Follower,
+    session: &mut Session,
+    monitor: &mut Monitor,
+) {
+    let changes = monitor.probe_due(Instant::now(), events::stopping);
+    if changes.is_empty() || events::stopping() {
+        return;
+    }
+    let mut published: Vec<CloudEvent> = (changes.iter())
+        .filter_map(|change| {
+            let before = change.from.map(|from| Observation {
+                state: from,
+                ..change.now.clone()
+            });
+            follower.events.health_changed(before.as_ref(), &change.now)
+        })
+        .collect();
+    for change in &changes {
+        ui.note(render::watch::health_text(change.from, &change.now).trim_end());
+    }
+    follower.health = Some(Arc::new(monitor.states().cloned().collect()));
+    let rerouted = session.health_changed(monitor.states());
+    published.extend(
+        follower
+            .events
+            .route_changes(&rerouted.before, &rerouted.after),
+    );
+    if let Some(relinked) = rerouted.relinked {
+        follower.rerouted(&relinked);
+    }
+    shared.publish(follower.published(None), None, published);
 }
 
 /// Binds the address before anything is printed, so the start line's port is real.
@@ -152,9 +248,11 @@ fn listen(address: SocketAddr) -> Result<std::net::TcpListener, Failure> {
 /// The follower's side of the state: the last good tree and the latest one.
 struct Follower {
     root: PathBuf,
-    source: String,
+    events: crate::events::Events,
     serving: Option<Arc<Snapshot>>,
     latest: Arc<Snapshot>,
+    /// With `--health`: every target's state as last probed.
+    health: Option<Arc<Vec<Observation>>>,
 }
 
 impl Follower {
@@ -162,21 +260,65 @@ impl Follower {
         let first = Arc::new(snapshot(ready, 1));
         Follower {
             root: root.to_path_buf(),
-            source: serve::events::source_of(root),
+            events: crate::events::Events::new(crate::events::source_uri(&host_name(), root)),
             serving: first.valid().then(|| Arc::clone(&first)),
             latest: first,
+            health: None,
         }
     }
 
-    /// Takes in a re-link; returns the events it makes.
-    fn relinked(&mut self, relinked: &Relinked) -> Vec<serde_json::Value> {
+    /// Takes in a re-link; returns the events it makes: `tree.relinked`, `tree.valid` or
+    /// `tree.invalid` when that flipped, and a `route.changed` per route the served tree
+    /// now chooses differently.
+    fn relinked(&mut self, relinked: &Relinked) -> Vec<CloudEvent> {
         let new = Arc::new(snapshot(relinked, self.latest.generation + 1));
-        let events = serve::events_of(&self.source, &self.latest, &new);
+        let checked = &relinked.checked;
+        let diagnostics = report::json_diagnostics(&checked.sources, &checked.diagnostics);
+        let mut events = vec![self.events.relinked(&crate::events::Relinked {
+            changed: &relinked.files,
+            files: checked.files,
+            manifests: checked.manifests,
+            errors: checked.errors(),
+            warnings: checked.warnings(),
+            diff: relinked.diff.as_ref(),
+        })];
+        let validity = crate::events::Validity {
+            errors: checked.errors(),
+            warnings: checked.warnings(),
+            diagnostics: &diagnostics,
+        };
+        events.extend(self.events.validity_flipped(self.latest.valid(), &validity));
+        if new.valid() {
+            events.extend(self.route_changes(&new));
+            self.serving = Some(Arc::clone(&new));
+        }
+        // Which state each event is about, as /readyz names them.
+        let serving = self.serving.as_ref().map(|s| s.generation);
+        for event in &mut events {
+            event.data["generation"] = new.generation.into();
+            event.data["servingGeneration"] = serving.into();
+        }
+        self.latest = new;
+        events
+    }
+
+    /// A re-link health made (no file changed): only the routes moved.
+    fn rerouted(&mut self, relinked: &Relinked) {
+        let new = Arc::new(snapshot(relinked, self.latest.generation + 1));
         if new.valid() {
             self.serving = Some(Arc::clone(&new));
         }
         self.latest = new;
-        events
+    }
+
+    /// The routes `new` chooses differently from the tree served until now.
+    fn route_changes(&self, new: &Snapshot) -> Vec<CloudEvent> {
+        let Some(serving) = &self.serving else {
+            return Vec::new();
+        };
+        let before = routing::every_route(&serving.checked.linked);
+        let after = routing::every_route(&new.checked.linked);
+        self.events.route_changes(&before, &after)
     }
 
     fn published(&self, trouble: Option<String>) -> Published {
@@ -184,6 +326,7 @@ impl Follower {
             serving: self.serving.clone(),
             latest: Arc::clone(&self.latest),
             trouble,
+            health: self.health.clone(),
         }
     }
 
@@ -238,4 +381,23 @@ fn snapshot(relinked: &Relinked, generation: u64) -> Snapshot {
         relinked_at: SystemTime::now(),
         files: relinked.files.clone(),
     }
+}
+
+/// This machine's name, for the events' `source` (`oslinker://HOST/ROOT`); empty when it
+/// cannot be told.
+#[cfg(unix)]
+fn host_name() -> String {
+    let mut buffer = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname writes at most that much.
+    let ok = unsafe { libc::gethostname(buffer.as_mut_ptr().cast(), buffer.len()) } == 0;
+    let end = buffer.iter().position(|&b| b == 0).unwrap_or(buffer.len());
+    match ok {
+        true => String::from_utf8_lossy(&buffer[..end]).into_owned(),
+        false => String::new(),
+    }
+}
+
+#[cfg(not(unix))]
+fn host_name() -> String {
+    std::env::var("COMPUTERNAME").unwrap_or_default()
 }

@@ -147,7 +147,7 @@ fn probe_round(printer: &mut Printer, session: &mut Session, monitor: &mut Monit
     }
     let mut open = printer.health(&changes);
     let rerouted = session.health_changed(monitor.states());
-    open &= printer.routes(&rerouted.routes);
+    open &= printer.routes(&rerouted.changes());
     match rerouted.relinked {
         // A route no process takes changes no plan: the route lines said it all.
         Some(relinked) if open && relinked.diff.as_ref().is_some_and(|d| !d.is_empty()) => {

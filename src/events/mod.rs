@@ -14,7 +14,6 @@
 
 pub mod nats;
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -22,7 +21,7 @@ use serde_json::{Value, json};
 
 use crate::diff::PlanDiff;
 use crate::health::Observation;
-use crate::link::routing::RouteSummary;
+pub use crate::link::routing::{RouteChange, RouteSummary, route_changes};
 use crate::load::display_path;
 
 /// `data.formatVersion` of every event.
@@ -222,7 +221,7 @@ impl Events {
             .into_iter()
             .map(|change| {
                 let subject = Some(change.capability.to_string());
-                self.event(EventType::RouteChanged, subject, change.data())
+                self.event(EventType::RouteChanged, subject, route_data(&change))
             })
             .collect()
     }
@@ -287,75 +286,17 @@ fn first_diagnostics(diagnostics: &Value, limit: usize) -> (Vec<Value>, usize) {
     (shown, all.len())
 }
 
-/// How a route's chosen provider changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RouteChange<'a> {
-    pub capability: &'a str,
-    pub environment: Option<&'a str>,
-    /// `added`, `removed` or `changed`: whether the route is new, gone, or on both sides.
-    pub route: &'static str,
-    pub from: Option<&'a str>,
-    pub to: Option<&'a str>,
-    /// The new route's candidates in rank order (none when it was removed).
-    pub candidates: Vec<&'a str>,
-}
-
-impl RouteChange<'_> {
-    fn data(&self) -> Value {
-        json!({
-            "formatVersion": FORMAT_VERSION,
-            "capability": self.capability,
-            "environment": self.environment,
-            "route": self.route,
-            "from": self.from,
-            "to": self.to,
-            "candidates": self.candidates,
-        })
-    }
-}
-
-type RouteKey<'a> = (&'a str, Option<&'a str>);
-
-fn key<'a>(route: &RouteSummary<'a>) -> RouteKey<'a> {
-    (route.capability, route.environment)
-}
-
-/// Every route whose chosen provider differs between `old` and `new`; see
-/// [`Events::route_changes`].
-pub fn route_changes<'a>(
-    old: &[RouteSummary<'a>],
-    new: &[RouteSummary<'a>],
-) -> Vec<RouteChange<'a>> {
-    let old_by_key: HashMap<RouteKey, &RouteSummary> = old.iter().map(|r| (key(r), r)).collect();
-    let mut changes = Vec::new();
-    for route in new {
-        let before = old_by_key.get(&key(route));
-        let from = before.and_then(|b| b.chosen);
-        if from != route.chosen {
-            changes.push(RouteChange {
-                capability: route.capability,
-                environment: route.environment,
-                route: if before.is_some() { "changed" } else { "added" },
-                from,
-                to: route.chosen,
-                candidates: route.candidates.clone(),
-            });
-        }
-    }
-    let new_keys: HashSet<RouteKey> = new.iter().map(key).collect();
-    for route in old {
-        if route.chosen.is_some() && !new_keys.contains(&key(route)) {
-            changes.push(RouteChange {
-                capability: route.capability,
-                environment: route.environment,
-                route: "removed",
-                from: route.chosen,
-                to: None,
-                candidates: Vec::new(),
-            });
-        }
-    }
-    changes
+/// The data of a `route.changed` event.
+fn route_data(change: &RouteChange) -> Value {
+    json!({
+        "formatVersion": FORMAT_VERSION,
+        "capability": change.capability,
+        "environment": change.environment,
+        "route": change.route,
+        "from": change.from,
+        "to": change.to,
+        "candidates": change.candidates,
+    })
 }
 
 #[cfg(test)]

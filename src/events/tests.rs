@@ -11,18 +11,18 @@ fn events() -> Events {
     Events::new("oslinker://host/srv/linker.d")
 }
 
-fn route<'a>(
-    capability: &'a str,
-    environment: Option<&'a str>,
-    candidates: &[&'a str],
-    chosen: Option<&'a str>,
-) -> RouteSummary<'a> {
+fn route(
+    capability: &str,
+    environment: Option<&str>,
+    candidates: &[&str],
+    chosen: Option<&str>,
+) -> RouteSummary {
     RouteSummary {
-        capability,
-        environment,
-        matched: Some(capability),
-        candidates: candidates.to_vec(),
-        chosen,
+        capability: capability.to_string(),
+        environment: environment.map(String::from),
+        matched: Some(capability.to_string()),
+        candidates: candidates.iter().map(|c| c.to_string()).collect(),
+        chosen: chosen.map(String::from),
     }
 }
 

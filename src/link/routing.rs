@@ -596,24 +596,25 @@ pub fn reason(linked: &Linked, server: ServerId, environment: Option<&str>) -> S
 }
 
 /// Where one capability goes in one environment (or with none chosen): its candidates in
-/// rank order and the one chosen. What `every_route` lists and a live table changes.
+/// rank order and the one chosen. What `every_route` lists, owned, so that two states of a
+/// table can be compared after it changed (`route_changes`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RouteSummary<'l> {
-    pub capability: &'l str,
+pub struct RouteSummary {
+    pub capability: String,
     /// The environment (id); `None` when none is chosen.
-    pub environment: Option<&'l str>,
+    pub environment: Option<String>,
     /// The map key that matched, if any.
-    pub matched: Option<&'l str>,
+    pub matched: Option<String>,
     /// Every candidate's id, in rank order, eligible or not.
-    pub candidates: Vec<&'l str>,
+    pub candidates: Vec<String>,
     /// The first eligible candidate, if any.
-    pub chosen: Option<&'l str>,
+    pub chosen: Option<String>,
 }
 
 /// Every route of the table: each capability the tree names (sorted), with no environment
 /// and then in each environment (id order).
-pub fn every_route(linked: &Linked) -> Vec<RouteSummary<'_>> {
+pub fn every_route(linked: &Linked) -> Vec<RouteSummary> {
     let table = &linked.routing;
     let environments = std::iter::once(None)
         .chain(linked.environments.keys().map(|id| Some(id.as_str())))
@@ -625,61 +626,74 @@ pub fn every_route(linked: &Linked) -> Vec<RouteSummary<'_>> {
                 continue;
             };
             let place = environment.and_then(|e| linked.environments.get_index_of(e));
+            let name = |server: ServerId| linked.server_name(server).to_string();
             all.push(RouteSummary {
-                capability,
-                environment,
-                matched: route.matched.as_ref().map(|(key, _)| key.as_str()),
-                candidates: (route.candidates.iter())
-                    .map(|c| linked.server_name(c.server))
-                    .collect(),
-                chosen: (route.first_eligible(place)).map(|c| linked.server_name(c.server)),
+                capability: capability.to_string(),
+                environment: environment.map(String::from),
+                matched: route.matched.as_ref().map(|(key, _)| key.clone()),
+                candidates: route.candidates.iter().map(|c| name(c.server)).collect(),
+                chosen: route.first_eligible(place).map(|c| name(c.server)),
             });
         }
     }
     all
 }
 
-/// Which provider each route chooses, by capability and environment: a route table's state,
-/// owned, to compare with the table's next state.
-pub type ChosenRoutes = std::collections::BTreeMap<(String, Option<String>), Option<String>>;
-
-/// A route whose chosen provider changed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RouteChange {
-    pub capability: String,
-    /// The environment (id); `None` when none is chosen.
-    pub environment: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
+/// How a route's chosen provider changed between two states of the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteChange<'a> {
+    pub capability: &'a str,
+    pub environment: Option<&'a str>,
+    /// `added`, `removed` or `changed`: whether the route is new, gone, or on both sides.
+    pub route: &'static str,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    /// The new route's candidates in rank order (none when it was removed).
+    pub candidates: Vec<&'a str>,
 }
 
-/// Every route's chosen provider (see `every_route`).
-pub fn chosen_routes(linked: &Linked) -> ChosenRoutes {
-    (every_route(linked).into_iter())
-        .map(|r| {
-            let key = (r.capability.to_string(), r.environment.map(String::from));
-            (key, r.chosen.map(String::from))
-        })
-        .collect()
+/// A route's place in a listing: its capability and environment.
+type ListedAt<'a> = (&'a str, Option<&'a str>);
+
+fn listed_at(route: &RouteSummary) -> ListedAt<'_> {
+    (&route.capability, route.environment.as_deref())
 }
 
-/// The routes whose chosen provider differs between two states of the table (a route only
-/// in one of them counts as chosen nothing in the other), in capability order.
-pub fn route_changes(before: &ChosenRoutes, after: &ChosenRoutes) -> Vec<RouteChange> {
-    let keys: std::collections::BTreeSet<&(String, Option<String>)> =
-        before.keys().chain(after.keys()).collect();
-    keys.into_iter()
-        .filter_map(|key| {
-            let from = before.get(key).cloned().flatten();
-            let to = after.get(key).cloned().flatten();
-            (from != to).then(|| RouteChange {
-                capability: key.0.clone(),
-                environment: key.1.clone(),
+/// Every route whose chosen provider differs between `old` and `new` (a route on one side
+/// only counts as choosing nothing on the other): in `new`'s order, then the removed routes
+/// in `old`'s. Linear: both sides are indexed by (capability, environment).
+pub fn route_changes<'a>(old: &'a [RouteSummary], new: &'a [RouteSummary]) -> Vec<RouteChange<'a>> {
+    let old_by_key: FastMap<ListedAt, &RouteSummary> =
+        old.iter().map(|r| (listed_at(r), r)).collect();
+    let mut changes = Vec::new();
+    for route in new {
+        let before = old_by_key.get(&listed_at(route));
+        let from = before.and_then(|b| b.chosen.as_deref());
+        if from != route.chosen.as_deref() {
+            changes.push(RouteChange {
+                capability: &route.capability,
+                environment: route.environment.as_deref(),
+                route: if before.is_some() { "changed" } else { "added" },
                 from,
-                to,
-            })
-        })
-        .collect()
+                to: route.chosen.as_deref(),
+                candidates: route.candidates.iter().map(String::as_str).collect(),
+            });
+        }
+    }
+    let new_keys: FastSet<ListedAt> = new.iter().map(listed_at).collect();
+    for route in old {
+        if route.chosen.is_some() && !new_keys.contains(&listed_at(route)) {
+            changes.push(RouteChange {
+                capability: &route.capability,
+                environment: route.environment.as_deref(),
+                route: "removed",
+                from: route.chosen.as_deref(),
+                to: None,
+                candidates: Vec::new(),
+            });
+        }
+    }
+    changes
 }
 
 /// Builds the table: a server for every Provider and Process, who advertises what, then

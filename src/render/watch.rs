@@ -204,14 +204,14 @@ pub fn route_json(change: &RouteChange) -> Value {
 
 /// `    route code.review in production: reviewer-api -> backup`.
 pub fn route_text(change: &RouteChange) -> String {
-    let scope = (change.environment.as_deref())
+    let scope = (change.environment)
         .map(|env| format!(" in {env}"))
         .unwrap_or_default();
-    let shown = |id: &Option<String>| id.clone().unwrap_or_else(|| "(none)".to_string());
+    let shown = |id: Option<&str>| id.unwrap_or("(none)").to_string();
     format!(
         "    route {}{scope}: {} -> {}\n",
         change.capability,
-        shown(&change.from),
-        shown(&change.to)
+        shown(change.from),
+        shown(change.to)
     )
 }

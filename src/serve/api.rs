@@ -35,6 +35,8 @@ const ENDPOINTS: &[&str] = &[
     "/v1/processes/{id}",
     "/v1/routes",
     "/v1/diagnostics",
+    "/v1/health",
+    "/v1/agents/{id}/agent-card.json",
     "/v1/events",
 ];
 
@@ -49,6 +51,8 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/v1/processes/{id}", get(process))
         .route("/v1/routes", get(routes_list))
         .route("/v1/diagnostics", get(diagnostics))
+        .route("/v1/health", get(health))
+        .route("/v1/agents/{id}/agent-card.json", get(agent_card))
 }
 
 /// An error answer: `{formatVersion, error, help?, didYouMean?}`.
@@ -397,7 +401,7 @@ async fn routes_list(
     }
     let routes: Vec<routing::RouteSummary> = routing::every_route(linked)
         .into_iter()
-        .filter(|r| environment.is_none() || r.environment == environment.as_deref())
+        .filter(|r| environment.is_none() || r.environment == environment)
         .filter(|r| (options.capability.as_deref()).is_none_or(|wanted| r.capability == wanted))
         .collect();
     Ok(json_value(
@@ -446,5 +450,42 @@ pub async fn time_out(request: Request, next: Next) -> Response {
             ),
         )
         .into_response(),
+    }
+}
+
+/// `health --format json` as `serve --health` last saw it: each target's state, thresholds
+/// applied.
+async fn health(
+    State(shared): State<Arc<Shared>>,
+    options: Result<Query<NoQuery>, QueryRejection>,
+) -> Answer {
+    query(options)?;
+    let published = shared.tree.load();
+    match &published.health {
+        Some(observations) => Ok(json_body(render::health::json(observations))),
+        None => Err(
+            ApiError::not_found("this server does not probe health checks")
+                .help("start it with `oslinker serve --health`"),
+        ),
+    }
+}
+
+/// The A2A agent card of a process (the same as `export a2a` writes): its capabilities as
+/// skills, its endpoint without credentials; never a secret.
+async fn agent_card(
+    State(shared): State<Arc<Shared>>,
+    id: Result<Path<String>, PathRejection>,
+    options: Result<Query<NoQuery>, QueryRejection>,
+) -> Answer {
+    let id = path(id)?;
+    query(options)?;
+    let snapshot = serving(&shared)?;
+    let linked = &snapshot.checked.linked;
+    match crate::a2a::card(linked, &id, &shared.base_url) {
+        Some(card) => Ok(json_value(&card)),
+        None => {
+            let best = names::suggest(&id, linked.processes.keys().map(String::as_str));
+            Err(ApiError::not_found(format!("no process `{id}` in this tree")).suggesting(best))
+        }
     }
 }

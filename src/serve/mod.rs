@@ -19,13 +19,12 @@ use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
 use axum::Router;
-use serde_json::Value;
 use tokio::sync::{Semaphore, broadcast, watch};
 
+use crate::events::CloudEvent;
+use crate::health::Observation;
 use crate::pipeline::Checked;
 use crate::plan::Plan;
-
-pub use events::events_of;
 
 /// One linked tree as served: never changed once published.
 pub struct Snapshot {
@@ -53,13 +52,15 @@ pub struct Published {
     pub latest: Arc<Snapshot>,
     /// Why the tree cannot be read at all right now (its root is gone), if so.
     pub trouble: Option<String>,
+    /// With `--health`: every target's state, thresholds applied (those probed so far).
+    pub health: Option<Arc<Vec<Observation>>>,
 }
 
 /// Everything the handlers share.
 pub struct Shared {
     pub tree: ArcSwap<Published>,
     /// Every event, to every open `/v1/events` stream (and whatever else subscribes).
-    pub events: broadcast::Sender<Arc<Value>>,
+    pub events: broadcast::Sender<Arc<CloudEvent>>,
     pub metrics: metrics::Metrics,
     /// One permit per open event stream (`--max-streams`).
     pub streams: Arc<Semaphore>,
@@ -67,6 +68,9 @@ pub struct Shared {
     pub token: Option<auth::Token>,
     /// Set once the server is stopping: event streams end.
     pub stopping: watch::Receiver<bool>,
+    /// Where it is reached (`http://ADDR`): agent cards of processes without an endpoint
+    /// point here.
+    pub base_url: String,
 }
 
 /// How many events an event stream may fall behind before it misses some.
@@ -85,6 +89,7 @@ impl Shared {
         token: Option<auth::Token>,
         max_streams: usize,
         stopping: watch::Receiver<bool>,
+        base_url: String,
     ) -> Shared {
         let metrics = metrics::Metrics::new();
         metrics.published(&first, None);
@@ -95,12 +100,13 @@ impl Shared {
             streams: Arc::new(Semaphore::new(max_streams)),
             token,
             stopping,
+            base_url,
         }
     }
 
     /// Publishes the tree after a re-link (or a root that went missing), and the events it
     /// makes. Readers that hold the previous state finish with it.
-    pub fn publish(&self, published: Published, took: Option<Duration>, events: Vec<Value>) {
+    pub fn publish(&self, published: Published, took: Option<Duration>, events: Vec<CloudEvent>) {
         self.metrics.published(&published, took);
         self.tree.store(Arc::new(published));
         for event in events {
@@ -133,36 +139,53 @@ pub fn app(routes: Router<Arc<Shared>>, shared: Arc<Shared>) -> Router {
 }
 
 /// Serves `app` on `listener` until `stopping` turns true, then lets in-flight requests
-/// finish for up to [`DRAIN`]. Runs its own runtime (two workers) on the calling thread.
-pub fn run(
+/// finish for up to [`DRAIN`]. Runs on the caller's runtime.
+pub async fn run(
     listener: std::net::TcpListener,
     app: Router,
     mut stopping: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let result = runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        let mut drained = stopping.clone();
-        let stopped = async move {
-            let _ = stopping.wait_for(|stop| *stop).await;
-        };
-        let server = axum::serve(listener, app).with_graceful_shutdown(stopped);
-        let deadline = async move {
-            let _ = drained.wait_for(|stop| *stop).await;
-            tokio::time::sleep(DRAIN).await;
-        };
-        tokio::select! {
-            result = server => result,
-            // Requests still running past the drain time are dropped.
-            () = deadline => Ok(()),
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let mut drained = stopping.clone();
+    let stopped = async move {
+        let _ = stopping.wait_for(|stop| *stop).await;
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(stopped);
+    let deadline = async move {
+        let _ = drained.wait_for(|stop| *stop).await;
+        tokio::time::sleep(DRAIN).await;
+    };
+    tokio::select! {
+        result = server => result,
+        // Requests still running past the drain time are dropped.
+        () = deadline => Ok(()),
+    }
+}
+
+/// Publishes every event to NATS as it comes, in order, until the server stops. A server
+/// that went away gets the events when it is back (the client buffers them); `report` hears
+/// of what could not be sent.
+pub async fn forward_to_nats(
+    publisher: crate::events::nats::NatsPublisher,
+    mut events: broadcast::Receiver<Arc<CloudEvent>>,
+    report: impl Fn(String),
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        match events.recv().await {
+            Ok(event) => {
+                if let Err(failure) = publisher.publish(&event).await {
+                    report(failure.to_string());
+                }
+            }
+            Err(RecvError::Lagged(missed)) => {
+                report(format!(
+                    "{missed} events were not published to NATS: it fell behind"
+                ));
+            }
+            Err(RecvError::Closed) => return,
         }
-    });
-    // Whatever is left (a request stuck past the drain) is not waited for.
-    runtime.shutdown_timeout(Duration::from_millis(100));
-    result
+    }
 }
 
 /// The bound address as the start line prints it.

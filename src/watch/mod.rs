@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::diagnostic::Diagnostic;
 use crate::health::{self, Observation, Target};
 use crate::link::Linked;
-use crate::link::routing::{self, RouteChange};
+use crate::link::routing::{self, RouteChange, RouteSummary};
 
 use crate::diff::{self, PlanDiff};
 use crate::load::{self, Limits, LoadError};
@@ -318,11 +318,20 @@ pub struct Session {
 }
 
 /// What a change of health did to the routes.
+#[derive(Default)]
 pub struct Rerouted {
-    /// Each route whose chosen provider changed.
-    pub routes: Vec<RouteChange>,
+    /// Every route before and after (empty when none changed).
+    pub before: Vec<RouteSummary>,
+    pub after: Vec<RouteSummary>,
     /// The tree relinked with the new routes (no files changed), when a route changed.
     pub relinked: Option<Relinked>,
+}
+
+impl Rerouted {
+    /// Each route whose chosen provider changed.
+    pub fn changes(&self) -> Vec<RouteChange<'_>> {
+        routing::route_changes(&self.before, &self.after)
+    }
 }
 
 /// What one batch of file-system events did.
@@ -444,18 +453,17 @@ impl Session {
         let live: HashMap<(Kind, String), Observation> = states
             .map(|o| ((kind_of(o), o.id.clone()), o.clone()))
             .collect();
-        let unchanged = Rerouted {
-            routes: Vec::new(),
-            relinked: None,
-        };
+        let unchanged = Rerouted::default();
         self.live = Some(live);
         let Some(mut checked) = self.current.take() else {
             return unchanged;
         };
-        let before = routing::chosen_routes(&checked.linked);
-        if Arc::get_mut(&mut checked).is_none() {
-            // Someone still holds this state: link the tree again rather than change it
-            // under them.
+        let before = routing::every_route(&checked.linked);
+        let shared = Arc::get_mut(&mut checked).is_none();
+        if shared {
+            // Someone still holds this state (`serve` does): link the tree again rather than
+            // change it under them. Its routes start from none withdrawn, so they count as
+            // changed whatever the withdrawal below does.
             let Ok(root) = load::open_root(&self.cache.root) else {
                 self.current = Some(checked);
                 return unchanged;
@@ -464,14 +472,15 @@ impl Session {
         }
         let live = self.live.as_ref().expect("set above");
         let own = Arc::get_mut(&mut checked).expect("held only here");
-        if !withdraw_what_is_down(&mut own.linked, live) {
+        if !withdraw_what_is_down(&mut own.linked, live) && !shared {
             self.current = Some(checked);
             return unchanged;
         }
-        let routes = routing::route_changes(&before, &routing::chosen_routes(&checked.linked));
+        let after = routing::every_route(&checked.linked);
         let relinked = self.relinked(Vec::new(), checked, true);
         Rerouted {
-            routes,
+            before,
+            after,
             relinked: Some(relinked),
         }
     }

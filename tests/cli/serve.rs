@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::blocking::{Client, Response};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::support::{Tree, process_yaml};
 
@@ -395,12 +395,9 @@ fn an_edit_shows_in_the_next_answer_and_arrives_on_the_event_stream() {
     assert_eq!(event["specversion"], "1.0");
     assert_eq!(event["type"], "dev.oslinker.tree.relinked");
     assert_eq!(event["datacontenttype"], "application/json");
-    assert!(
-        event["source"]
-            .as_str()
-            .unwrap()
-            .starts_with("oslinker:///")
-    );
+    let source = event["source"].as_str().unwrap();
+    assert!(source.starts_with("oslinker://"), "{event}");
+    assert!(source.ends_with("/tree"), "oslinker://HOST/ROOT: {event}");
     assert!(event["time"].as_str().unwrap().ends_with('Z'), "{event}");
     assert_eq!(event["data"]["generation"], 2);
     assert_eq!(event["data"]["valid"], true);
@@ -415,6 +412,19 @@ fn an_edit_shows_in_the_next_answer_and_arrives_on_the_event_stream() {
     assert!(eligible(&after).is_empty(), "{after}");
     let (_, processes) = server.get("/v1/processes/lucid-prod");
     assert_eq!(processes["process"]["status"], "stopped");
+    // The route production takes for code.generation lost its provider: one event says so.
+    let route = loop {
+        let route = events.next_of("dev.oslinker.route.changed");
+        if route["data"]["environment"] == "env-production" {
+            break route;
+        }
+    };
+    assert_eq!(route["subject"], "code.generation", "{route}");
+    assert_eq!(
+        (&route["data"]["from"], &route["data"]["to"]),
+        (&json!("lucid-prod"), &Value::Null),
+        "{route}"
+    );
 }
 
 #[test]
@@ -579,4 +589,171 @@ fn secret_values_are_never_served() {
         !bodies.contains(secret),
         "a secret value was served:\n{bodies}"
     );
+}
+
+// ---- --health, agent cards, NATS ----
+
+/// A reviewer whose provider has a health check on `port`, and a hosted backup.
+fn reviewed_tree(port: u16) -> Tree {
+    Tree::new(&[(
+        "fleet.yaml",
+        &format!(
+            "kind: CapabilityMap\nmappings:\n  code.review: [reviewer-api, backup]\n---\n\
+             kind: Process\nid: reviewer\nname: R\nstatus: running\ncapabilities: [code.review]\nmetadata: {{platform: nodejs}}\nruntimeContext: {{environment: production}}\n---\n\
+             kind: Provider\nid: reviewer-api\nplatform: nodejs\nprocess: reviewer\nendpoint: http://127.0.0.1:{port}\ncapabilities: [code.review]\n\
+             health:\n  http: {{path: /healthz}}\n  interval: 100ms\n  timeout: 1s\n  failureThreshold: 2\n---\n\
+             kind: Provider\nid: backup\nplatform: openai-agents\ncapabilities: [code.review]\n"
+        ),
+    )])
+}
+
+fn first_eligible(resolution: &Value) -> Value {
+    (resolution["providers"].as_array().unwrap().iter())
+        .find(|p| p["eligible"] == true)
+        .map_or(Value::Null, |p| p["id"].clone())
+}
+
+#[test]
+fn health_withdraws_a_failing_agent_from_its_routes_and_says_so() {
+    use std::sync::atomic::Ordering;
+    let (port, status) = crate::support::switchable_server(200);
+    let tree = reviewed_tree(port);
+    let server = Server::start(&tree, &["--health"]);
+    let mut events = server.events();
+    let first = events.next_of("dev.oslinker.health.changed");
+    assert_eq!(
+        (&first["data"]["from"], &first["data"]["to"]),
+        (&Value::Null, &json!("healthy"))
+    );
+    let (_, resolved) = server.get("/v1/resolve/code.review?all");
+    assert_eq!(first_eligible(&resolved), "reviewer-api", "{resolved}");
+    // It starts failing: after two failed probes it is withdrawn, and the route moves.
+    status.store(503, Ordering::SeqCst);
+    let down = events.next_of("dev.oslinker.health.changed");
+    assert_eq!(
+        (&down["data"]["from"], &down["data"]["to"]),
+        (&json!("healthy"), &json!("unhealthy"))
+    );
+    let route = events.next_of("dev.oslinker.route.changed");
+    assert_eq!(route["subject"], "code.review");
+    assert_eq!(
+        (&route["data"]["from"], &route["data"]["to"]),
+        (&json!("reviewer-api"), &json!("backup"))
+    );
+    let (_, resolved) = server.get("/v1/resolve/code.review?all");
+    assert_eq!(first_eligible(&resolved), "backup", "{resolved}");
+    assert_eq!(
+        resolved["providers"][0]["reason"],
+        "withdrawn: unhealthy (HTTP 503)"
+    );
+    let (status_code, health) = server.get("/v1/health");
+    assert_eq!(status_code, 200);
+    assert_eq!(health["targets"][0]["state"], "unhealthy", "{health}");
+    // Back: the route returns.
+    status.store(200, Ordering::SeqCst);
+    let up = events.next_of("dev.oslinker.health.changed");
+    assert_eq!(up["data"]["to"], "healthy", "{up}");
+    let back = events.next_of("dev.oslinker.route.changed");
+    assert_eq!(back["data"]["to"], "reviewer-api", "{back}");
+}
+
+#[test]
+fn without_health_the_health_endpoint_says_how_to_get_it() {
+    let server = Server::start(&multi_env(), &[]);
+    let (status, body) = server.get("/v1/health");
+    assert_eq!(status, 404);
+    assert!(
+        body["help"].as_str().unwrap().contains("--health"),
+        "{body}"
+    );
+}
+
+#[test]
+fn each_process_has_an_agent_card() {
+    let server = Server::start(&multi_env(), &[]);
+    let (status, card) = server.get("/v1/agents/lucid-prod/agent-card.json");
+    assert_eq!(status, 200, "{card}");
+    let skills: Vec<&str> = (card["skills"].as_array().unwrap().iter())
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(skills.contains(&"code.generation"), "{card}");
+    assert!(card["name"].is_string(), "{card}");
+    let (status, missing) = server.get("/v1/agents/lucid-prd/agent-card.json");
+    assert_eq!(status, 404);
+    assert_eq!(missing["didYouMean"], "lucid-prod", "{missing}");
+}
+
+#[test]
+fn a_nats_server_that_does_not_answer_stops_it_from_starting() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let tree = multi_env();
+    let nats = format!("nats://127.0.0.1:{port}");
+    let out = tree.run(["serve", "--listen", "127.0.0.1:0", "--publish", &nats]);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("cannot connect to NATS at"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("nats-server"), "{}", out.stderr);
+}
+
+#[test]
+#[ignore = "needs nats-server"]
+fn events_are_published_to_nats_for_subscribers_elsewhere() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut nats = std::process::Command::new("nats-server")
+        .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nats-server starts");
+    let url = format!("nats://127.0.0.1:{port}");
+    let deadline = Instant::now() + PATIENCE;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nats-server did not start");
+        thread::sleep(Duration::from_millis(20)); // waiting for it to listen, not a timed assertion
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = runtime
+        .block_on(async_nats::connect(&url))
+        .expect("a NATS client connects");
+    let mut subscriber = runtime.block_on(client.subscribe("oslinker.>")).unwrap();
+    runtime.block_on(client.flush()).unwrap();
+    let tree = multi_env();
+    let server = Server::start(&tree, &["--publish", &url]);
+    stop_lucid_prod(&tree);
+    let mut subjects = Vec::new();
+    let route = runtime.block_on(async {
+        use futures_util::StreamExt;
+        loop {
+            let message = tokio::time::timeout(PATIENCE, subscriber.next())
+                .await
+                .expect("an event arrives on NATS")
+                .expect("the subscription goes on");
+            subjects.push(message.subject.to_string());
+            let event: Value = serde_json::from_slice(&message.payload).unwrap();
+            if message.subject.as_str() == "oslinker.route.changed" {
+                return event;
+            }
+        }
+    });
+    assert_eq!(subjects[0], "oslinker.tree.relinked", "{subjects:?}");
+    assert_eq!(route["type"], "dev.oslinker.route.changed");
+    assert_eq!(route["specversion"], "1.0");
+    assert_eq!(route["subject"], "code.generation", "{route}");
+    drop(server);
+    let _ = nats.kill();
+    let _ = nats.wait();
 }

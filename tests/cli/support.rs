@@ -285,3 +285,24 @@ pub fn process_yaml(id: &str) -> String {
         "kind: Process\nid: {id}\nname: {id}\nstatus: running\nmetadata:\n  platform: nodejs\nruntimeContext:\n  environment: production\n"
     )
 }
+
+/// An HTTP server on 127.0.0.1 answering every request with the status it holds now; its
+/// port, and the status to change.
+pub fn switchable_server(status: u16) -> (u16, std::sync::Arc<std::sync::atomic::AtomicU16>) {
+    use std::io::{Read, Write};
+    let status = std::sync::Arc::new(std::sync::atomic::AtomicU16::new(status));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let answering = std::sync::Arc::clone(&status);
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let code = answering.load(std::sync::atomic::Ordering::SeqCst);
+            let response =
+                format!("HTTP/1.1 {code} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (port, status)
+}

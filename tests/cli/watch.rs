@@ -18,6 +18,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ExitStatus, Stdio};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -1614,27 +1615,6 @@ fn sigterm_stops_a_watch_stuck_writing_to_a_reader_that_does_not_read() {
 
 // ---- --health ----
 
-/// An HTTP server on 127.0.0.1 answering every request with the status it holds now; its
-/// port, and the status to change.
-fn switchable_server(status: u16) -> (u16, Arc<std::sync::atomic::AtomicU16>) {
-    use std::io::{Read, Write};
-    let status = Arc::new(std::sync::atomic::AtomicU16::new(status));
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let answering = Arc::clone(&status);
-    thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let code = answering.load(std::sync::atomic::Ordering::SeqCst);
-            let response =
-                format!("HTTP/1.1 {code} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-            let _ = stream.write_all(response.as_bytes());
-        }
-    });
-    (port, status)
-}
-
 /// The next event of this kind, skipping others (a round may print several).
 #[track_caller]
 fn next_of(watcher: &mut Watcher, kind: &str) -> Value {
@@ -1648,7 +1628,7 @@ fn next_of(watcher: &mut Watcher, kind: &str) -> Value {
 
 #[test]
 fn health_announces_an_outage_and_the_reroute_then_the_recovery() {
-    let (port, status) = switchable_server(200);
+    let (port, status) = crate::support::switchable_server(200);
     let tree = Tree::new(&[(
         "fleet.yaml",
         &format!(
@@ -1669,7 +1649,7 @@ fn health_announces_an_outage_and_the_reroute_then_the_recovery() {
         "{first}"
     );
     // Down: after two failed probes in a row, the state changes and the route with it.
-    status.store(503, std::sync::atomic::Ordering::SeqCst);
+    status.store(503, Ordering::SeqCst);
     let down = next_of(&mut watcher, "health");
     assert_eq!(
         (&down["from"], &down["to"]),
@@ -1694,7 +1674,7 @@ fn health_announces_an_outage_and_the_reroute_then_the_recovery() {
         "the author's link moves to the backup: {relinked}"
     );
     // Back: one passed probe (the default successThreshold) restores it.
-    status.store(200, std::sync::atomic::Ordering::SeqCst);
+    status.store(200, Ordering::SeqCst);
     let up = next_of(&mut watcher, "health");
     assert_eq!(
         (&up["from"], &up["to"]),

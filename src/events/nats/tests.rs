@@ -124,14 +124,14 @@ async fn events_arrive_on_their_subjects_as_structured_json() {
     let publisher = NatsPublisher::connect(&server.url()).await.unwrap();
     let events = Events::new("oslinker://test/linker.d");
     let old = [RouteSummary {
-        capability: "code.generation",
+        capability: "code.generation".to_string(),
         environment: None,
         matched: None,
-        candidates: vec!["a", "b"],
-        chosen: Some("a"),
+        candidates: vec!["a".to_string(), "b".to_string()],
+        chosen: Some("a".to_string()),
     }];
     let new = [RouteSummary {
-        chosen: Some("b"),
+        chosen: Some("b".to_string()),
         ..old[0].clone()
     }];
     let route = events.route_changes(&old, &new).remove(0);
