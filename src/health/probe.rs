@@ -224,3 +224,45 @@ fn last_cause(error: &reqwest::Error) -> String {
     }
     last
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::health::headers::Template;
+    use crate::source::{FileId, Span};
+
+    fn header(name: &str, value: &str) -> Header {
+        Header {
+            name: name.to_string(),
+            value: Template::parse(value).unwrap(),
+            at: Span::new(FileId(0), 0..0),
+        }
+    }
+
+    #[test]
+    fn headers_are_expanded_and_sensitive() {
+        let written = [header("Authorization", "Bearer ${T}"), header("X-A", "$$1")];
+        let map = headers(&written, |name| (name == "T").then(|| "v4lue".to_string())).unwrap();
+        let auth = &map["authorization"];
+        assert_eq!(auth, "Bearer v4lue");
+        assert!(auth.is_sensitive());
+        assert_eq!(map["x-a"], "$1");
+        // What a log of the map would show holds no value.
+        assert!(!format!("{map:?}").contains("v4lue"));
+    }
+
+    #[test]
+    fn a_missing_or_unsendable_variable_is_named_never_its_value() {
+        let written = [header("Authorization", "Bearer ${T}")];
+        assert_eq!(
+            headers(&written, |_| None).unwrap_err(),
+            "header Authorization needs $T, which is not set in oslinker's environment"
+        );
+        let why = headers(&written, |_| Some("line\nbreak-s3cr3t".to_string())).unwrap_err();
+        assert_eq!(
+            why,
+            "header Authorization: `Bearer ${T}` expanded from oslinker's environment is not \
+             printable text"
+        );
+    }
+}
