@@ -62,6 +62,7 @@ pub enum Code {
     QuotaExceeded,
     IsolationNotAvailable,
     IsolationBelowMinimum,
+    UnknownHeaderSecret,
     // A tree's own rules (`kind: Policy`).
     PolicyRule,
     // Warnings.
@@ -75,7 +76,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of their ids (the README's table, SARIF's rules).
-    pub const ALL: [Code; 43] = [
+    pub const ALL: [Code; 44] = [
         Code::Syntax,
         Code::UnreadableFile,
         Code::NotText,
@@ -112,6 +113,7 @@ impl Code {
         Code::QuotaExceeded,
         Code::IsolationNotAvailable,
         Code::IsolationBelowMinimum,
+        Code::UnknownHeaderSecret,
         Code::PolicyRule,
         Code::RequirementNotRunning,
         Code::BindingEnvironmentMismatch,
@@ -406,6 +408,12 @@ impl Code {
                 "isolation-below-minimum",
                 "a process's isolation is weaker than its environment's minimum",
                 "a Process whose `isolation` is weaker than its Environment's `minimumIsolation`, or that has none when the environment sets one",
+            ),
+            Code::UnknownHeaderSecret => (
+                "E0217",
+                "unknown-header-secret",
+                "a health check's header references a variable no secrets binding of its process has",
+                "a `health.http.headers` value whose `${VAR}` is not a variable of a `secrets` Binding of its Process (for a Provider, of its backing process) in that process's environment",
             ),
             Code::FirstChoiceDown => (
                 "W0304",

@@ -447,6 +447,9 @@ fn details(linked: &Linked, kind: Kind, id: &str) -> Details {
             d.push(("hosted", json!(process.is_none())));
             d.push(("endpoint", json!(p.endpoint)));
             d.push(("provides", strings(p.capabilities.iter().map(|c| &c.value))));
+            if let Some(health) = &p.health {
+                d.push(("health", json!(plan::health::health(health))));
+            }
         }
         Kind::Platform => {
             let p = &linked.platforms[id];
@@ -486,6 +489,9 @@ fn running(d: &mut Vec<(&'static str, Value)>, p: &Process) {
     }
     if let Some(replicas) = &p.replicas {
         d.push(("replicas", json!(plan::running::replicas(replicas))));
+    }
+    if let Some(health) = &p.health {
+        d.push(("health", json!(plan::health::health(health))));
     }
 }
 

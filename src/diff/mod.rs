@@ -245,6 +245,12 @@ fn diff_process(
         &fields(&old.replicas),
         &fields(&new.replicas),
     );
+    // And the health check (`health/timeout: 2s -> 5s`; headers as written, never a value).
+    entity.push_map(
+        &format!("{path}/health"),
+        &fields(&old.health),
+        &fields(&new.health),
+    );
     entity.push_map(
         &format!("{path}/labels"),
         &strings(&old.labels),
@@ -401,6 +407,7 @@ mod tests {
             isolation: None,
             resources: None,
             replicas: None,
+            health: None,
             alternatives: Vec::new(),
             env: BTreeMap::from([("LOG_LEVEL".to_string(), "info".to_string())]),
             bindings: vec![PlannedBinding {

@@ -189,12 +189,18 @@ async fn observe(prober: &Prober, target: &Target) -> Observation {
             target: http,
             method,
             expect_status,
+            headers,
         } => match url_of(target, http) {
-            Some(url) => {
-                prober
-                    .http(&url, *method, *expect_status, check.timeout)
-                    .await
-            }
+            // A header whose variable oslinker's environment lacks: nothing is sent, and it
+            // cannot pass (see `probe::headers`).
+            Some(url) => match probe::headers(headers, own_variable) {
+                Ok(headers) => {
+                    (prober.http(&url, *method, *expect_status, headers, check.timeout)).await
+                }
+                Err(not_sent) => {
+                    return observation(target, State::Unhealthy, shown, None, Some(not_sent));
+                }
+            },
             None => (
                 State::Unreachable,
                 "`http.path` needs an `endpoint` to be under".to_string(),
@@ -204,6 +210,12 @@ async fn observe(prober: &Prober, target: &Target) -> Observation {
     };
     let latency = (state != State::Unreachable).then(|| started.elapsed());
     observation(target, state, shown, latency, Some(reason))
+}
+
+/// A variable of oslinker's own environment, where the operator (or the agent's runtime)
+/// puts what a secrets binding names.
+fn own_variable(name: &str) -> Option<String> {
+    std::env::var_os(name).map(|value| value.to_string_lossy().into_owned())
 }
 
 fn observation(

@@ -5,11 +5,13 @@
 use std::error::Error as _;
 use std::time::Duration;
 
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use tokio::net::TcpStream;
 
 use super::State;
+use crate::model::health::headers::Header;
 use crate::model::health::{Method, format_duration};
 
 /// How many redirects (to the same host) a probe follows.
@@ -47,13 +49,16 @@ impl Prober {
         url: &str,
         method: Method,
         expect: Option<u16>,
+        headers: HeaderMap,
         timeout: Duration,
     ) -> (State, String) {
         let method = match method {
             Method::Get => reqwest::Method::GET,
             Method::Head => reqwest::Method::HEAD,
         };
-        let request = self.client.request(method, url).timeout(timeout);
+        let request = (self.client.request(method, url))
+            .headers(headers)
+            .timeout(timeout);
         match request.send().await {
             Ok(response) => judge_status(response.status(), expect),
             Err(error) => (State::Unreachable, http_reason(&error, timeout)),
@@ -71,6 +76,35 @@ impl Prober {
             ),
         }
     }
+}
+
+/// The headers to send, each reference expanded by `lookup` (oslinker's environment), every
+/// value marked sensitive (never shown, nor compressed by HTTP/2's tables). `Err` says why
+/// they cannot be sent, naming the header and the variable, never a value.
+pub fn headers(
+    headers: &[Header],
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<HeaderMap, String> {
+    let mut map = HeaderMap::new();
+    for header in headers {
+        let name = HeaderName::from_bytes(header.name.as_bytes())
+            .map_err(|_| format!("`{}` is not an HTTP header name", header.name))?;
+        let expanded = header.value.expand(&lookup).map_err(|missing| {
+            format!(
+                "header {} needs ${missing}, which is not set in oslinker's environment",
+                header.name
+            )
+        })?;
+        let mut value = HeaderValue::from_str(&expanded).map_err(|_| {
+            format!(
+                "header {}: `{}` expanded from oslinker's environment is not printable text",
+                header.name, header.value
+            )
+        })?;
+        value.set_sensitive(true);
+        map.append(name, value);
+    }
+    Ok(map)
 }
 
 fn judge_status(status: StatusCode, expect: Option<u16>) -> (State, String) {
@@ -189,4 +223,46 @@ fn last_cause(error: &reqwest::Error) -> String {
         cause = now.source();
     }
     last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::health::headers::Template;
+    use crate::source::{FileId, Span};
+
+    fn header(name: &str, value: &str) -> Header {
+        Header {
+            name: name.to_string(),
+            value: Template::parse(value).unwrap(),
+            at: Span::new(FileId(0), 0..0),
+        }
+    }
+
+    #[test]
+    fn headers_are_expanded_and_sensitive() {
+        let written = [header("Authorization", "Bearer ${T}"), header("X-A", "$$1")];
+        let map = headers(&written, |name| (name == "T").then(|| "v4lue".to_string())).unwrap();
+        let auth = &map["authorization"];
+        assert_eq!(auth, "Bearer v4lue");
+        assert!(auth.is_sensitive());
+        assert_eq!(map["x-a"], "$1");
+        // What a log of the map would show holds no value.
+        assert!(!format!("{map:?}").contains("v4lue"));
+    }
+
+    #[test]
+    fn a_missing_or_unsendable_variable_is_named_never_its_value() {
+        let written = [header("Authorization", "Bearer ${T}")];
+        assert_eq!(
+            headers(&written, |_| None).unwrap_err(),
+            "header Authorization needs $T, which is not set in oslinker's environment"
+        );
+        let why = headers(&written, |_| Some("line\nbreak-s3cr3t".to_string())).unwrap_err();
+        assert_eq!(
+            why,
+            "header Authorization: `Bearer ${T}` expanded from oslinker's environment is not \
+             printable text"
+        );
+    }
 }

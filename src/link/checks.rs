@@ -73,6 +73,9 @@ pub fn check_provider(linked: &Linked, provider: &Provider) -> Vec<Diagnostic> {
         &provider.id.value,
         &provider.references,
     );
+    if provider.complete {
+        diagnostics.extend(super::headers::check_provider(linked, provider));
+    }
     let backing = (provider.process.as_ref()).and_then(|p| linked.processes.get(&p.value));
     let Some(process) = backing.filter(|p| p.complete && provider.complete) else {
         return diagnostics;
@@ -221,6 +224,7 @@ pub fn check_process(linked: &Linked, process: &Process) -> Vec<Diagnostic> {
         diagnostics.extend(mismatch.map(|d| d.in_environment(environment)));
     }
     diagnostics.extend(super::running::check_process(linked, process));
+    diagnostics.extend(super::headers::check_process(linked, process));
     diagnostics
 }
 

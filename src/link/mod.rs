@@ -4,6 +4,7 @@
 //! time linear in the tree; every view (plan, resolve, explain, graph, diff) reads it.
 
 mod checks;
+mod headers;
 pub mod maps;
 pub mod references;
 mod relink;

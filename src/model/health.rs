@@ -3,6 +3,8 @@
 //! status expected, any 2xx by default) or a `tcp` one (`host:port`), with a timeout, and the
 //! interval and thresholds `watch --health` probes by. `oslinker health` runs them.
 
+pub mod headers;
+
 use std::time::Duration;
 
 use super::describe::{Field, Object, Presence, Rest, Type};
@@ -104,8 +106,26 @@ const HTTP: Object = Object {
             presence: Presence::Optional,
             doc: "The status that means up [default: any 2xx].",
         },
+        Field {
+            name: "headers",
+            ty: Type::Map {
+                value: &Type::Checked {
+                    pattern: HEADER_VALUE_PATTERN,
+                },
+                what: "a header value",
+            },
+            presence: Presence::Optional,
+            doc: "Headers the probe sends: name -> value. Never a literal secret: a value may \
+                  reference a variable of a `secrets` binding of its process as `${VAR}` \
+                  (`Bearer ${API_TOKEN}`; `$$` is a literal `$`), read from oslinker's own \
+                  environment when it probes. A credential header (`Authorization`, `Cookie`, \
+                  `X-Api-Key`, ...) must take its value from such a reference.",
+        },
     ],
 };
+
+/// Header values as the JSON Schema checks them: printable ASCII, spaces and tabs.
+const HEADER_VALUE_PATTERN: &str = "^[\\t\\x20-\\x7E]*$";
 
 choice! {
     /// The HTTP methods a probe may use: neither changes anything.
@@ -133,6 +153,8 @@ pub enum Probe {
         method: Method,
         /// `None`: any 2xx.
         expect_status: Option<u16>,
+        /// Sent with the request, references and all: expanded only when probing.
+        headers: Vec<headers::Header>,
     },
     Tcp {
         address: String,
@@ -229,6 +251,7 @@ fn http_probe(r: &mut Reader, http: &Fields, at: Span) -> Option<Probe> {
         target,
         method: http.choice("method").map_or(Method::Get, |m| m.value),
         expect_status,
+        headers: headers::build(r, http)?,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Plan stage: the resolved view of a linked tree, per process and per capability. Plain,
 //! serialisable data: the JSON and YAML outputs are this struct.
 
+pub mod health;
 pub mod running;
 
 use std::collections::BTreeMap;
@@ -75,6 +76,9 @@ pub struct PlannedProcess {
     pub resources: Option<running::PlannedResources>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<running::PlannedReplicas>,
+    /// Its health check; headers as written (`${VAR}`, never a value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<health::PlannedHealth>,
     /// Other platforms it can run on (`runtimeContext.alternatives`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<running::PlannedAlternative>,
@@ -404,6 +408,7 @@ fn plan_process(linked: &Linked, process: &Process) -> PlannedProcess {
         isolation: process.isolation.as_ref().map(|i| i.value.to_string()),
         resources: process.resources.as_ref().map(running::resources),
         replicas: process.replicas.as_ref().map(running::replicas),
+        health: process.health.as_ref().map(health::health),
         alternatives: running::alternatives(process),
         env: effective_env(linked, process, environment, &bindings),
         bindings: bindings.iter().map(|b| plan_binding(b)).collect(),

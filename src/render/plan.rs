@@ -155,6 +155,9 @@ fn running(out: &mut String, p: &PlannedProcess, width: usize) {
     if let Some(replicas) = &p.replicas {
         field(out, "replicas", &[replicas.to_string()]);
     }
+    if let Some(health) = &p.health {
+        field(out, "health", &health.lines());
+    }
 }
 
 pub fn table(plan: &Plan) -> String {

@@ -24,6 +24,9 @@ enum Behaviour {
     Close,
     /// Redirects to the same port under another host name.
     RedirectElsewhere,
+    /// 200 when the request carries this header line (`name: value`, the name in any
+    /// case), else 401.
+    RequireHeader(&'static str),
 }
 
 /// A server on 127.0.0.1 answering every connection as `behaviour`; its port.
@@ -59,6 +62,16 @@ fn answer(mut stream: TcpStream, behaviour: Behaviour, port: u16) {
         Behaviour::RedirectElsewhere => format!(
             "HTTP/1.1 302 Found\r\nlocation: http://localhost:{port}/healthz\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
         ),
+        Behaviour::RequireHeader(line) => {
+            let request = String::from_utf8_lossy(&request).to_lowercase();
+            let (name, value) = line.split_once(": ").unwrap();
+            let wanted = format!("\r\n{}: {value}\r\n", name.to_lowercase());
+            let code = match request.contains(&wanted.to_lowercase()) {
+                true => "200 OK",
+                false => "401 Unauthorized",
+            };
+            format!("HTTP/1.1 {code}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+        }
         Behaviour::Close => unreachable!(),
     };
     let _ = stream.write_all(response.as_bytes());
@@ -484,4 +497,200 @@ fn plan_live_links_around_a_provider_whose_server_is_down() {
             ),
         "{stderr}"
     );
+}
+
+/// The token the header test's server expects, which no output may show.
+const SECRET: &str = "s3cr3t-value";
+
+/// A process serving `code.review` whose health check sends `Authorization: Bearer
+/// ${PROBE_TOKEN}`, bound by a secrets binding, at `port`.
+fn tree_with_header(port: u16) -> Tree {
+    Tree::new(&[(
+        "fleet.yaml",
+        &format!(
+            "kind: CapabilityMap\nmappings:\n  code.review: [reviewer]\n---\n\
+             kind: Process\nid: reviewer\nname: R\nstatus: running\ncapabilities: [code.review]\n\
+             metadata: {{platform: nodejs}}\nruntimeContext: {{environment: production}}\n\
+             endpoint: http://127.0.0.1:{port}\n\
+             health:\n  http:\n    path: /healthz\n    headers:\n      Authorization: Bearer ${{PROBE_TOKEN}}\n---\n\
+             kind: Binding\nid: reviewer-secrets\nprocessId: reviewer\nenvironmentId: production\n\
+             type: secrets\nconfig:\n  store: env\n  secrets:\n    PROBE_TOKEN: PROBE_TOKEN\n---\n\
+             kind: Process\nid: author\nname: A\nstatus: running\nrequires: [code.review]\n\
+             metadata: {{platform: nodejs}}\nruntimeContext: {{environment: production}}\n"
+        ),
+    )])
+}
+
+/// `health --format json` with PROBE_TOKEN as given (unset for `None`): the one target's
+/// state and reason, and the whole output, which must not hold the secret.
+fn probe_with_token(tree: &Tree, token: Option<&str>, format: &str) -> (i32, String, String) {
+    let run = tree.cmd(["health", "--format", format]);
+    let run = match token {
+        Some(token) => run.env("PROBE_TOKEN", token),
+        None => run.env_remove("PROBE_TOKEN"),
+    };
+    let out = run.run();
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(!all.contains(SECRET), "the secret shows:\n{all}");
+    (out.code, out.stdout.clone(), out.stderr.clone())
+}
+
+#[test]
+fn a_header_takes_its_secret_from_the_environment_and_never_shows_it() {
+    let port = server(Behaviour::RequireHeader(
+        "Authorization: Bearer s3cr3t-value",
+    ));
+    let tree = tree_with_header(port);
+    let state = |stdout: &str| {
+        let report: Value = serde_json::from_str(stdout).unwrap();
+        let target = &report["targets"][0];
+        (
+            target["state"].as_str().unwrap().to_string(),
+            target["reason"].as_str().unwrap_or("").to_string(),
+            target["latencyMs"].is_null(),
+        )
+    };
+    // Set: sent, and the server lets it in.
+    let (code, stdout, _) = probe_with_token(&tree, Some(SECRET), "json");
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(state(&stdout), ("healthy".into(), "HTTP 200".into(), false));
+    // Wrong: sent, and refused.
+    let (code, stdout, _) = probe_with_token(&tree, Some("not-the-secret"), "json");
+    assert_eq!(code, 1);
+    assert_eq!(
+        state(&stdout),
+        ("unhealthy".into(), "HTTP 401".into(), false)
+    );
+    // Unset: nothing is sent (no latency), and it cannot pass.
+    let (code, stdout, _) = probe_with_token(&tree, None, "json");
+    assert_eq!(code, 1);
+    let needs =
+        "header Authorization needs $PROBE_TOKEN, which is not set in oslinker's environment";
+    assert_eq!(state(&stdout), ("unhealthy".into(), needs.into(), true));
+    // Every format, set or not, holds the reason and never the secret.
+    for format in ["table", "prometheus"] {
+        let (code, _, _) = probe_with_token(&tree, Some(SECRET), format);
+        assert_eq!(code, 0, "{format}");
+        let (code, stdout, _) = probe_with_token(&tree, None, format);
+        assert_eq!(code, 1, "{format}");
+        if format == "table" {
+            assert!(stdout.contains(needs), "{stdout}");
+        }
+    }
+}
+
+#[test]
+fn live_routing_plan_and_explain_never_show_a_header_secret() {
+    let port = server(Behaviour::RequireHeader(
+        "Authorization: Bearer s3cr3t-value",
+    ));
+    let closed = closed_port();
+    for port in [port, closed] {
+        let tree = tree_with_header(port);
+        let commands: [&[&str]; 6] = [
+            &["resolve", "code.review", "--live", "--format", "json"],
+            &["resolve", "code.review", "--live"],
+            &["plan", "--live", "--format", "json"],
+            &["plan", "--format", "yaml"],
+            &["explain", "reviewer"],
+            &["explain", "reviewer", "--format", "json"],
+        ];
+        for args in commands {
+            let out = tree.cmd(args).env("PROBE_TOKEN", SECRET).run();
+            let all = format!("{}{}", out.stdout, out.stderr);
+            assert!(!all.contains(SECRET), "{args:?} shows the secret:\n{all}");
+            assert!(out.code == 0 || out.code == 1, "{args:?}: {all}");
+        }
+        // `plan` and `explain` show the reference, as written.
+        let shown = "Authorization: Bearer ${PROBE_TOKEN}";
+        for args in [&["plan"][..], &["explain", "reviewer", "--format", "json"]] {
+            let out = tree.cmd(args).env("PROBE_TOKEN", SECRET).run();
+            assert!(out.stdout.contains(shown), "{args:?}:\n{}", out.stdout);
+        }
+        // With the right token, the live route keeps the reviewer; unreachable, it goes.
+        let out = (tree.cmd([
+            "resolve",
+            "code.review",
+            "--all",
+            "--live",
+            "--format",
+            "json",
+        ]))
+        .env("PROBE_TOKEN", SECRET)
+        .run();
+        let json = out.json();
+        let eligible = json["providers"][0]["eligible"].clone();
+        assert_eq!(eligible, port != closed, "{json:#}");
+    }
+}
+
+#[test]
+fn a_literal_credential_header_is_a_secret_value_and_hidden() {
+    let tree = Tree::new(&[(
+        "fleet.yaml",
+        "kind: Provider\nid: api\nplatform: openai-agents\ncapabilities: [code.review]\n\
+         health:\n  http:\n    url: https://api.example.com/healthz\n    headers:\n      \
+         Authorization: Bearer s3cr3t-value\n      Cookie: session=s3cr3t-value\n      \
+         Accept: application/json\n",
+    )]);
+    for format in ["human", "json", "sarif", "github"] {
+        let out = tree.run(["validate", "--format", format]);
+        out.assert_code(1);
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(!all.contains(SECRET), "{format} shows the secret:\n{all}");
+        assert!(all.matches("E0112").count() >= 2, "{format}: {all}");
+    }
+    let out = tree.run(["validate"]);
+    assert!(
+        out.stderr
+            .contains("header `Authorization` carries credentials, but its value is written out"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("header `Cookie` carries credentials"));
+    // A literal that is not a credential, and a credential by reference, are fine.
+    assert!(!out.stderr.contains("`Accept`"), "{}", out.stderr);
+}
+
+#[test]
+fn header_names_values_and_references_are_checked_where_written() {
+    let tree = Tree::new(&[(
+        "fleet.yaml",
+        "kind: Provider\nid: api\nplatform: openai-agents\ncapabilities: [code.review]\n\
+         health:\n  http:\n    url: https://api.example.com/healthz\n    headers:\n      \
+         X Probe: a\n      X-Open: Bearer ${TOKEN\n      X-Bare: $TOKEN\n      \
+         X-Number: 5\n      x-probe-2: ok\n      X-PROBE-2: twice\n",
+    )]);
+    let out = tree.run(["validate", "--format", "json"]);
+    out.assert_code(1);
+    let report = out.json();
+    let found: Vec<(String, String)> = crate::support::diagnostics(&report)
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("E0110", "`X Probe` is not an HTTP header name"),
+        (
+            "E0110",
+            "the value of header `X-Open` has `${` without its `}`",
+        ),
+        (
+            "E0110",
+            "the value of header `X-Bare` has a `$` that starts no reference",
+        ),
+        ("E0106", "a header value must be a string, found an integer"),
+        ("E0110", "header `X-PROBE-2` is written twice"),
+    ];
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for (code, message) in expected {
+        assert!(
+            found.iter().any(|(c, m)| c == code && m == message),
+            "{code} {message} not in {found:#?}"
+        );
+    }
 }
