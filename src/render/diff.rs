@@ -76,8 +76,8 @@ fn counts(parts: &mut Vec<String>, counts: &Counts, noun: &str) {
     }
 }
 
-/// One process or route: a whole addition or removal on one line, or a `~` heading with one
-/// line per changed part.
+/// One process or route: a whole addition or removal with its whole plan entry indented
+/// under it, or a `~` heading with one line per changed part.
 fn entity(out: &mut String, group: &[Change], color: bool) {
     let first = &group[0];
     let noun = match first.kind {
@@ -86,17 +86,14 @@ fn entity(out: &mut String, group: &[Change], color: bool) {
     };
     let whole = group.len() == 1 && first.path.matches('/').count() == 1;
     if whole && first.op != Op::Change {
+        let value = if first.op == Op::Add {
+            &first.new
+        } else {
+            &first.old
+        };
         let detail = match first.kind {
-            Kind::Process => process_summary(if first.op == Op::Add {
-                &first.new
-            } else {
-                &first.old
-            }),
-            Kind::Route => route_list(if first.op == Op::Add {
-                &first.new
-            } else {
-                &first.old
-            }),
+            Kind::Process => process_summary(value),
+            Kind::Route => route_list(value),
         };
         line(
             out,
@@ -105,6 +102,11 @@ fn entity(out: &mut String, group: &[Change], color: bool) {
             0,
             &format!("{noun} {}{detail}", first.id),
         );
+        if first.kind == Kind::Process {
+            for part in entry_lines(value) {
+                line(out, first.op, color, 4 + part.depth * 4, &part.text);
+            }
+        }
         return;
     }
     if first.kind == Kind::Route {
@@ -132,6 +134,99 @@ fn entity(out: &mut String, group: &[Change], color: bool) {
             ),
         };
         line(out, change.op, color, 4, &text);
+        // A binding added or removed whole shows what it holds, as in a whole process.
+        if change.op != Op::Change && is_binding(part) {
+            let binding = if change.op == Op::Add {
+                &change.new
+            } else {
+                &change.old
+            };
+            for part in binding_lines(binding, 0) {
+                line(out, change.op, color, 8, &part.text);
+            }
+        }
+    }
+}
+
+/// `bindings/ID`: a whole binding (its parts have one more segment).
+fn is_binding(part: &str) -> bool {
+    part.strip_prefix("bindings/")
+        .is_some_and(|rest| !rest.contains('/'))
+}
+
+/// One line of a whole plan entry, `depth` levels under its heading.
+pub struct EntryLine {
+    pub depth: usize,
+    pub text: String,
+}
+
+/// A process's plan entry as lines, in plan field order, with the same `part: value`
+/// wording as a change: scalars, each key of a map (`env/NAME: value`), each element of a
+/// list, each binding as a heading with its parts under it, each link with its provider.
+/// `id` is in the heading and the platform, environment and status in its summary, so they
+/// are not repeated; absent (null) fields are left out.
+pub fn entry_lines(process: &Value) -> Vec<EntryLine> {
+    let mut lines = Vec::new();
+    let Some(fields) = process.as_object() else {
+        return lines;
+    };
+    for (field, v) in fields {
+        match (field.as_str(), v) {
+            ("id" | "platform" | "environment" | "status", _) | (_, Value::Null) => {}
+            ("bindings", Value::Array(bindings)) => {
+                for binding in bindings {
+                    let id = binding.get("id").and_then(Value::as_str).unwrap_or("?");
+                    lines.push(EntryLine {
+                        depth: 0,
+                        text: format!("bindings/{}{}", escape(id), value_suffix("", binding)),
+                    });
+                    lines.extend(binding_lines(binding, 1));
+                }
+            }
+            ("links", Value::Array(links)) => {
+                for link in links {
+                    let capability = link.get("capability").and_then(Value::as_str);
+                    let part = format!("links/{}", escape(capability.unwrap_or("?")));
+                    let provider = link.get("provider").unwrap_or(&Value::Null);
+                    lines.push(EntryLine {
+                        depth: 0,
+                        text: format!("{part}: {}", value_at(&part, provider)),
+                    });
+                }
+            }
+            _ => lines.extend(part_lines(field, v, 0)),
+        }
+    }
+    lines
+}
+
+/// A binding's parts (its `id` and `type` are in its heading): `store: vault`,
+/// `secrets/OPENAI_API_KEY: kv/...`, one line per egress, ingress and mount.
+fn binding_lines(binding: &Value, depth: usize) -> Vec<EntryLine> {
+    let Some(fields) = binding.as_object() else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter(|(field, _)| !matches!(field.as_str(), "id" | "type"))
+        .flat_map(|(field, v)| part_lines(field, v, depth))
+        .collect()
+}
+
+/// `part: value`, one line per key of a map (`part/KEY: value`) and per element of a list.
+fn part_lines(part: &str, v: &Value, depth: usize) -> Vec<EntryLine> {
+    let at = |text: String| EntryLine { depth, text };
+    match v {
+        Value::Null => Vec::new(),
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(key, v)| part_lines(&format!("{part}/{}", escape(key)), v, depth))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| at(format!("{part}: {}", element(item))))
+            .collect(),
+        _ => vec![at(format!("{part}: {}", value_at(part, v)))],
     }
 }
 
@@ -213,24 +308,36 @@ fn providers_text(providers: &Value) -> String {
     }
 }
 
-/// What follows an added or removed part's path: `: value` for a plain value, ` (type)` for
-/// a binding, nothing for anything larger.
+/// What follows an added or removed part's path: ` (type)` for a binding, `: element` for
+/// anything else (an element of a list, or a plain value).
 fn value_suffix(part: &str, v: &Value) -> String {
-    match v {
-        Value::Object(map) => map
-            .get("type")
-            .and_then(Value::as_str)
-            .map(|t| format!(" ({t})"))
-            .unwrap_or_default(),
-        Value::Array(_) => String::new(),
+    match v.get("type").and_then(Value::as_str) {
+        Some(t) if v.get("id").is_some() => format!(" ({t})"),
         _ => format!(": {}", value_at(part, v)),
     }
+}
+
+/// An element of a list, on one line: an ingress rule as `8080/tcp`, a mount as
+/// `SOURCE:TARGET` with `:ro` when read-only (as `docker run -v` writes them), anything else
+/// as a value.
+fn element(v: &Value) -> String {
+    let text = |key: &str| v.get(key).map(value);
+    if let (Some(port), Some(protocol)) = (text("port"), text("protocol")) {
+        return format!("{port}/{protocol}");
+    }
+    if let (Some(source), Some(target)) = (text("source"), text("target")) {
+        let read_only = v.get("readOnly").and_then(Value::as_bool) == Some(true);
+        return format!("{source}:{target}{}", if read_only { ":ro" } else { "" });
+    }
+    value(v)
 }
 
 /// A value at a part of a process: a link with no provider is `unresolved`.
 fn value_at(part: &str, v: &Value) -> String {
     if v.is_null() && part.starts_with("links/") {
         "unresolved".to_string()
+    } else if v.is_object() {
+        element(v)
     } else {
         value(v)
     }

@@ -625,24 +625,34 @@ fn binding_fields_changed() {
         "  ingress: [{port: 8080}]\n  egress: [\"api.example.com:443\"]",
         "  ingress: [{port: 9090, protocol: udp}]\n  egress: [\"api.example.com:443\", \"db.internal:5432\"]",
     );
+    // Sets, element by element: the egress kept is no change, the ingress rule whose port
+    // and protocol changed is one removed and one added.
     assert_eq!(
         changes(&base(), &new),
         json!([
             change(
-                "change",
+                "add",
                 "process",
                 "web",
                 "processes/web/bindings/web.net/egress",
-                json!(["api.example.com:443"]),
-                json!(["api.example.com:443", "db.internal:5432"])
+                Value::Null,
+                json!("db.internal:5432")
             ),
             change(
-                "change",
+                "remove",
                 "process",
                 "web",
                 "processes/web/bindings/web.net/ingress",
-                json!([{"port": 8080, "protocol": "tcp"}]),
-                json!([{"port": 9090, "protocol": "udp"}])
+                json!({"port": 8080, "protocol": "tcp"}),
+                Value::Null
+            ),
+            change(
+                "add",
+                "process",
+                "web",
+                "processes/web/bindings/web.net/ingress",
+                Value::Null,
+                json!({"port": 9090, "protocol": "udp"})
             ),
         ])
     );
@@ -671,9 +681,9 @@ fn secrets_binding_changed_shows_references_in_the_binding_and_the_env() {
                 "change",
                 "process",
                 "web",
-                "processes/web/bindings/web-secrets/secrets",
-                json!({"OPENAI_API_KEY": "kv/data/web#openai"}),
-                json!({"OPENAI_API_KEY": "prod/web/openai"})
+                "processes/web/bindings/web-secrets/secrets/OPENAI_API_KEY",
+                json!("kv/data/web#openai"),
+                json!("prod/web/openai")
             ),
             change(
                 "change",
@@ -1174,6 +1184,9 @@ fn coloured_pair() -> Tree {
 
 const PLAIN: &str = "\
 + process extra (custom, env-staging, pending)
+    + name: Extra
+    + type: tool
+    + labels/team: ops
 ~ process worker
     ~ status: running -> error
 - route web.serve: web
@@ -1190,6 +1203,9 @@ fn color_always_paints_each_line_even_with_no_color_set() {
         out.stdout,
         "\
 \x1b[32m+ process extra (custom, env-staging, pending)\x1b[0m
+    \x1b[32m+ name: Extra\x1b[0m
+    \x1b[32m+ type: tool\x1b[0m
+    \x1b[32m+ labels/team: ops\x1b[0m
 \x1b[33m~ process worker\x1b[0m
     \x1b[33m~ status: running -> error\x1b[0m
 \x1b[31m- route web.serve: web\x1b[0m
@@ -1991,6 +2007,9 @@ fn git_text_output_and_stat() {
         out.stdout,
         "\
 + process extra (custom, env-staging, pending)
+    + name: Extra
+    + type: tool
+    + labels/team: ops
 ~ process web
     ~ env/NODE_ENV: production -> staging
 ~ process worker
@@ -2683,4 +2702,128 @@ fn a_plan_piped_in_is_read() {
     ]));
     out.assert_code(1);
     assert_eq!(out.json()["changes"], json!([worker_status_change()]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diffs a reviewer can read (issue 14, part 3).
+
+/// A new agent with everything a reviewer must see: env (a literal secret-looking value),
+/// a secrets binding, a network binding, a files binding and a link.
+const AGENT: &str = "\
+kind: Process
+id: reviewer
+name: Code Reviewer
+status: running
+metadata: {platform: nodejs, team: platform}
+requires: [data.analysis]
+runtimeContext:
+  environment: production
+  env: {MODE: review, DB_PASSWORD: hunter2-literal}
+---
+kind: Binding
+id: reviewer-secrets
+processId: reviewer
+environmentId: production
+type: secrets
+config:
+  store: vault
+  secrets: {GITHUB_TOKEN: \"kv/data/reviewer#github\"}
+---
+kind: Binding
+id: reviewer-net
+processId: reviewer
+environmentId: production
+type: network
+config:
+  ingress: [{port: 8443}]
+  egress: [\"api.github.com:443\", \"api.openai.com:443\"]
+---
+kind: Binding
+id: reviewer-files
+processId: reviewer
+environmentId: production
+type: files
+config:
+  mounts: [{source: /srv/cache, target: /cache, readOnly: true}]
+";
+
+#[test]
+fn an_added_or_removed_process_shows_its_whole_plan_entry_indented_under_it() {
+    let tree = pair(&base(), &with(base(), "reviewer.yaml", AGENT));
+    let out = tree.run(["diff", "old"]);
+    out.assert_code(1);
+    assert!(!out.stdout.contains("hunter2"), "{}", out.stdout);
+    insta::assert_snapshot!("diff_added_process_whole_entry", out.stdout);
+    // Removed: the same entry, each line `-`.
+    let reverse = tree.run(["diff", "tree", "old"]);
+    reverse.assert_code(1);
+    assert_eq!(
+        reverse
+            .stdout
+            .replace("\n- ", "\n+ ")
+            .replace("    - ", "    + "),
+        out.stdout
+    );
+    // JSON keeps its shape: one change, the whole entry as `new`.
+    let json = tree.run(["diff", "old", "--format", "json"]).json();
+    let changes = json["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{json}");
+    assert_eq!(changes[0]["path"], "processes/reviewer");
+    assert_eq!(
+        changes[0]["new"]["env"]["GITHUB_TOKEN"],
+        "<secret:vault:kv/data/reviewer#github>"
+    );
+}
+
+#[test]
+fn binding_lists_are_sets_so_a_reorder_or_a_repeat_is_no_change() {
+    let old = with(base(), "reviewer.yaml", AGENT);
+    let new = edit(
+        old.clone(),
+        "reviewer.yaml",
+        "  egress: [\"api.github.com:443\", \"api.openai.com:443\"]",
+        "  egress: [\"api.openai.com:443\", \"api.github.com:443\", \"api.openai.com:443\"]",
+    );
+    let new = edit(
+        new,
+        "reviewer.yaml",
+        "  ingress: [{port: 8443}]",
+        "  ingress: [{port: 8443, protocol: tcp}]",
+    );
+    let out = pair(&old, &new).run(["diff", "old"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout, "no changes to the plan\n");
+}
+
+#[test]
+fn binding_list_elements_are_one_line_each_and_routes_stay_ranked() {
+    let old = with(base(), "reviewer.yaml", AGENT);
+    let new = edit(
+        old.clone(),
+        "reviewer.yaml",
+        "  egress: [\"api.github.com:443\", \"api.openai.com:443\"]",
+        "  egress: [\"api.openai.com:443\", \"db.internal:5432\"]",
+    );
+    let new = edit(new, "reviewer.yaml", "readOnly: true", "readOnly: false");
+    let new = edit(
+        new,
+        "reviewer.yaml",
+        "{GITHUB_TOKEN: \"kv/data/reviewer#github\"}",
+        "{GITHUB_TOKEN: \"kv/data/reviewer#github\", NPM_TOKEN: \"kv/data/reviewer#npm\"}",
+    );
+    // A reorder of ranked providers IS a change.
+    let new = edit(
+        new,
+        "map.yaml",
+        "[analyst, backup.v2]",
+        "[backup.v2, analyst]",
+    );
+    let out = pair(&old, &new).run(["diff", "old"]);
+    out.assert_code(1);
+    assert!(
+        !out.stdout.contains("{"),
+        "no whole JSON lines: {}",
+        out.stdout
+    );
+    insta::assert_snapshot!("diff_binding_list_elements", out.stdout);
 }
