@@ -2757,12 +2757,20 @@ fn an_added_or_removed_process_shows_its_whole_plan_entry_indented_under_it() {
     // Removed: the same entry, each line `-`.
     let reverse = tree.run(["diff", "tree", "old"]);
     reverse.assert_code(1);
+    let removed: String = out
+        .stdout
+        .lines()
+        .map(|l| {
+            let indent = l.len() - l.trim_start().len();
+            match l.trim_start().strip_prefix("+ ") {
+                Some(rest) => format!("{}- {rest}\n", &l[..indent]),
+                None => format!("{l}\n"),
+            }
+        })
+        .collect();
     assert_eq!(
-        reverse
-            .stdout
-            .replace("\n- ", "\n+ ")
-            .replace("    - ", "    + "),
-        out.stdout
+        reverse.stdout,
+        removed.replace("1 process added", "1 process removed")
     );
     // JSON keeps its shape: one change, the whole entry as `new`.
     let json = tree.run(["diff", "old", "--format", "json"]).json();
