@@ -31,7 +31,8 @@ pub const EXIT_CODES: ExitCodes = ExitCodes {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The old side: a manifest folder, a plan file written by `oslinker plan --format json`,
+    /// The old side: a manifest folder, a plan file written by `oslinker plan --format json`
+    /// or `--format yaml`,
     /// or `git:REV` (the manifest folder as committed at REV, e.g. `git:origin/main`)
     #[arg(value_name = "OLD")]
     pub old: String,

@@ -13,7 +13,7 @@ use crate::plan::{self, Plan, PlanFilter};
 pub enum Side {
     /// A folder of manifests.
     Tree(PathBuf),
-    /// A plan written by `oslinker plan --format json`.
+    /// A plan written by `oslinker plan --format json` or `--format yaml`.
     PlanFile(PathBuf),
     /// The manifest folder as committed at a git revision.
     Git { rev: String },

@@ -1551,7 +1551,7 @@ fn plan_file_that_does_not_exist() {
     assert_eq!(out.stdout, "");
     assert_eq!(
         out.stderr,
-        "error: OLD side `missing.json`: cannot read `missing.json`: No such file or directory (os error 2)\nhelp: a side is a manifest folder, a plan file written by `oslinker plan --format json`, or `git:REV`\n"
+        "error: OLD side `missing.json`: cannot read `missing.json`: No such file or directory (os error 2)\nhelp: a side is a manifest folder, a plan file written by `oslinker plan --format json` (or yaml), or `git:REV`\n"
     );
     let new = tree.run(["diff", "old", "nowhere/new.json"]);
     new.assert_code(2);
@@ -1566,23 +1566,75 @@ fn plan_file_that_does_not_exist() {
 #[test]
 fn plan_file_that_is_not_json() {
     let tree = pair_with_plans(&base(), &base());
-    // The YAML plan is a plan, but not a JSON one.
-    let yaml = oslinker(tree.parent())
-        .args(["-d", "old", "plan", "--format", "yaml"])
-        .run();
-    std::fs::write(tree.parent().join("plan.yaml"), yaml.stdout).unwrap();
     std::fs::write(tree.parent().join("garbage.json"), "{\"formatVersion\": 1,").unwrap();
-    for file in ["plan.yaml", "garbage.json"] {
+    let out = tree.run(["diff", "garbage.json"]);
+    out.assert_code(2);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr
+            .starts_with("error: OLD side `garbage.json`: `garbage.json` is not a JSON plan: "),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_yaml_plan_file_is_a_side_like_a_json_one() {
+    let (old, new) = kitchen_sink();
+    let tree = pair_with_plans(&old, &new);
+    for (dir, file) in [("old", "old.yaml"), ("tree", "new.yml")] {
+        let out = oslinker(tree.parent())
+            .args(["-d", dir, "plan", "--format", "yaml"])
+            .run();
+        out.assert_code(0);
+        std::fs::write(tree.parent().join(file), out.stdout).unwrap();
+    }
+    let expected = tree.run(["diff", "old", "--format", "json"]);
+    expected.assert_code(1);
+    for args in [
+        ["diff", "old.yaml", "tree"],
+        ["diff", "old", "new.yml"],
+        ["diff", "old.yaml", "new.yml"],
+        ["diff", "old.json", "new.yml"],
+    ] {
+        let out = tree.run([args.as_slice(), &["--format", "json"]].concat());
+        out.assert_code(1);
+        assert_eq!(out.stdout, expected.stdout, "{args:?}");
+        assert_eq!(out.stderr, "", "{args:?}");
+    }
+    // The YAML plan and the JSON plan of one tree are the same plan.
+    tree.run(["diff", "old.yaml", "old.json"]).assert_code(0);
+    tree.run(["diff", "new.yml", "tree"]).assert_code(0);
+}
+
+#[test]
+fn a_malformed_yaml_plan_is_exit_2_at_its_line_and_column() {
+    let tree = pair_with_plans(&base(), &base());
+    let write = |name: &str, text: &str| std::fs::write(tree.parent().join(name), text).unwrap();
+    write(
+        "broken.yaml",
+        "formatVersion: 1\nprocesses:\n  - id: a\n   name: [b\n",
+    );
+    write("twice.yaml", "formatVersion: 1\nroutes: {}\nroutes: {}\n");
+    write("two.yaml", "formatVersion: 1\n---\nformatVersion: 1\n");
+    for (file, message) in [
+        (
+            "broken.yaml",
+            "`broken.yaml` is not a YAML plan at line 4, column 4: YAML syntax error: while parsing a block collection, did not find expected '-' indicator",
+        ),
+        (
+            "twice.yaml",
+            "`twice.yaml` is not a YAML plan at line 3, column 1: duplicate key `routes`",
+        ),
+        (
+            "two.yaml",
+            "`two.yaml` is not a plan: it holds 2 YAML documents, a plan is one",
+        ),
+    ] {
         let out = tree.run(["diff", file]);
         out.assert_code(2);
         assert_eq!(out.stdout, "");
-        assert!(
-            out.stderr.starts_with(&format!(
-                "error: OLD side `{file}`: `{file}` is not a JSON plan: "
-            )),
-            "{}",
-            out.stderr
-        );
+        assert_eq!(out.stderr, format!("error: OLD side `{file}`: {message}\n"));
     }
 }
 
@@ -2672,7 +2724,7 @@ fn a_plan_file_side_that_is_a_device_is_refused_not_read_without_end() {
     assert_eq!(
         out.stderr,
         "error: OLD side `/dev/zero`: cannot read `/dev/zero`: it is a character device, not a regular file\n\
-         help: a side is a manifest folder, a plan file written by `oslinker plan --format json`, or `git:REV`\n"
+         help: a side is a manifest folder, a plan file written by `oslinker plan --format json` (or yaml), or `git:REV`\n"
     );
 }
 
