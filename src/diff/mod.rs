@@ -2,6 +2,7 @@
 //! manifest that moved to another file or was reformatted is no change. Its sides (a folder,
 //! a plan file, a git revision) are read by `sides` and `file`.
 
+pub mod environment;
 pub mod file;
 pub mod sides;
 

@@ -2887,3 +2887,81 @@ fn binding_list_elements_are_one_line_each_and_routes_stay_ranked() {
     );
     insta::assert_snapshot!("diff_binding_list_elements", out.stdout);
 }
+
+/// `extra` added in staging, `worker` stopped and `web.serve` unmapped in production.
+fn two_environments_changed() -> Tree {
+    let new = with(base(), "extra.yaml", EXTRA);
+    let new = edit(
+        new,
+        "processes.yaml",
+        "name: Worker\nstatus: running",
+        "name: Worker\nstatus: stopped",
+    );
+    let new = edit(new, "map.yaml", "  web.serve: [web]\n", "");
+    pair_with_plans(&base(), &new)
+}
+
+#[test]
+fn env_keeps_only_the_processes_in_that_environment_and_its_routes() {
+    let tree = two_environments_changed();
+    let staging = "\
++ process extra (custom, env-staging, pending)
+    + name: Extra
+    + type: tool
+    + labels/team: ops
+- route web.serve: (no eligible provider)
+";
+    for env in ["staging", "env-staging"] {
+        let out = tree.run(["diff", "old", "--env", env, "-q"]);
+        out.assert_code(1);
+        assert_eq!(out.stdout, staging, "--env {env}");
+        assert_eq!(out.stderr, "");
+    }
+    let production = tree.run(["diff", "old", "--env", "production"]);
+    production.assert_code(1);
+    assert_eq!(
+        production.stdout,
+        "\
+~ process worker
+    ~ status: running -> stopped
+- route web.serve: web
+
+1 process changed, 1 route removed
+"
+    );
+    // Plan files (which name environments by id only): the same processes; routes are not
+    // compared, and a note says so.
+    let files = tree.run(["diff", "old.json", "new.json", "--env", "env-production"]);
+    files.assert_code(1);
+    assert_eq!(
+        files.stdout,
+        "~ process worker\n    ~ status: running -> stopped\n\n1 process changed\n"
+    );
+    assert!(
+        files.stderr.contains("routes are not compared with --env"),
+        "{}",
+        files.stderr
+    );
+}
+
+#[test]
+fn env_that_neither_side_knows_is_exit_2_with_did_you_mean() {
+    let tree = two_environments_changed();
+    let out = tree.run(["diff", "old", "--env", "prodution"]);
+    out.assert_code(2);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: unknown environment `prodution` (--env)\nhelp: did you mean `production`?\n"
+    );
+    // Plan files know the environment ids they name.
+    let files = tree.run(["diff", "old.json", "new.json", "--env", "env-stagin"]);
+    files.assert_code(2);
+    assert!(
+        files
+            .stderr
+            .ends_with("help: did you mean `env-staging`?\n"),
+        "{}",
+        files.stderr
+    );
+}
