@@ -62,6 +62,9 @@ pub enum DiffFormat {
     Text,
     /// `{"formatVersion":1, "changes":[...], "summary":{...}}`
     Json,
+    /// For a pull-request comment: a table of what changed, then each process in a
+    /// collapsed section
+    Markdown,
 }
 
 pub fn run(ui: &mut Ui, context: &Context, args: &DiffArgs) -> CommandResult {
@@ -110,6 +113,13 @@ pub fn run(ui: &mut Ui, context: &Context, args: &DiffArgs) -> CommandResult {
         // The summary is what `--stat` asks for, so `-q` keeps it.
         (DiffFormat::Text, true) => format!("{}\n", render::diff::summary(&changes.summary)),
         (DiffFormat::Text, false) => render::diff::text(&changes, ui.color_stdout(), summary),
+        (DiffFormat::Markdown, true) => {
+            format!(
+                "### Plan diff: {}\n",
+                render::diff::summary(&changes.summary)
+            )
+        }
+        (DiffFormat::Markdown, false) => render::diff::markdown(&changes),
     });
     Ok(if changes.is_empty() {
         Exit::Success

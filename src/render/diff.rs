@@ -33,15 +33,8 @@ impl<'a> StatJson<'a> {
 /// summary line.
 pub fn text(diff: &PlanDiff, color: bool, with_summary: bool) -> String {
     let mut out = String::new();
-    let mut rest = diff.changes.as_slice();
-    while let Some(first) = rest.first() {
-        let len = rest
-            .iter()
-            .take_while(|c| c.kind == first.kind && c.id == first.id)
-            .count();
-        let (group, tail) = rest.split_at(len);
+    for group in groups(diff) {
         entity(&mut out, group, color);
-        rest = tail;
     }
     if with_summary {
         if !diff.is_empty() {
@@ -231,11 +224,7 @@ fn part_lines(part: &str, v: &Value, depth: usize) -> Vec<EntryLine> {
 }
 
 fn line(out: &mut String, op: Op, color: bool, indent: usize, text: &str) {
-    let (sign, paint) = match op {
-        Op::Add => ('+', GREEN),
-        Op::Remove => ('-', RED),
-        Op::Change => ('~', YELLOW),
-    };
+    let (sign, paint) = sign(op);
     let pad = " ".repeat(indent);
     // Every change is one line: a line break in a value or a label's name is shown escaped.
     let text = crate::text::one_line(text);
@@ -355,4 +344,138 @@ fn value(v: &Value) -> String {
         Value::Null => "none".to_string(),
         other => other.to_string(),
     }
+}
+
+/// `--format markdown`, for a pull-request comment: a heading with the summary, a table with
+/// one row per process and route changed, then per process a collapsed `<details>` section
+/// with its lines as in the text diff (in a `diff` code block, so GitHub colours them).
+/// Whatever a manifest holds is escaped for where it lands: table cells for Markdown and
+/// HTML, `<summary>` for HTML, code blocks by a fence longer than any backtick run in them.
+pub fn markdown(diff: &PlanDiff) -> String {
+    let mut out = format!("### Plan diff: {}\n", summary(&diff.summary));
+    if diff.is_empty() {
+        return out;
+    }
+    out.push_str("\n| | Kind | Id | Detail |\n|---|---|---|---|\n");
+    let groups = groups(diff);
+    for group in &groups {
+        let first = &group[0];
+        let (sign, _) = sign(group_op(group));
+        let detail = match (first.kind, group_op(group)) {
+            (Kind::Process, Op::Change) => plural(group.len(), "change"),
+            (Kind::Process, _) => process_summary(whole_value(first))
+                .trim_start()
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .to_string(),
+            (Kind::Route, Op::Change) => route_change(&first.old, &first.new)[2..].to_string(),
+            (Kind::Route, _) => route_list(whole_value(first))[2..].to_string(),
+        };
+        out.push_str(&format!(
+            "| {sign} | {} | {} | {} |\n",
+            kind_noun(first.kind),
+            table_cell(&first.id),
+            table_cell(&detail)
+        ));
+    }
+    for group in groups.iter().filter(|g| g[0].kind == Kind::Process) {
+        details(&mut out, group);
+    }
+    out
+}
+
+/// One process's `<details>` section: its heading line as the summary, the rest as a
+/// `diff` block with the sign first on each line.
+fn details(out: &mut String, group: &[Change]) {
+    let mut text = String::new();
+    entity(&mut text, group, false);
+    let mut lines = text.lines();
+    let heading = lines.next().unwrap_or_default();
+    let body: Vec<String> = lines
+        .map(|l| {
+            let indent = l.len() - l.trim_start().len();
+            let (sign, rest) = l.trim_start().split_at(1);
+            format!("{sign}{}{rest}", " ".repeat(indent.saturating_sub(4)))
+        })
+        .collect();
+    let body = body.join("\n");
+    let fence = "`".repeat(longest_backtick_run(&body).max(2) + 1);
+    out.push_str(&format!(
+        "\n<details><summary>{}</summary>\n\n{fence}diff\n{body}\n{fence}\n\n</details>\n",
+        html(heading)
+    ));
+}
+
+/// The changes grouped by entity (process or route), in order.
+fn groups(diff: &PlanDiff) -> Vec<&[Change]> {
+    let mut groups = Vec::new();
+    let mut rest = diff.changes.as_slice();
+    while let Some(first) = rest.first() {
+        let len = rest
+            .iter()
+            .take_while(|c| c.kind == first.kind && c.id == first.id)
+            .count();
+        let (group, tail) = rest.split_at(len);
+        groups.push(group);
+        rest = tail;
+    }
+    groups
+}
+
+/// Added or removed whole, or changed.
+fn group_op(group: &[Change]) -> Op {
+    let first = &group[0];
+    let whole = group.len() == 1 && first.path.matches('/').count() == 1;
+    if whole { first.op } else { Op::Change }
+}
+
+fn whole_value(change: &Change) -> &Value {
+    if change.op == Op::Add {
+        &change.new
+    } else {
+        &change.old
+    }
+}
+
+fn kind_noun(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Process => "process",
+        Kind::Route => "route",
+    }
+}
+
+fn sign(op: Op) -> (char, &'static str) {
+    match op {
+        Op::Add => ('+', GREEN),
+        Op::Remove => ('-', RED),
+        Op::Change => ('~', YELLOW),
+    }
+}
+
+/// Text for HTML: `&`, `<`, `>` and `"` as entities (and on one line).
+fn html(text: &str) -> String {
+    crate::text::one_line(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Text for a GFM table cell: HTML-escaped, then each character that Markdown reads as
+/// inline syntax in a cell backslash-escaped (`|` would end the cell, `*` and `_` start
+/// emphasis, `~` strike through, `[` a link, a backtick code), so an id or a value shows as
+/// it is.
+fn table_cell(text: &str) -> String {
+    let mut cell = String::new();
+    for c in html(text).chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~') {
+            cell.push('\\');
+        }
+        cell.push(c);
+    }
+    cell
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }

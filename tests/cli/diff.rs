@@ -2965,3 +2965,62 @@ fn env_that_neither_side_knows_is_exit_2_with_did_you_mean() {
         files.stderr
     );
 }
+
+#[test]
+fn markdown_for_a_pull_request_comment() {
+    let (old, new) = kitchen_sink();
+    let out = pair(&old, &new).run(["diff", "old", "--format", "markdown"]);
+    out.assert_code(1);
+    assert_eq!(out.stderr, "");
+    insta::assert_snapshot!("diff_markdown", out.stdout);
+    let stat = pair(&old, &new).run(["diff", "old", "--format", "markdown", "--stat"]);
+    stat.assert_code(1);
+    assert_eq!(
+        stat.stdout,
+        "### Plan diff: 2 processes changed, 1 process added, 1 process removed, 1 route changed, 1 route added\n"
+    );
+    let same = pair(&old, &old).run(["diff", "old", "--format", "markdown"]);
+    same.assert_code(0);
+    assert_eq!(same.stdout, "### Plan diff: no changes to the plan\n");
+}
+
+#[test]
+fn markdown_escapes_ids_and_values_for_where_they_land() {
+    let agent = "\
+kind: Process
+id: my_agent_v2
+name: \"Pipes | and <b>tags</b> & ```fences```\"
+status: running
+metadata: {platform: custom}
+runtimeContext:
+  environment: production
+  env: {QUERY: \"a|b <script>alert(1)</script>\"}
+";
+    let out = pair(&base(), &with(base(), "agent.yaml", agent))
+        .run(["diff", "old", "--format", "markdown"]);
+    out.assert_code(1);
+    // A table cell: `_` would start emphasis.
+    assert!(
+        out.stdout
+            .contains("| + | process | my\\_agent\\_v2 | custom, env-production, running |\n"),
+        "{}",
+        out.stdout
+    );
+    // HTML in `<summary>`: entities.
+    assert!(
+        out.stdout.contains(
+            "<details><summary>+ process my_agent_v2 (custom, env-production, running)</summary>"
+        ),
+        "{}",
+        out.stdout
+    );
+    // A code block shows values as they are, its fence longer than any run of backticks.
+    assert!(
+        out.stdout.contains(
+            "\n````diff\n+ name: \"Pipes | and <b>tags</b> & ```fences```\"\n+ type: agent\n+ env/QUERY: \"a|b <script>alert(1)</script>\"\n````\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("\n<script>"), "{}", out.stdout);
+}
