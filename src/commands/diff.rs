@@ -35,8 +35,7 @@ pub const EXIT_CODES: ExitCodes = ExitCodes {
 #[command(mut_arg("env", |arg| arg.help("Only processes in this environment (id or name, on either side), and routes as they resolve there")))]
 pub struct DiffArgs {
     /// The old side: a manifest folder, a plan file written by `oslinker plan --format json`
-    /// or `--format yaml`,
-    /// or `git:REV` (the manifest folder as committed at REV, e.g. `git:origin/main`)
+    /// (or yaml), or `git:REV` (the manifest folder as committed at REV, e.g. `git:origin/main`)
     #[arg(value_name = "OLD")]
     pub old: String,
 
