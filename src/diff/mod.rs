@@ -674,4 +674,31 @@ mod tests {
         new_process.status = "stopped".to_string();
         assert!(diff(&old, &plan(vec![new_process], &[])).is_empty());
     }
+
+    #[test]
+    fn binding_sets_diff_by_element_ignoring_order_and_repeats() {
+        let network = |egress: &[&str]| {
+            let mut p = process("a");
+            p.bindings[0].egress = Some(egress.iter().map(|e| e.to_string()).collect());
+            p
+        };
+        let old = plan(vec![network(&["x:1", "y:2"])], &[]);
+        let reordered = plan(vec![network(&["y:2", "x:1", "y:2"])], &[]);
+        assert!(diff(&old, &reordered).is_empty());
+        let changed = plan(vec![network(&["z:3", "y:2", "z:3"])], &[]);
+        let changes = diff(&old, &changed);
+        let got: Vec<(Op, &str, Value, Value)> = changes
+            .changes
+            .iter()
+            .map(|c| (c.op, c.path.as_str(), c.old.clone(), c.new.clone()))
+            .collect();
+        let path = "processes/a/bindings/a-secrets/egress";
+        assert_eq!(
+            got,
+            [
+                (Op::Remove, path, json!("x:1"), Value::Null),
+                (Op::Add, path, Value::Null, json!("z:3")),
+            ]
+        );
+    }
 }
