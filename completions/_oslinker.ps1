@@ -96,6 +96,7 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
         }
         'oslinker;diff' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only processes in this environment (id or name, on either side), and routes as they resolve there')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')

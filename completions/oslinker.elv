@@ -89,6 +89,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
         }
         &'oslinker;diff'= {
             cand --format 'Output format'
+            cand --env 'Only processes in this environment (id or name, on either side), and routes as they resolve there'
             cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
             cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'

@@ -90,7 +90,9 @@ complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -s q -l quiet -d
 complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -l follow-links -d 'Follow symbolic links to folders (loops are detected and reported)'
 complete -c oslinker -n "__fish_oslinker_using_subcommand plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oslinker -n "__fish_oslinker_using_subcommand diff" -l format -d 'Output format' -r -f -a "text\t'Grouped by process and route: `+` added, `-` removed, `~` changed'
-json\t'`{"formatVersion":1, "changes":[...], "summary":{...}}`'"
+json\t'`{"formatVersion":1, "changes":[...], "summary":{...}}`'
+markdown\t'For a pull-request comment: a table of what changed, then each process in a collapsed section'"
+complete -c oslinker -n "__fish_oslinker_using_subcommand diff" -l env -d 'Only processes in this environment (id or name, on either side), and routes as they resolve there' -r -f
 complete -c oslinker -n "__fish_oslinker_using_subcommand diff" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
 complete -c oslinker -n "__fish_oslinker_using_subcommand diff" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''

@@ -9,11 +9,13 @@ use crate::diff::sides::{self, Side, SideError, SidePlan};
 use crate::error::{CommandError, CommandResult};
 use crate::exit::{Exit, ExitCodes};
 use crate::load::display_path;
+use crate::plan::Plan;
 use crate::render;
 use crate::text;
 use crate::ui::Ui;
 
 use super::Context;
+use super::args::EnvArg;
 
 /// What the exit codes mean for this command (after `--help`).
 pub const EXIT_CODES: ExitCodes = ExitCodes {
@@ -30,9 +32,10 @@ pub const EXIT_CODES: ExitCodes = ExitCodes {
 };
 
 #[derive(Debug, Args)]
+#[command(mut_arg("env", |arg| arg.help("Only processes in this environment (id or name, on either side), and routes as they resolve there")))]
 pub struct DiffArgs {
-    /// The old side: a manifest folder, a plan file written by `oslinker plan --format json`,
-    /// or `git:REV` (the manifest folder as committed at REV, e.g. `git:origin/main`)
+    /// The old side: a manifest folder, a plan file written by `oslinker plan --format json`
+    /// (or yaml), or `git:REV` (the manifest folder as committed at REV, e.g. `git:origin/main`)
     #[arg(value_name = "OLD")]
     pub old: String,
 
@@ -43,6 +46,9 @@ pub struct DiffArgs {
     /// Print only the summary line
     #[arg(long)]
     pub stat: bool,
+
+    #[command(flatten)]
+    pub env: EnvArg,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
@@ -55,6 +61,9 @@ pub enum DiffFormat {
     Text,
     /// `{"formatVersion":1, "changes":[...], "summary":{...}}`
     Json,
+    /// For a pull-request comment: a table of what changed, then each process in a
+    /// collapsed section
+    Markdown,
 }
 
 pub fn run(ui: &mut Ui, context: &Context, args: &DiffArgs) -> CommandResult {
@@ -79,7 +88,22 @@ pub fn run(ui: &mut Ui, context: &Context, args: &DiffArgs) -> CommandResult {
     let old = side(ui, context, &old, &root, "OLD", &args.old)?;
     let new_arg = args.new.clone().unwrap_or_else(|| display_path(&root));
     let new = side(ui, context, &new, &root, "NEW", &new_arg)?;
-    let changes = diff::diff(&old.plan, &new.plan);
+    let changes = match args.env.as_deref() {
+        None => diff::diff(&old.plan, &new.plan),
+        Some(wanted) => {
+            let environment = diff::environment::resolve(wanted, [&old, &new])?;
+            // A side with no manifests at a revision is an empty plan, not a plan file.
+            let planned = |side: &SidePlan| side.tree.is_some() || side.plan == Plan::empty();
+            let routes_too = planned(&old) && planned(&new);
+            if !routes_too {
+                ui.note("note: routes are not compared with --env when a side is a plan file (it does not say how routes resolve in one environment)");
+            }
+            diff::diff(
+                &diff::environment::narrow(&old, &environment, routes_too),
+                &diff::environment::narrow(&new, &environment, routes_too),
+            )
+        }
+    };
     // `-q` drops the closing summary line of the full text diff.
     let summary = !ui.quiet();
     ui.out(&match (args.format, args.stat) {
@@ -88,6 +112,13 @@ pub fn run(ui: &mut Ui, context: &Context, args: &DiffArgs) -> CommandResult {
         // The summary is what `--stat` asks for, so `-q` keeps it.
         (DiffFormat::Text, true) => format!("{}\n", render::diff::summary(&changes.summary)),
         (DiffFormat::Text, false) => render::diff::text(&changes, ui.color_stdout(), summary),
+        (DiffFormat::Markdown, true) => {
+            format!(
+                "### Plan diff: {}\n",
+                render::diff::summary(&changes.summary)
+            )
+        }
+        (DiffFormat::Markdown, false) => render::diff::markdown(&changes),
     });
     Ok(if changes.is_empty() {
         Exit::Success

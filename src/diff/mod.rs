@@ -2,6 +2,7 @@
 //! manifest that moved to another file or was reformatted is no change. Its sides (a folder,
 //! a plan file, a git revision) are read by `sides` and `file`.
 
+pub mod environment;
 pub mod file;
 pub mod sides;
 
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::plan::{Plan, PlannedProcess};
+use crate::plan::{Plan, PlannedBinding, PlannedProcess};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -205,6 +206,24 @@ impl<'c> Entity<'c> {
             self.push(&at, old.get(key).cloned(), new.get(key).cloned());
         }
     }
+
+    /// Two lists as sets: each element on one side only is a removal or an addition at
+    /// `path` (the element as `old` or `new`), in the order each side lists them, removals
+    /// first; order and repeats are no change.
+    fn push_set(&mut self, path: &str, old: &[Value], new: &[Value]) {
+        let mut seen = BTreeSet::new();
+        for gone in old.iter().filter(|v| !new.contains(v)) {
+            if seen.insert(gone.to_string()) {
+                self.push(path, Some(gone.clone()), None);
+            }
+        }
+        seen.clear();
+        for added in new.iter().filter(|v| !old.contains(v)) {
+            if seen.insert(added.to_string()) {
+                self.push(path, None, Some(added.clone()));
+            }
+        }
+    }
 }
 
 /// Field by field; true when anything differs.
@@ -279,25 +298,76 @@ fn diff_process(
     entity.found
 }
 
-/// Bindings by id: added or removed whole, changed field by field.
+/// Bindings by id: added or removed whole, changed field by field (see [`diff_binding`]).
 fn diff_bindings(entity: &mut Entity, path: &str, old: &PlannedProcess, new: &PlannedProcess) {
-    let by_id = |p: &PlannedProcess| -> BTreeMap<String, BTreeMap<String, Value>> {
-        p.bindings
-            .iter()
-            .map(|b| (b.id.clone(), fields(b)))
-            .collect()
-    };
-    let (old, new) = (by_id(old), by_id(new));
-    for id in union(keys(&old), keys(&new)) {
+    let (old, new) = (bindings_by_id(old), bindings_by_id(new));
+    for id in union(old.keys().copied(), new.keys().copied()) {
         let at = format!("{path}/bindings/{}", escape(id));
         match (old.get(id), new.get(id)) {
-            (Some(before), Some(after)) => entity.push_map(&at, before, after),
-            (before, after) => {
-                let whole =
-                    |b: &BTreeMap<String, Value>| Value::Object(b.clone().into_iter().collect());
-                entity.push(&at, before.map(whole), after.map(whole));
+            (Some(before), Some(after)) => {
+                diff_binding(entity, &at, &fields(before), &fields(after))
             }
+            // Whole, in plan field order (`type`, `store`, then what it holds).
+            (before, after) => entity.push(&at, before.map(to_json), after.map(to_json)),
         }
+    }
+}
+
+fn bindings_by_id(process: &PlannedProcess) -> BTreeMap<&str, &PlannedBinding> {
+    process
+        .bindings
+        .iter()
+        .map(|b| (b.id.as_str(), b))
+        .collect()
+}
+
+/// The lists of a binding that are sets: what they hold counts, not the order it is
+/// written in, so each element added or removed is one change at the list's path
+/// (`bindings/net/egress`, `new: "db.internal:5432"`) and a reorder is no change.
+/// - `egress`: destinations a process may reach; a firewall allow-list has no order.
+/// - `ingress`: ports opened to the process; opening 80 then 443 is opening 443 then 80.
+/// - `mounts`: runtimes mount by target path (Docker sorts by depth, Kubernetes by path),
+///   not in list order; a mount whose `readOnly` flips is one removed and one added.
+///
+/// Two equal elements are one (a duplicate allows nothing more). `secrets` is a map
+/// (variable -> reference) and diffs variable by variable. No binding list is ranked: the
+/// ranked lists of a plan are its routes, where a reorder is a change.
+const SET_FIELDS: [&str; 3] = ["egress", "ingress", "mounts"];
+
+/// One binding on both sides: scalars (`type`, `store`) whole, `secrets` variable by
+/// variable, and the [`SET_FIELDS`] element by element.
+fn diff_binding(
+    entity: &mut Entity,
+    path: &str,
+    old: &BTreeMap<String, Value>,
+    new: &BTreeMap<String, Value>,
+) {
+    for field in union(keys(old), keys(new)) {
+        let at = format!("{path}/{}", escape(field));
+        let (before, after) = (old.get(field), new.get(field));
+        if field == "secrets" {
+            entity.push_map(&at, &object(before), &object(after));
+        } else if SET_FIELDS.contains(&field) {
+            entity.push_set(&at, elements(before), elements(after));
+        } else {
+            entity.push(&at, before.cloned(), after.cloned());
+        }
+    }
+}
+
+/// A map field's entries (none when absent).
+fn object(value: Option<&Value>) -> BTreeMap<String, Value> {
+    match value {
+        Some(Value::Object(map)) => map.clone().into_iter().collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+/// A list field's elements (none when absent).
+fn elements(value: Option<&Value>) -> &[Value] {
+    match value {
+        Some(Value::Array(items)) => items,
+        _ => &[],
     }
 }
 
@@ -390,7 +460,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::plan::{PlannedBinding, PlannedLink};
+    use crate::plan::PlannedLink;
 
     fn process(id: &str) -> PlannedProcess {
         PlannedProcess {
@@ -610,5 +680,32 @@ mod tests {
         let mut new_process = process("a");
         new_process.status = "stopped".to_string();
         assert!(diff(&old, &plan(vec![new_process], &[])).is_empty());
+    }
+
+    #[test]
+    fn binding_sets_diff_by_element_ignoring_order_and_repeats() {
+        let network = |egress: &[&str]| {
+            let mut p = process("a");
+            p.bindings[0].egress = Some(egress.iter().map(|e| e.to_string()).collect());
+            p
+        };
+        let old = plan(vec![network(&["x:1", "y:2"])], &[]);
+        let reordered = plan(vec![network(&["y:2", "x:1", "y:2"])], &[]);
+        assert!(diff(&old, &reordered).is_empty());
+        let changed = plan(vec![network(&["z:3", "y:2", "z:3"])], &[]);
+        let changes = diff(&old, &changed);
+        let got: Vec<(Op, &str, Value, Value)> = changes
+            .changes
+            .iter()
+            .map(|c| (c.op, c.path.as_str(), c.old.clone(), c.new.clone()))
+            .collect();
+        let path = "processes/a/bindings/a-secrets/egress";
+        assert_eq!(
+            got,
+            [
+                (Op::Remove, path, json!("x:1"), Value::Null),
+                (Op::Add, path, Value::Null, json!("z:3")),
+            ]
+        );
     }
 }

@@ -13,7 +13,7 @@ use crate::plan::{self, Plan, PlanFilter};
 pub enum Side {
     /// A folder of manifests.
     Tree(PathBuf),
-    /// A plan written by `oslinker plan --format json`.
+    /// A plan written by `oslinker plan --format json` or `--format yaml`.
     PlanFile(PathBuf),
     /// The manifest folder as committed at a git revision.
     Git { rev: String },
@@ -49,6 +49,8 @@ pub enum SideError {
 pub struct SidePlan {
     pub plan: Plan,
     pub note: Option<String>,
+    /// The linked tree it was planned from (none for a plan file): what `--env` plans again.
+    pub tree: Option<Box<Checked>>,
 }
 
 /// The whole plan of one side (no filters), from the same loader and linker as every
@@ -66,6 +68,7 @@ pub fn side_plan(side: &Side, root: &Path, follow_links: bool) -> Result<SidePla
                 None => {
                     return Ok(SidePlan {
                         plan: Plan::empty(),
+                        tree: None,
                         note: Some(format!(
                             "note: `{}` has no manifests at `{rev}`; comparing with an empty plan",
                             load::display_path(root)
@@ -81,10 +84,15 @@ pub fn side_plan(side: &Side, root: &Path, follow_links: bool) -> Result<SidePla
     Ok(SidePlan {
         plan: plan::build(&checked.linked, &PlanFilter::default()),
         note: None,
+        tree: Some(Box::new(checked)),
     })
 }
 
 fn read_plan_file(path: &Path) -> Result<SidePlan, SideError> {
     let plan = super::file::read(path).map_err(SideError::Trouble)?;
-    Ok(SidePlan { plan, note: None })
+    Ok(SidePlan {
+        plan,
+        note: None,
+        tree: None,
+    })
 }

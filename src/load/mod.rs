@@ -9,7 +9,7 @@ pub mod root;
 pub mod scope;
 mod secret_values;
 mod toml;
-mod yaml;
+pub(crate) mod yaml;
 
 pub(crate) use toml::MANIFEST_TABLES;
 

@@ -625,24 +625,34 @@ fn binding_fields_changed() {
         "  ingress: [{port: 8080}]\n  egress: [\"api.example.com:443\"]",
         "  ingress: [{port: 9090, protocol: udp}]\n  egress: [\"api.example.com:443\", \"db.internal:5432\"]",
     );
+    // Sets, element by element: the egress kept is no change, the ingress rule whose port
+    // and protocol changed is one removed and one added.
     assert_eq!(
         changes(&base(), &new),
         json!([
             change(
-                "change",
+                "add",
                 "process",
                 "web",
                 "processes/web/bindings/web.net/egress",
-                json!(["api.example.com:443"]),
-                json!(["api.example.com:443", "db.internal:5432"])
+                Value::Null,
+                json!("db.internal:5432")
             ),
             change(
-                "change",
+                "remove",
                 "process",
                 "web",
                 "processes/web/bindings/web.net/ingress",
-                json!([{"port": 8080, "protocol": "tcp"}]),
-                json!([{"port": 9090, "protocol": "udp"}])
+                json!({"port": 8080, "protocol": "tcp"}),
+                Value::Null
+            ),
+            change(
+                "add",
+                "process",
+                "web",
+                "processes/web/bindings/web.net/ingress",
+                Value::Null,
+                json!({"port": 9090, "protocol": "udp"})
             ),
         ])
     );
@@ -671,9 +681,9 @@ fn secrets_binding_changed_shows_references_in_the_binding_and_the_env() {
                 "change",
                 "process",
                 "web",
-                "processes/web/bindings/web-secrets/secrets",
-                json!({"OPENAI_API_KEY": "kv/data/web#openai"}),
-                json!({"OPENAI_API_KEY": "prod/web/openai"})
+                "processes/web/bindings/web-secrets/secrets/OPENAI_API_KEY",
+                json!("kv/data/web#openai"),
+                json!("prod/web/openai")
             ),
             change(
                 "change",
@@ -1174,6 +1184,9 @@ fn coloured_pair() -> Tree {
 
 const PLAIN: &str = "\
 + process extra (custom, env-staging, pending)
+    + name: Extra
+    + type: tool
+    + labels/team: ops
 ~ process worker
     ~ status: running -> error
 - route web.serve: web
@@ -1190,6 +1203,9 @@ fn color_always_paints_each_line_even_with_no_color_set() {
         out.stdout,
         "\
 \x1b[32m+ process extra (custom, env-staging, pending)\x1b[0m
+    \x1b[32m+ name: Extra\x1b[0m
+    \x1b[32m+ type: tool\x1b[0m
+    \x1b[32m+ labels/team: ops\x1b[0m
 \x1b[33m~ process worker\x1b[0m
     \x1b[33m~ status: running -> error\x1b[0m
 \x1b[31m- route web.serve: web\x1b[0m
@@ -1535,7 +1551,7 @@ fn plan_file_that_does_not_exist() {
     assert_eq!(out.stdout, "");
     assert_eq!(
         out.stderr,
-        "error: OLD side `missing.json`: cannot read `missing.json`: No such file or directory (os error 2)\nhelp: a side is a manifest folder, a plan file written by `oslinker plan --format json`, or `git:REV`\n"
+        "error: OLD side `missing.json`: cannot read `missing.json`: No such file or directory (os error 2)\nhelp: a side is a manifest folder, a plan file written by `oslinker plan --format json` (or yaml), or `git:REV`\n"
     );
     let new = tree.run(["diff", "old", "nowhere/new.json"]);
     new.assert_code(2);
@@ -1550,23 +1566,75 @@ fn plan_file_that_does_not_exist() {
 #[test]
 fn plan_file_that_is_not_json() {
     let tree = pair_with_plans(&base(), &base());
-    // The YAML plan is a plan, but not a JSON one.
-    let yaml = oslinker(tree.parent())
-        .args(["-d", "old", "plan", "--format", "yaml"])
-        .run();
-    std::fs::write(tree.parent().join("plan.yaml"), yaml.stdout).unwrap();
     std::fs::write(tree.parent().join("garbage.json"), "{\"formatVersion\": 1,").unwrap();
-    for file in ["plan.yaml", "garbage.json"] {
+    let out = tree.run(["diff", "garbage.json"]);
+    out.assert_code(2);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr
+            .starts_with("error: OLD side `garbage.json`: `garbage.json` is not a JSON plan: "),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_yaml_plan_file_is_a_side_like_a_json_one() {
+    let (old, new) = kitchen_sink();
+    let tree = pair_with_plans(&old, &new);
+    for (dir, file) in [("old", "old.yaml"), ("tree", "new.yml")] {
+        let out = oslinker(tree.parent())
+            .args(["-d", dir, "plan", "--format", "yaml"])
+            .run();
+        out.assert_code(0);
+        std::fs::write(tree.parent().join(file), out.stdout).unwrap();
+    }
+    let expected = tree.run(["diff", "old", "--format", "json"]);
+    expected.assert_code(1);
+    for args in [
+        ["diff", "old.yaml", "tree"],
+        ["diff", "old", "new.yml"],
+        ["diff", "old.yaml", "new.yml"],
+        ["diff", "old.json", "new.yml"],
+    ] {
+        let out = tree.run([args.as_slice(), &["--format", "json"]].concat());
+        out.assert_code(1);
+        assert_eq!(out.stdout, expected.stdout, "{args:?}");
+        assert_eq!(out.stderr, "", "{args:?}");
+    }
+    // The YAML plan and the JSON plan of one tree are the same plan.
+    tree.run(["diff", "old.yaml", "old.json"]).assert_code(0);
+    tree.run(["diff", "new.yml", "tree"]).assert_code(0);
+}
+
+#[test]
+fn a_malformed_yaml_plan_is_exit_2_at_its_line_and_column() {
+    let tree = pair_with_plans(&base(), &base());
+    let write = |name: &str, text: &str| std::fs::write(tree.parent().join(name), text).unwrap();
+    write(
+        "broken.yaml",
+        "formatVersion: 1\nprocesses:\n  - id: a\n   name: [b\n",
+    );
+    write("twice.yaml", "formatVersion: 1\nroutes: {}\nroutes: {}\n");
+    write("two.yaml", "formatVersion: 1\n---\nformatVersion: 1\n");
+    for (file, message) in [
+        (
+            "broken.yaml",
+            "`broken.yaml` is not a YAML plan at line 4, column 4: YAML syntax error: while parsing a block collection, did not find expected '-' indicator",
+        ),
+        (
+            "twice.yaml",
+            "`twice.yaml` is not a YAML plan at line 3, column 1: duplicate key `routes`",
+        ),
+        (
+            "two.yaml",
+            "`two.yaml` is not a plan: it holds 2 YAML documents, a plan is one",
+        ),
+    ] {
         let out = tree.run(["diff", file]);
         out.assert_code(2);
         assert_eq!(out.stdout, "");
-        assert!(
-            out.stderr.starts_with(&format!(
-                "error: OLD side `{file}`: `{file}` is not a JSON plan: "
-            )),
-            "{}",
-            out.stderr
-        );
+        assert_eq!(out.stderr, format!("error: OLD side `{file}`: {message}\n"));
     }
 }
 
@@ -1991,6 +2059,9 @@ fn git_text_output_and_stat() {
         out.stdout,
         "\
 + process extra (custom, env-staging, pending)
+    + name: Extra
+    + type: tool
+    + labels/team: ops
 ~ process web
     ~ env/NODE_ENV: production -> staging
 ~ process worker
@@ -2653,7 +2724,7 @@ fn a_plan_file_side_that_is_a_device_is_refused_not_read_without_end() {
     assert_eq!(
         out.stderr,
         "error: OLD side `/dev/zero`: cannot read `/dev/zero`: it is a character device, not a regular file\n\
-         help: a side is a manifest folder, a plan file written by `oslinker plan --format json`, or `git:REV`\n"
+         help: a side is a manifest folder, a plan file written by `oslinker plan --format json` (or yaml), or `git:REV`\n"
     );
 }
 
@@ -2683,4 +2754,273 @@ fn a_plan_piped_in_is_read() {
     ]));
     out.assert_code(1);
     assert_eq!(out.json()["changes"], json!([worker_status_change()]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diffs a reviewer can read (issue 14, part 3).
+
+/// A new agent with everything a reviewer must see: env (a literal secret-looking value),
+/// a secrets binding, a network binding, a files binding and a link.
+const AGENT: &str = "\
+kind: Process
+id: reviewer
+name: Code Reviewer
+status: running
+metadata: {platform: nodejs, team: platform}
+requires: [data.analysis]
+runtimeContext:
+  environment: production
+  env: {MODE: review, DB_PASSWORD: hunter2-literal}
+---
+kind: Binding
+id: reviewer-secrets
+processId: reviewer
+environmentId: production
+type: secrets
+config:
+  store: vault
+  secrets: {GITHUB_TOKEN: \"kv/data/reviewer#github\"}
+---
+kind: Binding
+id: reviewer-net
+processId: reviewer
+environmentId: production
+type: network
+config:
+  ingress: [{port: 8443}]
+  egress: [\"api.github.com:443\", \"api.openai.com:443\"]
+---
+kind: Binding
+id: reviewer-files
+processId: reviewer
+environmentId: production
+type: files
+config:
+  mounts: [{source: /srv/cache, target: /cache, readOnly: true}]
+";
+
+#[test]
+fn an_added_or_removed_process_shows_its_whole_plan_entry_indented_under_it() {
+    let tree = pair(&base(), &with(base(), "reviewer.yaml", AGENT));
+    let out = tree.run(["diff", "old"]);
+    out.assert_code(1);
+    assert!(!out.stdout.contains("hunter2"), "{}", out.stdout);
+    insta::assert_snapshot!("diff_added_process_whole_entry", out.stdout);
+    // Removed: the same entry, each line `-`.
+    let reverse = tree.run(["diff", "tree", "old"]);
+    reverse.assert_code(1);
+    let removed: String = out
+        .stdout
+        .lines()
+        .map(|l| {
+            let indent = l.len() - l.trim_start().len();
+            match l.trim_start().strip_prefix("+ ") {
+                Some(rest) => format!("{}- {rest}\n", &l[..indent]),
+                None => format!("{l}\n"),
+            }
+        })
+        .collect();
+    assert_eq!(
+        reverse.stdout,
+        removed.replace("1 process added", "1 process removed")
+    );
+    // JSON keeps its shape: one change, the whole entry as `new`.
+    let json = tree.run(["diff", "old", "--format", "json"]).json();
+    let changes = json["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{json}");
+    assert_eq!(changes[0]["path"], "processes/reviewer");
+    assert_eq!(
+        changes[0]["new"]["env"]["GITHUB_TOKEN"],
+        "<secret:vault:kv/data/reviewer#github>"
+    );
+}
+
+#[test]
+fn binding_lists_are_sets_so_a_reorder_or_a_repeat_is_no_change() {
+    let old = with(base(), "reviewer.yaml", AGENT);
+    let new = edit(
+        old.clone(),
+        "reviewer.yaml",
+        "  egress: [\"api.github.com:443\", \"api.openai.com:443\"]",
+        "  egress: [\"api.openai.com:443\", \"api.github.com:443\", \"api.openai.com:443\"]",
+    );
+    let new = edit(
+        new,
+        "reviewer.yaml",
+        "  ingress: [{port: 8443}]",
+        "  ingress: [{port: 8443, protocol: tcp}]",
+    );
+    let out = pair(&old, &new).run(["diff", "old"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout, "no changes to the plan\n");
+}
+
+#[test]
+fn binding_list_elements_are_one_line_each_and_routes_stay_ranked() {
+    let old = with(base(), "reviewer.yaml", AGENT);
+    let new = edit(
+        old.clone(),
+        "reviewer.yaml",
+        "  egress: [\"api.github.com:443\", \"api.openai.com:443\"]",
+        "  egress: [\"api.openai.com:443\", \"db.internal:5432\"]",
+    );
+    let new = edit(new, "reviewer.yaml", "readOnly: true", "readOnly: false");
+    let new = edit(
+        new,
+        "reviewer.yaml",
+        "{GITHUB_TOKEN: \"kv/data/reviewer#github\"}",
+        "{GITHUB_TOKEN: \"kv/data/reviewer#github\", NPM_TOKEN: \"kv/data/reviewer#npm\"}",
+    );
+    // A reorder of ranked providers IS a change.
+    let new = edit(
+        new,
+        "map.yaml",
+        "[analyst, backup.v2]",
+        "[backup.v2, analyst]",
+    );
+    let out = pair(&old, &new).run(["diff", "old"]);
+    out.assert_code(1);
+    assert!(
+        !out.stdout.contains("{"),
+        "no whole JSON lines: {}",
+        out.stdout
+    );
+    insta::assert_snapshot!("diff_binding_list_elements", out.stdout);
+}
+
+/// `extra` added in staging, `worker` stopped and `web.serve` unmapped in production.
+fn two_environments_changed() -> Tree {
+    let new = with(base(), "extra.yaml", EXTRA);
+    let new = edit(
+        new,
+        "processes.yaml",
+        "name: Worker\nstatus: running",
+        "name: Worker\nstatus: stopped",
+    );
+    let new = edit(new, "map.yaml", "  web.serve: [web]\n", "");
+    pair_with_plans(&base(), &new)
+}
+
+#[test]
+fn env_keeps_only_the_processes_in_that_environment_and_its_routes() {
+    let tree = two_environments_changed();
+    let staging = "\
++ process extra (custom, env-staging, pending)
+    + name: Extra
+    + type: tool
+    + labels/team: ops
+- route web.serve: (no eligible provider)
+";
+    for env in ["staging", "env-staging"] {
+        let out = tree.run(["diff", "old", "--env", env, "-q"]);
+        out.assert_code(1);
+        assert_eq!(out.stdout, staging, "--env {env}");
+        assert_eq!(out.stderr, "");
+    }
+    let production = tree.run(["diff", "old", "--env", "production"]);
+    production.assert_code(1);
+    assert_eq!(
+        production.stdout,
+        "\
+~ process worker
+    ~ status: running -> stopped
+- route web.serve: web
+
+1 process changed, 1 route removed
+"
+    );
+    // Plan files (which name environments by id only): the same processes; routes are not
+    // compared, and a note says so.
+    let files = tree.run(["diff", "old.json", "new.json", "--env", "env-production"]);
+    files.assert_code(1);
+    assert_eq!(
+        files.stdout,
+        "~ process worker\n    ~ status: running -> stopped\n\n1 process changed\n"
+    );
+    assert!(
+        files.stderr.contains("routes are not compared with --env"),
+        "{}",
+        files.stderr
+    );
+}
+
+#[test]
+fn env_that_neither_side_knows_is_exit_2_with_did_you_mean() {
+    let tree = two_environments_changed();
+    let out = tree.run(["diff", "old", "--env", "prodution"]);
+    out.assert_code(2);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: unknown environment `prodution` (--env)\nhelp: did you mean `production`?\n"
+    );
+    // Plan files know the environment ids they name.
+    let files = tree.run(["diff", "old.json", "new.json", "--env", "env-stagin"]);
+    files.assert_code(2);
+    assert!(
+        files
+            .stderr
+            .ends_with("help: did you mean `env-staging`?\n"),
+        "{}",
+        files.stderr
+    );
+}
+
+#[test]
+fn markdown_for_a_pull_request_comment() {
+    let (old, new) = kitchen_sink();
+    let out = pair(&old, &new).run(["diff", "old", "--format", "markdown"]);
+    out.assert_code(1);
+    assert_eq!(out.stderr, "");
+    insta::assert_snapshot!("diff_markdown", out.stdout);
+    let stat = pair(&old, &new).run(["diff", "old", "--format", "markdown", "--stat"]);
+    stat.assert_code(1);
+    assert_eq!(
+        stat.stdout,
+        "### Plan diff: 2 processes changed, 1 process added, 1 process removed, 1 route changed, 1 route added\n"
+    );
+    let same = pair(&old, &old).run(["diff", "old", "--format", "markdown"]);
+    same.assert_code(0);
+    assert_eq!(same.stdout, "### Plan diff: no changes to the plan\n");
+}
+
+#[test]
+fn markdown_escapes_ids_and_values_for_where_they_land() {
+    let agent = "\
+kind: Process
+id: my_agent_v2
+name: \"Pipes | and <b>tags</b> & ```fences```\"
+status: running
+metadata: {platform: custom}
+runtimeContext:
+  environment: production
+  env: {QUERY: \"a|b <script>alert(1)</script>\"}
+";
+    let out = pair(&base(), &with(base(), "agent.yaml", agent))
+        .run(["diff", "old", "--format", "markdown"]);
+    out.assert_code(1);
+    // A table cell: `_` would start emphasis.
+    assert!(
+        out.stdout
+            .contains("| + | process | my\\_agent\\_v2 | custom, env-production, running |\n"),
+        "{}",
+        out.stdout
+    );
+    // HTML in `<summary>`: entities.
+    assert!(
+        out.stdout.contains(
+            "<details><summary>+ process my_agent_v2 (custom, env-production, running)</summary>"
+        ),
+        "{}",
+        out.stdout
+    );
+    // A code block shows values as they are, its fence longer than any run of backticks.
+    assert!(
+        out.stdout.contains(
+            "\n````diff\n+ name: \"Pipes | and <b>tags</b> & ```fences```\"\n+ type: agent\n+ env/QUERY: \"a|b <script>alert(1)</script>\"\n````\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("\n<script>"), "{}", out.stdout);
 }
