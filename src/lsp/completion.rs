@@ -1,0 +1,4 @@
+use super::state::State;
+pub fn complete(_: &State, _: lsp_types::CompletionParams) -> Option<()> {
+    None
+}

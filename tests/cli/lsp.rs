@@ -1,0 +1,223 @@
+//! `oslinker lsp`: the real binary driven over stdio with JSON-RPC (Content-Length framing),
+//! as an editor drives it, on temporary trees.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::support::{Tree, process_yaml};
+
+/// How long to wait for one message before deciding the server is stuck (a safety net so a
+/// broken server fails the test instead of hanging it; never what a test asserts).
+const STUCK: Duration = Duration::from_secs(60);
+
+/// One editor session with the server.
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: i64,
+    root: PathBuf,
+}
+
+impl Client {
+    /// Starts `oslinker lsp` for the tree and initializes it with the tree's parent as the
+    /// workspace folder (so the root is found as `linker.d` would be, or given with -d).
+    fn start(tree: &Tree) -> Client {
+        let mut command = tree.cmd(["lsp"]).command();
+        command.stdin(Stdio::piped()).stdout(Stdio::piped());
+        let mut child = command.spawn().expect("oslinker lsp starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let root = tree.root().canonicalize().unwrap();
+        let mut client = Client {
+            child,
+            stdin,
+            messages,
+            next_id: 1,
+            root,
+        };
+        let workspace = uri(tree.parent());
+        let result = client.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": workspace,
+                "capabilities": {},
+                "workspaceFolders": [{"uri": workspace, "name": "w"}],
+            }),
+        );
+        assert_eq!(result["serverInfo"]["name"], "oslinker");
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn uri(&self, path: &str) -> String {
+        uri(&self.root.join(path))
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its response (`result`, or the whole response when it is
+    /// an error), skipping the notifications that come before it.
+    fn respond(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let message = self.next();
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.respond(method, params);
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
+        response["result"].clone()
+    }
+
+    fn next(&mut self) -> Value {
+        self.messages
+            .recv_timeout(STUCK)
+            .expect("the server answers (it did not: stuck or dead)")
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics_for(&mut self, uri: &str) -> Vec<Value> {
+        loop {
+            let message = self.next();
+            if message["method"] == "textDocument/publishDiagnostics"
+                && message["params"]["uri"] == uri
+            {
+                return message["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+        }
+    }
+
+    fn open(&mut self, path: &str, text: &str) {
+        let uri = self.uri(path);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, path: &str, version: i64, text: &str) {
+        let uri = self.uri(path);
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    /// `{textDocument, position}` for a request at `line`/`character` of `path`.
+    fn at(&self, path: &str, line: u32, character: u32) -> Value {
+        json!({"textDocument": {"uri": self.uri(path)}, "position": {"line": line, "character": character}})
+    }
+
+    fn shutdown(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "lsp exits 0 after shutdown: {status:?}");
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+fn uri(path: &Path) -> String {
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    format!("file://{}", path.display())
+}
+
+/// The line and UTF-16 column of the first `needle` in `text` (ASCII text before it).
+fn find(text: &str, needle: &str) -> (u32, u32) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` in {text}"));
+    let line = text[..at].matches('\n').count();
+    let column = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    (line as u32, column as u32)
+}
+
+fn environment_yaml(id: &str) -> String {
+    format!("kind: Environment\nid: {id}\nname: {id}\n")
+}
+
+#[test]
+fn diagnostics_follow_an_unsaved_buffer_and_clear_when_fixed() {
+    let tree = Tree::new(&[
+        ("envs.yaml", &environment_yaml("staging")),
+        ("a.yaml", &process_yaml("a")),
+    ]);
+    let mut client = Client::start(&tree);
+    let broken = process_yaml("b").replace("environment: production", "environment: nowhere");
+    client.open("b.yaml", &broken);
+    let b = client.uri("b.yaml");
+    let found = client.diagnostics_for(&b);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["code"], "E0203");
+    assert_eq!(found[0]["source"], "oslinker");
+    let (line, column) = find(&broken, "nowhere");
+    assert_eq!(
+        found[0]["range"]["start"],
+        json!({"line": line, "character": column})
+    );
+    assert_eq!(
+        found[0]["range"]["end"],
+        json!({"line": line, "character": column + "nowhere".len() as u32})
+    );
+    // The file on disk is untouched: the buffer is what was linked.
+    assert!(!tree.root().join("b.yaml").exists());
+    client.change(
+        "b.yaml",
+        2,
+        &process_yaml("b").replace("production", "staging"),
+    );
+    assert_eq!(client.diagnostics_for(&b), Vec::<Value>::new());
+    client.shutdown();
+}
