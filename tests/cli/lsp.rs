@@ -221,3 +221,169 @@ fn diagnostics_follow_an_unsaved_buffer_and_clear_when_fixed() {
     assert_eq!(client.diagnostics_for(&b), Vec::<Value>::new());
     client.shutdown();
 }
+
+/// A tree where ids cross files: process `writer` (requires `code.review`) in `staging`,
+/// provider `reviewer` backed by process `critic`, a capability map and a binding.
+fn linked_tree() -> Tree {
+    let writer = "kind: Process\nid: writer\nname: Writer\nstatus: running\nmetadata:\n  platform: nodejs\nrequires: [code.review]\nruntimeContext:\n  environment: staging\n";
+    let critic = "kind: Process\nid: critic\nname: Critic\nstatus: running\nmetadata:\n  platform: nodejs\ncapabilities: [code.review]\nruntimeContext:\n  environment: staging\n";
+    let provider = "kind: Provider\nid: reviewer\nplatform: nodejs\nprocess: critic\ncapabilities: [code.review]\n";
+    let map = "kind: CapabilityMap\nmappings:\n  code.review: [reviewer]\n";
+    let binding = "kind: Binding\nid: writer-net\nprocessId: writer\nenvironmentId: staging\ntype: network\nconfig:\n  ingress:\n    - port: 8080\n";
+    let tree = Tree::new(&[
+        ("envs.yaml", &environment_yaml("staging")),
+        ("processes/writer.yaml", writer),
+        ("processes/critic.yaml", critic),
+        ("providers.yaml", provider),
+        ("map.yaml", map),
+        ("bindings.yaml", binding),
+    ]);
+    let report = tree.validate();
+    assert_eq!(report.code, 0, "the fixture is valid: {}", report.all());
+    tree
+}
+
+fn text_of(tree: &Tree, path: &str) -> String {
+    std::fs::read_to_string(tree.root().join(path)).unwrap()
+}
+
+/// `(uri, line, character)` of each location, sorted.
+fn places(locations: &Value) -> Vec<(String, u64, u64)> {
+    let mut found: Vec<_> = (locations.as_array().expect("locations").iter())
+        .map(|l| {
+            let start = &l["range"]["start"];
+            let uri = l["uri"].as_str().unwrap().to_string();
+            (
+                uri,
+                start["line"].as_u64().unwrap(),
+                start["character"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn place(client: &Client, tree: &Tree, path: &str, needle: &str) -> (String, u64, u64) {
+    let (line, column) = find(&text_of(tree, path), needle);
+    (client.uri(path), line.into(), column.into())
+}
+
+#[test]
+fn definition_jumps_across_files() {
+    let tree = linked_tree();
+    let mut client = Client::start(&tree);
+    // `processId: writer` in the binding -> the process's `id`.
+    let (line, column) = find(&text_of(&tree, "bindings.yaml"), "writer\n");
+    let found = client.request(
+        "textDocument/definition",
+        client.at("bindings.yaml", line, column + 2),
+    );
+    let writer = place(&client, &tree, "processes/writer.yaml", "writer");
+    assert_eq!(places(&found), vec![writer]);
+    // `reviewer` in the capability map -> the provider.
+    let (line, column) = find(&text_of(&tree, "map.yaml"), "reviewer");
+    let found = client.request(
+        "textDocument/definition",
+        client.at("map.yaml", line, column),
+    );
+    assert_eq!(
+        places(&found),
+        vec![place(&client, &tree, "providers.yaml", "reviewer")]
+    );
+    // A requirement -> the provider chosen for it.
+    let (line, column) = find(&text_of(&tree, "processes/writer.yaml"), "code.review");
+    let found = client.request(
+        "textDocument/definition",
+        client.at("processes/writer.yaml", line, column + 1),
+    );
+    assert_eq!(
+        places(&found),
+        vec![place(&client, &tree, "providers.yaml", "reviewer")]
+    );
+    // The environment, from the process.
+    let (line, column) = find(&text_of(&tree, "processes/writer.yaml"), "staging");
+    let found = client.request(
+        "textDocument/definition",
+        client.at("processes/writer.yaml", line, column),
+    );
+    assert_eq!(
+        places(&found),
+        vec![place(&client, &tree, "envs.yaml", "staging")]
+    );
+    client.shutdown();
+}
+
+#[test]
+fn references_list_every_file_that_names_an_id() {
+    let tree = linked_tree();
+    let mut client = Client::start(&tree);
+    let (line, column) = find(&text_of(&tree, "envs.yaml"), "staging");
+    let mut params = client.at("envs.yaml", line, column);
+    params["context"] = json!({"includeDeclaration": true});
+    let found = client.request("textDocument/references", params);
+    let mut expected = vec![
+        place(&client, &tree, "envs.yaml", "staging"),
+        place(&client, &tree, "processes/writer.yaml", "staging"),
+        place(&client, &tree, "processes/critic.yaml", "staging"),
+        place(&client, &tree, "bindings.yaml", "staging"),
+    ];
+    expected.sort();
+    assert_eq!(places(&found), expected);
+    client.shutdown();
+}
+
+#[test]
+fn rename_edits_the_definition_and_every_reference() {
+    let tree = linked_tree();
+    let mut client = Client::start(&tree);
+    let (line, column) = find(&text_of(&tree, "processes/critic.yaml"), "critic");
+    let mut params = client.at("processes/critic.yaml", line, column);
+    params["newName"] = json!("judge");
+    let edit = client.request("textDocument/rename", params.clone());
+    let changes = edit["changes"].as_object().expect("changes by uri");
+    let mut edited: Vec<(String, u64, u64, String)> = changes
+        .iter()
+        .flat_map(|(uri, edits)| {
+            edits.as_array().unwrap().iter().map(move |e| {
+                let start = &e["range"]["start"];
+                let end = &e["range"]["end"];
+                assert_eq!(
+                    end["character"].as_u64().unwrap() - start["character"].as_u64().unwrap(),
+                    6
+                );
+                (
+                    uri.clone(),
+                    start["line"].as_u64().unwrap(),
+                    start["character"].as_u64().unwrap(),
+                    e["newText"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    edited.sort();
+    let at = |path, needle| {
+        let (uri, line, column) = place(&client, &tree, path, needle);
+        (uri, line, column, "judge".to_string())
+    };
+    let mut expected = vec![
+        at("processes/critic.yaml", "critic"),
+        at("providers.yaml", "critic"),
+    ];
+    expected.sort();
+    assert_eq!(edited, expected);
+
+    // Taken, or not an id: refused, with why.
+    params["newName"] = json!("writer");
+    let refused = client.respond("textDocument/rename", params.clone());
+    let message = refused["error"]["message"].as_str().expect("an error");
+    assert!(
+        message.contains("Process `writer` already exists"),
+        "{message}"
+    );
+    params["newName"] = json!("not an id");
+    let refused = client.respond("textDocument/rename", params);
+    let message = refused["error"]["message"].as_str().expect("an error");
+    assert!(message.contains("not a valid id"), "{message}");
+    client.shutdown();
+}
