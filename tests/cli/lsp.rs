@@ -1,7 +1,7 @@
 //! `oslinker lsp`: the real binary driven over stdio with JSON-RPC (Content-Length framing),
 //! as an editor drives it, on temporary trees.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::{self, Receiver};
@@ -385,5 +385,37 @@ fn rename_edits_the_definition_and_every_reference() {
     let refused = client.respond("textDocument/rename", params);
     let message = refused["error"]["message"].as_str().expect("an error");
     assert!(message.contains("not a valid id"), "{message}");
+    client.shutdown();
+}
+
+fn hover_text(client: &mut Client, tree: &Tree, path: &str, needle: &str) -> String {
+    let (line, column) = find(&text_of(tree, path), needle);
+    let found = client.request("textDocument/hover", client.at(path, line, column));
+    assert_eq!(found["contents"]["kind"], "markdown");
+    found["contents"]["value"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn hover_tells_what_an_id_is_and_a_capabilitys_route() {
+    let tree = linked_tree();
+    let mut client = Client::start(&tree);
+    let writer = hover_text(&mut client, &tree, "bindings.yaml", "writer\n");
+    println!("{writer}");
+    assert!(
+        writer.starts_with("**Process** `writer`: Writer"),
+        "{writer}"
+    );
+    assert!(
+        writer.contains("defined at processes/writer.yaml:2"),
+        "{writer}"
+    );
+    assert!(writer.contains("- `code.review` → `reviewer`"), "{writer}");
+    let route = hover_text(&mut client, &tree, "processes/writer.yaml", "code.review");
+    println!("{route}");
+    assert!(
+        route.starts_with("**Capability** `code.review` in `staging`"),
+        "{route}"
+    );
+    assert!(route.contains("1. `reviewer` (Provider)"), "{route}");
     client.shutdown();
 }
