@@ -419,3 +419,65 @@ fn hover_tells_what_an_id_is_and_a_capabilitys_route() {
     assert!(route.contains("1. `reviewer` (Provider)"), "{route}");
     client.shutdown();
 }
+
+/// The labels offered at the end of `text` (opened as `path`, unsaved, then closed).
+fn completions_at_end(client: &mut Client, path: &str, text: &str) -> Vec<String> {
+    client.open(path, text);
+    let line = text.matches('\n').count() as u32;
+    let column = text.rsplit('\n').next().unwrap().len() as u32;
+    let found = client.request("textDocument/completion", client.at(path, line, column));
+    let mut labels: Vec<String> = (found.as_array().expect("a list of items").iter())
+        .map(|item| item["label"].as_str().unwrap().to_string())
+        .collect();
+    labels.sort();
+    let uri = client.uri(path);
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    labels
+}
+
+#[test]
+fn completion_offers_ids_capabilities_fields_and_choices() {
+    let tree = linked_tree();
+    let mut client = Client::start(&tree);
+    let process = "kind: Process\nid: new\nruntimeContext:\n  environment: ";
+    let labels = completions_at_end(&mut client, "new.yaml", process);
+    assert!(labels.contains(&"staging".to_string()), "{labels:?}");
+    assert!(
+        labels.contains(&"production".to_string()),
+        "built-ins too: {labels:?}"
+    );
+    assert!(!labels.contains(&"writer".to_string()), "{labels:?}");
+
+    let binding = "kind: Binding\nid: b\nprocessId: ";
+    let labels = completions_at_end(&mut client, "b.yaml", binding);
+    assert_eq!(labels, ["critic", "writer"]);
+
+    let map = "kind: CapabilityMap\nmappings:\n  code.review: [reviewer, ";
+    let labels = completions_at_end(&mut client, "map2.yaml", map);
+    assert_eq!(labels, ["critic", "reviewer", "writer"]);
+
+    let requires = "kind: Process\nid: n2\nrequires:\n  - ";
+    let labels = completions_at_end(&mut client, "n2.yaml", requires);
+    assert_eq!(labels, ["code.review"]);
+
+    let platform = "kind: Provider\nid: p2\nplatform: ";
+    let labels = completions_at_end(&mut client, "p2.yaml", platform);
+    assert!(labels.contains(&"nodejs".to_string()), "{labels:?}");
+
+    let status = "kind: Process\nid: n3\nstatus: ";
+    let labels = completions_at_end(&mut client, "n3.yaml", status);
+    assert_eq!(labels, ["error", "pending", "running", "stopped"]);
+
+    let field = "kind: Process\nid: n4\nruntimeContext:\n  ";
+    let labels = completions_at_end(&mut client, "n4.yaml", field);
+    assert!(labels.contains(&"environment".to_string()), "{labels:?}");
+    assert!(!labels.contains(&"status".to_string()), "{labels:?}");
+
+    let toml = "[[manifest]]\nkind = \"Binding\"\nid = \"t\"\nprocessId = \"";
+    let labels = completions_at_end(&mut client, "t.toml", toml);
+    assert_eq!(labels, ["critic", "writer"]);
+    client.shutdown();
+}
