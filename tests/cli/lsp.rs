@@ -481,3 +481,50 @@ fn completion_offers_ids_capabilities_fields_and_choices() {
     assert_eq!(labels, ["critic", "writer"]);
     client.shutdown();
 }
+
+#[test]
+fn symbols_list_a_documents_manifests_and_the_trees_ids() {
+    let tree = linked_tree();
+    tree.write(
+        "more.yaml",
+        &format!("{}---\n{}", environment_yaml("qa"), process_yaml("tester")),
+    );
+    let mut client = Client::start(&tree);
+    let uri = client.uri("more.yaml");
+    let found = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let symbols: Vec<(String, String, u64)> = (found.as_array().unwrap().iter())
+        .map(|s| {
+            let line = s["selectionRange"]["start"]["line"].as_u64().unwrap();
+            (
+                s["name"].as_str().unwrap().into(),
+                s["detail"].as_str().unwrap().into(),
+                line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        symbols,
+        [
+            ("qa".into(), "Environment".into(), 1),
+            ("tester".into(), "Process".into(), 5)
+        ]
+    );
+    let found = client.request("workspace/symbol", json!({"query": "WRI"}));
+    let names: Vec<(&str, &str)> = (found.as_array().unwrap().iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap(),
+                s["containerName"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(names, [("writer", "Process"), ("writer-net", "Binding")]);
+    assert_eq!(
+        found[0]["location"]["uri"],
+        json!(client.uri("processes/writer.yaml"))
+    );
+    client.shutdown();
+}
