@@ -147,6 +147,9 @@ enum Flow {
 
 impl Server<'_> {
     fn serve(&mut self) -> Result<(), lsp_server::ProtocolError> {
+        // The first link, for the files no editor opened (`initialized` was read with
+        // `initialize`).
+        self.refresh();
         let receiver = self.connection.receiver.clone();
         while let Ok(message) = receiver.recv() {
             if let Flow::Exit = self.handle(message)? {

@@ -528,3 +528,25 @@ fn symbols_list_a_documents_manifests_and_the_trees_ids() {
     );
     client.shutdown();
 }
+
+#[test]
+fn diagnostics_cover_files_not_open_with_related_places_and_follow_close() {
+    let tree = Tree::new(&[("a.yaml", &process_yaml("agent")), ("b.yaml", &process_yaml("agent"))]);
+    let mut client = Client::start(&tree);
+    // Published at start for a file no editor opened, pointing at the first definition.
+    let b = client.uri("b.yaml");
+    let found = client.diagnostics_for(&b);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["code"], "E0201");
+    let related = &found[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], json!(client.uri("a.yaml")));
+    assert_eq!(related["location"]["range"]["start"], json!({"line": 1, "character": 4}));
+    assert_eq!(related["message"], "first defined here");
+    // Fixed in the buffer: cleared; closed unsaved: the file on disk counts again.
+    client.open("b.yaml", &process_yaml("other"));
+    assert_eq!(client.diagnostics_for(&b), Vec::<Value>::new());
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": b}}));
+    let found = client.diagnostics_for(&b);
+    assert_eq!(found[0]["code"], "E0201");
+    client.shutdown();
+}
