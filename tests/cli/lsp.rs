@@ -531,7 +531,10 @@ fn symbols_list_a_documents_manifests_and_the_trees_ids() {
 
 #[test]
 fn diagnostics_cover_files_not_open_with_related_places_and_follow_close() {
-    let tree = Tree::new(&[("a.yaml", &process_yaml("agent")), ("b.yaml", &process_yaml("agent"))]);
+    let tree = Tree::new(&[
+        ("a.yaml", &process_yaml("agent")),
+        ("b.yaml", &process_yaml("agent")),
+    ]);
     let mut client = Client::start(&tree);
     // Published at start for a file no editor opened, pointing at the first definition.
     let b = client.uri("b.yaml");
@@ -540,7 +543,10 @@ fn diagnostics_cover_files_not_open_with_related_places_and_follow_close() {
     assert_eq!(found[0]["code"], "E0201");
     let related = &found[0]["relatedInformation"][0];
     assert_eq!(related["location"]["uri"], json!(client.uri("a.yaml")));
-    assert_eq!(related["location"]["range"]["start"], json!({"line": 1, "character": 4}));
+    assert_eq!(
+        related["location"]["range"]["start"],
+        json!({"line": 1, "character": 4})
+    );
     assert_eq!(related["message"], "first defined here");
     // Fixed in the buffer: cleared; closed unsaved: the file on disk counts again.
     client.open("b.yaml", &process_yaml("other"));
@@ -549,4 +555,36 @@ fn diagnostics_cover_files_not_open_with_related_places_and_follow_close() {
     let found = client.diagnostics_for(&b);
     assert_eq!(found[0]["code"], "E0201");
     client.shutdown();
+}
+
+/// Neovim's own LSP client (`vim.lsp`) starts `oslinker lsp` for a YAML file, asks where
+/// `processId: writer` is defined and jumps there (tests/cli/lsp_jump.lua prints where it
+/// landed). Works with Neovim 0.7 and later.
+#[test]
+#[ignore = "needs nvim"]
+fn neovim_jumps_to_a_definition_in_another_file() {
+    let tree = linked_tree();
+    let root = tree.root().canonicalize().unwrap();
+    let state = tree.parent().join("nvim-state");
+    let script = crate::support::repo().join("tests/cli/lsp_jump.lua");
+    let output = std::process::Command::new("nvim")
+        .current_dir(tree.parent())
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env("TREE", &root)
+        .env("OSLINKER", env!("CARGO_BIN_EXE_oslinker"))
+        .env("XDG_STATE_HOME", &state)
+        .env("XDG_CACHE_HOME", &state)
+        .env("XDG_DATA_HOME", &state)
+        .stdin(Stdio::null())
+        .output()
+        .expect("nvim runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let landed = format!("{}:2:5", root.join("processes/writer.yaml").display());
+    assert_eq!(
+        stdout.trim(),
+        landed,
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
