@@ -105,48 +105,6 @@ pub fn check_tree(root: &Path, follow_links: bool) -> Result<Checked, LoadError>
     Ok(check_files(root_source, files))
 }
 
-/// Loads, reads and links the tree under `root`, with `buffers` (path -> text: an editor's
-/// unsaved files) read in place of what is on disk, and those not on disk yet added after
-/// the walk's files. Paths are compared as given: pass them as the walk spells them.
-pub fn check_tree_with(
-    root: &Path,
-    follow_links: bool,
-    buffers: &std::collections::HashMap<std::path::PathBuf, String>,
-) -> Result<Checked, LoadError> {
-    let root_source = load::open_root(root)?;
-    let walk = load::walk(root, follow_links);
-    let mut paths = walk.manifests;
-    let mut added: Vec<_> = (buffers.keys())
-        .filter(|path| load::is_manifest_name(path) && in_walk_of(root, path))
-        .filter(|path| !paths.contains(path))
-        .cloned()
-        .collect();
-    added.sort();
-    paths.extend(added);
-    let limits = Limits::default();
-    let mut files: Vec<ReadFile> = (paths.par_iter().enumerate())
-        .map(|(index, path)| {
-            let file = FileId(index + 1);
-            read_file(match buffers.get(path) {
-                Some(text) => {
-                    let bytes = text.clone().into_bytes();
-                    load::parse_file(path, load::display_path(path), bytes, file, &limits)
-                }
-                None => load::load_file(path, file, &limits),
-            })
-        })
-        .collect();
-    files.extend(walk.problems.into_iter().map(read_file));
-    Ok(check_files(root_source, files))
-}
-
-/// Whether a walk of `root` would find `path` (under it, in no hidden folder).
-fn in_walk_of(root: &Path, path: &Path) -> bool {
-    path.strip_prefix(root).is_ok_and(|relative| {
-        (relative.components()).all(|c| !c.as_os_str().to_string_lossy().starts_with('.'))
-    })
-}
-
 /// Reads and links a tree whose files were loaded elsewhere (a git revision).
 pub fn check_loaded(tree: LoadedTree) -> Checked {
     let files = tree.files.into_par_iter().map(read_file).collect();

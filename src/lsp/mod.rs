@@ -245,16 +245,37 @@ impl Server<'_> {
                 state.dirty = true;
             }
             DidCloseTextDocument::METHOD => {
-                if let Some(params) = params::<lsp_types::DidCloseTextDocumentParams>(notification)
-                {
-                    if let Some(path) = path_of(&params.text_document.uri) {
-                        state.buffers.remove(&path);
-                    }
-                    state.dirty = true;
+                let Some(params) = params::<lsp_types::DidCloseTextDocumentParams>(notification)
+                else {
+                    return;
+                };
+                if let Some(path) = path_of(&params.text_document.uri) {
+                    // Closed unsaved: the file on disk counts again.
+                    state.buffers.remove(&path);
+                    state.touch(path);
                 }
             }
-            // Saved, or changed on disk by something else: read the tree again.
-            DidSaveTextDocument::METHOD | DidChangeWatchedFiles::METHOD => state.dirty = true,
+            DidSaveTextDocument::METHOD => {
+                let Some(params) = params::<lsp_types::DidSaveTextDocumentParams>(notification)
+                else {
+                    return;
+                };
+                if let Some(path) = path_of(&params.text_document.uri) {
+                    state.touch(path);
+                }
+            }
+            // Changed on disk by something else (a checkout, another tool).
+            DidChangeWatchedFiles::METHOD => {
+                let Some(params) = params::<lsp_types::DidChangeWatchedFilesParams>(notification)
+                else {
+                    return;
+                };
+                for change in params.changes {
+                    if let Some(path) = path_of(&change.uri) {
+                        state.touch(path);
+                    }
+                }
+            }
             _ => {}
         }
     }

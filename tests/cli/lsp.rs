@@ -588,3 +588,26 @@ fn neovim_jumps_to_a_definition_in_another_file() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn a_file_changed_on_disk_is_read_again_when_the_editor_says_so() {
+    let tree = Tree::new(&[
+        ("a.yaml", &process_yaml("a")),
+        ("b.yaml", &process_yaml("b")),
+    ]);
+    let mut client = Client::start(&tree);
+    // Answered once the tree is linked: the edits below come after.
+    client.request("workspace/symbol", json!({"query": ""}));
+    tree.write("a.yaml", process_yaml("a").replace("production", "nowhere"));
+    let a = client.uri("a.yaml");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": a, "type": 2}]}),
+    );
+    assert_eq!(client.diagnostics_for(&a)[0]["code"], "E0203");
+    // Saved from a buffer: the same.
+    tree.write("a.yaml", process_yaml("a"));
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": a}}));
+    assert_eq!(client.diagnostics_for(&a), Vec::<Value>::new());
+    client.shutdown();
+}
