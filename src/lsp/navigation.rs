@@ -251,6 +251,9 @@ pub fn references(state: &State, params: ReferenceParams) -> Option<Vec<Location
 
 /// Renames an id: its definition and every reference that writes it (an environment named
 /// by its name keeps it). Refused when the new id is not a valid id or is taken.
+// `Uri` caches a parsed part in a `Cell`, which never changes its hash or equality; the
+// map is what `WorkspaceEdit::changes` is.
+#[allow(clippy::mutable_key_type)]
 pub fn rename(state: &State, params: RenameParams) -> Result<Option<WorkspaceEdit>, String> {
     let at = params.text_document_position;
     let Some((checked, found, all)) = self::at(state, &at.text_document.uri, at.position) else {

@@ -487,7 +487,7 @@ fn symbols_list_a_documents_manifests_and_the_trees_ids() {
     let tree = linked_tree();
     tree.write(
         "more.yaml",
-        &format!("{}---\n{}", environment_yaml("qa"), process_yaml("tester")),
+        format!("{}---\n{}", environment_yaml("qa"), process_yaml("tester")),
     );
     let mut client = Client::start(&tree);
     let uri = client.uri("more.yaml");
