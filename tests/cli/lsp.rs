@@ -28,7 +28,12 @@ impl Client {
     /// Starts `oslinker lsp` for the tree and initializes it with the tree's parent as the
     /// workspace folder (so the root is found as `linker.d` would be, or given with -d).
     fn start(tree: &Tree) -> Client {
-        let mut command = tree.cmd(["lsp"]).command();
+        Client::spawn(tree.cmd(["lsp"]).command(), tree.parent(), &tree.root())
+    }
+
+    /// Starts the server with `command`, `workspace` as the editor's folder; `root` is the
+    /// tree the server should find.
+    fn spawn(mut command: std::process::Command, workspace: &Path, root: &Path) -> Client {
         command.stdin(Stdio::piped()).stdout(Stdio::piped());
         let mut child = command.spawn().expect("oslinker lsp starts");
         let stdin = child.stdin.take().unwrap();
@@ -42,7 +47,7 @@ impl Client {
                 }
             }
         });
-        let root = tree.root().canonicalize().unwrap();
+        let root = root.canonicalize().unwrap();
         let mut client = Client {
             child,
             stdin,
@@ -50,7 +55,7 @@ impl Client {
             next_id: 1,
             root,
         };
-        let workspace = uri(tree.parent());
+        let workspace = uri(workspace);
         let result = client.request(
             "initialize",
             json!({
@@ -609,5 +614,23 @@ fn a_file_changed_on_disk_is_read_again_when_the_editor_says_so() {
     tree.write("a.yaml", process_yaml("a"));
     client.notify("textDocument/didSave", json!({"textDocument": {"uri": a}}));
     assert_eq!(client.diagnostics_for(&a), Vec::<Value>::new());
+    client.shutdown();
+}
+
+#[test]
+fn the_tree_is_the_workspace_folders_linker_d() {
+    // No --dir, and run from elsewhere: the editor's workspace folder says where the tree is.
+    let workspace = Tree::new(&[(
+        "linker.d/a.yaml",
+        &process_yaml("a").replace("production", "x"),
+    )]);
+    let elsewhere = Tree::empty();
+    let command = crate::support::oslinker(elsewhere.parent())
+        .args(["lsp"])
+        .command();
+    let root = workspace.root().join("linker.d");
+    let mut client = Client::spawn(command, &workspace.root(), &root);
+    let a = client.uri("a.yaml");
+    assert_eq!(client.diagnostics_for(&a)[0]["code"], "E0203");
     client.shutdown();
 }
