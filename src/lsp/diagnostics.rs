@@ -48,26 +48,21 @@ fn convert<'c>(
     lines: &mut HashMap<FileId, Lines<'c>>,
     diagnostic: &Diagnostic,
 ) -> lsp_types::Diagnostic {
-    let mut range_of = |span: Option<Span>, file: FileId| match span {
+    // Whole-file and tree-level problems sit at the file's start.
+    let mut range_of = |span: Option<Span>| match span {
         Some(span) if span.file != checked.root => lines
             .entry(span.file)
             .or_insert_with(|| Lines::new(&checked.sources.get(span.file).text))
             .range(span.range()),
-        _ => {
-            let _ = file;
-            Range::new(Position::new(0, 0), Position::new(0, 0))
-        }
+        _ => Range::new(Position::new(0, 0), Position::new(0, 0)),
     };
-    let range = range_of(diagnostic.span, diagnostic.file);
+    let range = range_of(diagnostic.span);
     let related = (diagnostic.related.iter())
         .filter(|r| r.span.file != checked.root)
         .filter_map(|related| {
             let path = &checked.sources.get(related.span.file).path;
             Some(DiagnosticRelatedInformation {
-                location: Location::new(
-                    uri_of(path)?,
-                    range_of(Some(related.span), related.span.file),
-                ),
+                location: Location::new(uri_of(path)?, range_of(Some(related.span))),
                 message: related.message.clone(),
             })
         })

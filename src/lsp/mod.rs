@@ -354,9 +354,7 @@ fn params<P: DeserializeOwned>(notification: Notification) -> Option<P> {
     serde_json::from_value(notification.params).ok()
 }
 
-/// The path of a text document, and the file of the linked tree it is.
-fn document(state: &State, uri: &lsp_types::Uri) -> Option<(PathBuf, crate::source::FileId)> {
-    let path = path_of(uri)?;
-    let file = state.file_of(&path)?;
-    Some((path, file))
+/// The file of the linked tree a text document is.
+fn document(state: &State, uri: &lsp_types::Uri) -> Option<crate::source::FileId> {
+    state.file_of(&path_of(uri)?)
 }

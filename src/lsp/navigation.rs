@@ -183,7 +183,7 @@ pub fn at<'c>(
     position: Position,
 ) -> Option<(&'c Checked, Occurrence<'c>, Vec<Occurrence<'c>>)> {
     let checked = state.checked.as_ref()?;
-    let (_, file) = super::document(state, uri)?;
+    let file = super::document(state, uri)?;
     let offset = Lines::new(&checked.sources.get(file).text).offset(position);
     let all = occurrences(&checked.linked);
     let found = (all.iter())

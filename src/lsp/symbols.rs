@@ -53,7 +53,7 @@ pub fn document_symbols(
     state: &State,
     params: DocumentSymbolParams,
 ) -> Option<DocumentSymbolResponse> {
-    let (_, file) = super::document(state, &params.text_document.uri)?;
+    let file = super::document(state, &params.text_document.uri)?;
     let checked = state.checked.as_ref()?;
     let lines = Lines::new(&checked.sources.get(file).text);
     #[allow(deprecated)] // `deprecated`: a field every DocumentSymbol must still carry.
