@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed between two plans: processes and routes added, removed or changed')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Validate and plan, then follow every change: print the plan diff or the diagnostics')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the linked tree over HTTP (resolve, plan, routes, events), following every change')
+            [CompletionResult]::new('lsp', 'lsp', [CompletionResultType]::ParameterValue, 'Serve the Language Server Protocol on stdin/stdout, for editors')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the linked system as a graph (Graphviz DOT or Mermaid)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)')
@@ -134,6 +135,18 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')
             [CompletionResult]::new('--no-auth', '--no-auth', [CompletionResultType]::ParameterName, 'Serve a non-loopback address without a token: anyone who reaches the port may read the tree (never its secret values)')
             [CompletionResult]::new('--health', '--health', [CompletionResultType]::ParameterName, 'Probe every health check at its interval, as `watch --health` does, and route by what is alive (/v1/health shows the states)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
+            [CompletionResult]::new('--follow-links', '--follow-links', [CompletionResultType]::ParameterName, 'Follow symbolic links to folders (loops are detected and reported)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oslinker;lsp' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (diagnostics on stderr, diffs on stdout)')
+            [CompletionResult]::new('--stdio', '--stdio', [CompletionResultType]::ParameterName, 'Accepted for clients that always pass it; stdin/stdout is the only transport')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only what was asked for: no summary lines')
             [CompletionResult]::new('--follow-links', '--follow-links', [CompletionResultType]::ParameterName, 'Follow symbolic links to folders (loops are detected and reported)')
@@ -321,6 +334,7 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed between two plans: processes and routes added, removed or changed')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Validate and plan, then follow every change: print the plan diff or the diagnostics')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the linked tree over HTTP (resolve, plan, routes, events), following every change')
+            [CompletionResult]::new('lsp', 'lsp', [CompletionResultType]::ParameterValue, 'Serve the Language Server Protocol on stdin/stdout, for editors')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the linked system as a graph (Graphviz DOT or Mermaid)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)')
@@ -350,6 +364,9 @@ Register-ArgumentCompleter -Native -CommandName 'oslinker' -ScriptBlock {
             break
         }
         'oslinker;help;serve' {
+            break
+        }
+        'oslinker;help;lsp' {
             break
         }
         'oslinker;help;graph' {

@@ -43,6 +43,9 @@ _oslinker() {
             oslinker,ls)
                 cmd="oslinker__subcmd__ls"
                 ;;
+            oslinker,lsp)
+                cmd="oslinker__subcmd__lsp"
+                ;;
             oslinker,man)
                 cmd="oslinker__subcmd__man"
                 ;;
@@ -106,6 +109,9 @@ _oslinker() {
             oslinker__subcmd__help,ls)
                 cmd="oslinker__subcmd__help__subcmd__ls"
                 ;;
+            oslinker__subcmd__help,lsp)
+                cmd="oslinker__subcmd__help__subcmd__lsp"
+                ;;
             oslinker__subcmd__help,man)
                 cmd="oslinker__subcmd__help__subcmd__man"
                 ;;
@@ -155,7 +161,7 @@ _oslinker() {
 
     case "${cmd}" in
         oslinker)
-            opts="-d -q -h -V --dir --color --quiet --follow-links --help --version validate resolve plan diff watch serve graph export explain ls health policy schema init completions man help"
+            opts="-d -q -h -V --dir --color --quiet --follow-links --help --version validate resolve plan diff watch serve lsp graph export explain ls health policy schema init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,7 +519,7 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__help)
-            opts="validate resolve plan diff watch serve graph export explain ls health policy schema init completions man help"
+            opts="validate resolve plan diff watch serve lsp graph export explain ls health policy schema init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,6 +659,20 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__help__subcmd__lsp)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -839,6 +859,38 @@ _oslinker() {
                     fi
                     return 0
                     ;;
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oslinker__subcmd__lsp)
+            opts="-d -q -h --stdio --dir --color --quiet --follow-links --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --dir)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then

@@ -34,6 +34,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand diff 'Show what changed between two plans: processes and routes added, removed or changed'
             cand watch 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
             cand serve 'Serve the linked tree over HTTP (resolve, plan, routes, events), following every change'
+            cand lsp 'Serve the Language Server Protocol on stdin/stdout, for editors'
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
             cand export 'Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
@@ -125,6 +126,17 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
             cand --no-auth 'Serve a non-loopback address without a token: anyone who reaches the port may read the tree (never its secret values)'
             cand --health 'Probe every health check at its interval, as `watch --health` does, and route by what is alive (/v1/health shows the states)'
+            cand -q 'Print only what was asked for: no summary lines'
+            cand --quiet 'Print only what was asked for: no summary lines'
+            cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oslinker;lsp'= {
+            cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --dir 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'
+            cand --color 'When to use colour (diagnostics on stderr, diffs on stdout)'
+            cand --stdio 'Accepted for clients that always pass it; stdin/stdout is the only transport'
             cand -q 'Print only what was asked for: no summary lines'
             cand --quiet 'Print only what was asked for: no summary lines'
             cand --follow-links 'Follow symbolic links to folders (loops are detected and reported)'
@@ -293,6 +305,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand diff 'Show what changed between two plans: processes and routes added, removed or changed'
             cand watch 'Validate and plan, then follow every change: print the plan diff or the diagnostics'
             cand serve 'Serve the linked tree over HTTP (resolve, plan, routes, events), following every change'
+            cand lsp 'Serve the Language Server Protocol on stdin/stdout, for editors'
             cand graph 'Draw the linked system as a graph (Graphviz DOT or Mermaid)'
             cand export 'Write the tree out for others to read: `export a2a DIR`, an A2A agent card per process'
             cand explain 'Explain an id (where it is defined, what it references, what references it) or a capability (every candidate and why it ranks where it does)'
@@ -316,6 +329,8 @@ set edit:completion:arg-completer[oslinker] = {|@words|
         &'oslinker;help;watch'= {
         }
         &'oslinker;help;serve'= {
+        }
+        &'oslinker;help;lsp'= {
         }
         &'oslinker;help;graph'= {
         }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueHint};
 
 use crate::commands::export::ExportArgs;
+use crate::commands::lsp::{self, LspArgs};
 use crate::commands::{completions, diff, health, init, ls, man, resolve, schema, serve, watch};
 use crate::commands::{
     completions::CompletionsArgs, diff::DiffArgs, explain::ExplainArgs, graph::GraphArgs,
@@ -75,6 +76,9 @@ pub enum Command {
     /// Serve the linked tree over HTTP (resolve, plan, routes, events), following every change
     #[command(after_long_help = serve::EXIT_CODES.help())]
     Serve(ServeArgs),
+    /// Serve the Language Server Protocol on stdin/stdout, for editors
+    #[command(long_about = lsp::ABOUT)]
+    Lsp(LspArgs),
     /// Draw the linked system as a graph (Graphviz DOT or Mermaid)
     #[command(after_long_help = EXIT_CODES.help())]
     Graph(GraphArgs),

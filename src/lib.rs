@@ -30,6 +30,7 @@ pub mod init;
 pub mod link;
 pub mod lints;
 pub mod load;
+pub mod lsp;
 mod manpage;
 pub mod model;
 pub mod pipeline;
@@ -92,6 +93,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Diff(args) => commands::diff::run(&mut ui, &context, args),
         Command::Watch(args) => commands::watch::run(&mut ui, &context, args),
         Command::Serve(args) => commands::serve::run(&mut ui, &context, args),
+        Command::Lsp(args) => commands::lsp::run(&mut ui, &context, args),
         Command::Graph(args) => commands::graph::run(&mut ui, &context, args),
         Command::Export(args) => commands::export::run(&mut ui, &context, args),
         Command::Explain(args) => commands::explain::run(&mut ui, &context, args),

@@ -11,6 +11,7 @@ pub mod health;
 pub mod init;
 mod live;
 pub mod ls;
+pub mod lsp;
 pub mod man;
 pub mod plan;
 pub mod policy;

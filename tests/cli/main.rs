@@ -34,6 +34,7 @@ mod init;
 mod integrations;
 mod lints;
 mod ls;
+mod lsp;
 mod man;
 mod plan;
 mod policy;
