@@ -1273,6 +1273,9 @@ fn colour_on_a_terminal_unless_no_color() {
         stdout,
         "\
 \x1b[32m+ process extra (custom, env-staging, pending)\x1b[0m
+    \x1b[32m+ name: Extra\x1b[0m
+    \x1b[32m+ type: tool\x1b[0m
+    \x1b[32m+ labels/team: ops\x1b[0m
 \x1b[33m~ process worker\x1b[0m
     \x1b[33m~ status: running -> error\x1b[0m
 \x1b[31m- route web.serve: web\x1b[0m
