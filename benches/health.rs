@@ -3,6 +3,11 @@
 //! the same run: the time the silent ones must take at this concurrency,
 //! ceil(100 / concurrency) x 1s. Budget: within 2s of wall time at `--concurrency 128`, and
 //! no more than 1.5 times the floor at the default 32.
+//!
+//! Then memory across rounds of `watch --health`: 200 targets (20 never answer, one flaps
+//! between 200 and 503 at every probe, so that each round prints one event to count rounds
+//! by), each probed every 100ms. Budget: the watch's resident memory after 100 rounds is within
+//! 1.25x (plus 2 MiB of noise) of what it was after 10.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -32,7 +37,7 @@ fn answer(mut stream: TcpStream, silent: bool) {
     let mut request = [0u8; 2048];
     let _ = stream.read(&mut request);
     if silent {
-        thread::sleep(Duration::from_secs(60));
+        thread::sleep(Duration::from_secs(5));
         return;
     }
     let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
@@ -100,7 +105,91 @@ fn main() {
             missed += 1;
         }
     }
+    if !watch_memory_stays_flat() {
+        missed += 1;
+    }
     if missed > 0 {
         std::process::exit(1);
     }
+}
+
+/// A server answering 200 and 503 in turn, one per request.
+fn flapping_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0u8; 2048];
+            let _ = stream.read(&mut request);
+            let n = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let code = if n % 2 == 0 { 200 } else { 503 };
+            let response =
+                format!("HTTP/1.1 {code} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    port
+}
+
+/// The resident memory of a process, in KiB.
+fn resident_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    (status.lines())
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn watch_memory_stays_flat() -> bool {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("tree");
+    std::fs::create_dir_all(&root).unwrap();
+    let (ok, silent, flapper) = (server(false), server(true), flapping_server());
+    let mut text = String::new();
+    for i in 0..200 {
+        let port = match i {
+            0 => flapper,
+            i if i % 10 == 1 => silent,
+            _ => ok,
+        };
+        text.push_str(&format!(
+            "kind: Provider\nid: p{i:03}\nplatform: openai-agents\nhealth:\n  http: {{url: \"http://127.0.0.1:{port}/healthz\"}}\n  timeout: 300ms\n  interval: 100ms\n  failureThreshold: 1\n---\n"
+        ));
+    }
+    std::fs::write(root.join("fleet.yaml"), text).unwrap();
+    let mut child = Command::new(BIN)
+        .args(["watch", "--health", "--format", "json", "--dir"])
+        .arg(&root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut rounds, mut at_10, mut at_100) = (0, 0, 0);
+    for line in lines.map_while(Result::ok) {
+        if line.contains("\"event\":\"health\"") && line.contains("\"id\":\"p000\"") {
+            rounds += 1;
+            match rounds {
+                10 => at_10 = resident_kib(child.id()),
+                100 => {
+                    at_100 = resident_kib(child.id());
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let ratio = at_100 as f64 / at_10.max(1) as f64;
+    println!(
+        "  watch --health, 200 targets: {at_10} KiB resident after 10 rounds, {at_100} KiB after 100 ({ratio:.2}x)"
+    );
+    let flat = rounds >= 100 && (at_100 as f64) <= at_10 as f64 * 1.25 + 2048.0;
+    if !flat {
+        println!("  OVER budget (memory after 100 rounds within 1.25x of after 10, plus 2 MiB)");
+    }
+    flat
 }
