@@ -123,7 +123,7 @@ fn flapping_server() -> u16 {
             let mut request = [0u8; 2048];
             let _ = stream.read(&mut request);
             let n = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let code = if n % 2 == 0 { 200 } else { 503 };
+            let code = if n.is_multiple_of(2) { 200 } else { 503 };
             let response =
                 format!("HTTP/1.1 {code} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
             let _ = stream.write_all(response.as_bytes());
