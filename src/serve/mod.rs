@@ -162,9 +162,10 @@ pub async fn run(
     }
 }
 
-/// Publishes every event to NATS as it comes, in order, until the server stops. A server
-/// that went away gets the events when it is back (the client buffers them); `report` hears
-/// of what could not be sent.
+/// Publishes every event to NATS as it comes, in order, until the server stops. Core NATS
+/// delivers at most once: while the client knows the server is away it buffers events and
+/// sends them when it is back, but one written to a connection that just died is lost.
+/// `report` hears of what could not be sent.
 pub async fn forward_to_nats(
     publisher: crate::events::nats::NatsPublisher,
     mut events: broadcast::Receiver<Arc<CloudEvent>>,
