@@ -172,7 +172,9 @@ impl Drop for Server {
     }
 }
 
-/// A `/v1/events` stream, read as it comes (the client's timeout bounds each wait).
+/// A `/v1/events` stream, read as it comes. The client's timeout bounds each read, but the
+/// server's keep-alive comments (every 15 s) would keep a stream waiting for an event that
+/// never comes alive forever: each wait has a deadline of its own too.
 struct EventStream {
     lines: BufReader<Response>,
 }
@@ -181,7 +183,9 @@ impl EventStream {
     /// The next event: its `event:` field and its data (a CloudEvent).
     fn next(&mut self) -> (String, Value) {
         let (mut kind, mut data) = (String::new(), String::new());
+        let deadline = Instant::now() + PATIENCE;
         loop {
+            assert!(Instant::now() < deadline, "no event within {PATIENCE:?}");
             let mut line = String::new();
             let read = self.lines.read_line(&mut line).expect("the stream goes on");
             assert!(read > 0, "the event stream ended");
@@ -199,7 +203,12 @@ impl EventStream {
 
     /// The next event of this type (others are skipped).
     fn next_of(&mut self, wanted: &str) -> Value {
+        let deadline = Instant::now() + PATIENCE;
         loop {
+            assert!(
+                Instant::now() < deadline,
+                "no {wanted} event within {PATIENCE:?}"
+            );
             let (kind, event) = self.next();
             if kind == wanted {
                 return event;
