@@ -18,6 +18,7 @@ use crate::policy;
 use crate::source::{FileId, SourceFile, Sources, Span};
 
 /// A loaded, linked tree and everything found wrong with it.
+#[derive(Debug, Clone)]
 pub struct Checked {
     pub sources: Sources,
     /// The root folder's entry in `sources` (what tree-level diagnostics point at).

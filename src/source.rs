@@ -162,7 +162,7 @@ impl SourceFile {
 
 /// All files of one loaded tree. Shared, so that `watch` keeps the files that did not change
 /// from one re-link to the next without copying them.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Sources {
     files: Vec<Arc<SourceFile>>,
 }

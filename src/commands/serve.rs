@@ -371,8 +371,8 @@ impl Follower {
     }
 }
 
-/// A re-link as served. It holds the session's `Checked`, so the session links the next
-/// edit afresh rather than in place (it links in place only what nobody else holds).
+/// A re-link as served. It shares the session's `Checked`: the session links the next edit
+/// into a copy of it (`Arc::make_mut`), never into the tree readers hold.
 fn snapshot(relinked: &Relinked, generation: u64) -> Snapshot {
     Snapshot {
         checked: Arc::clone(&relinked.checked),

@@ -11,7 +11,7 @@ use crate::model::{Binding, Kind, Located, Platform, Process, Provider, Status, 
 use rayon::prelude::*;
 
 /// What link found wrong, by what each problem is about.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Problems {
     /// Duplicate ids and capability map conflicts: about the tree as a whole.
     pub tree: Vec<Diagnostic>,

@@ -23,7 +23,7 @@ pub enum MapScope {
 /// Where a mapping is written: map, then mapping within it, both in load order.
 type At = (usize, usize);
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CapabilityMaps {
     /// Every map of the tree, in load order.
     pub maps: Vec<Arc<CapabilityMap>>,

@@ -30,7 +30,7 @@ pub type ById<T> = IndexMap<String, Arc<T>, foldhash::fast::RandomState>;
 
 /// The linked model: every manifest indexed by id (first definition wins), the merged
 /// capability maps, the routing table, and each process resolved.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Linked {
     pub processes: ById<Process>,
     pub environments: ById<Environment>,
@@ -52,7 +52,7 @@ pub struct Linked {
 
 /// A process, resolved: where it runs, what applies to it, what it links to, by place (the
 /// accessors on [`Linked`] give ids and manifests).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Resolved {
     /// Its environment's place in `environments`, when it names one.
     pub environment: Option<EnvIndex>,

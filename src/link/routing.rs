@@ -217,7 +217,7 @@ fn next_generation() -> u64 {
     GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RoutingTable {
     /// Unique to this table as it stands: built anew or changed, it gets another.
     generation: u64,

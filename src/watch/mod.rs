@@ -459,20 +459,11 @@ impl Session {
             return unchanged;
         };
         let before = routing::every_route(&checked.linked);
-        let shared = Arc::get_mut(&mut checked).is_none();
-        if shared {
-            // Someone still holds this state (`serve` does): link the tree again rather than
-            // change it under them. Its routes start from none withdrawn, so they count as
-            // changed whatever the withdrawal below does.
-            let Ok(root) = load::open_root(&self.cache.root) else {
-                self.current = Some(checked);
-                return unchanged;
-            };
-            checked = Arc::new(pipeline::check_files(root, self.cache.files_in_order()));
-        }
         let live = self.live.as_ref().expect("set above");
-        let own = Arc::get_mut(&mut checked).expect("held only here");
-        if !withdraw_what_is_down(&mut own.linked, live) && !shared {
+        // Someone may still hold this state (`serve` serves it): change a copy, never the
+        // tree under them.
+        let own = Arc::make_mut(&mut checked);
+        if !withdraw_what_is_down(&mut own.linked, live) {
             self.current = Some(checked);
             return unchanged;
         }
@@ -490,7 +481,9 @@ impl Session {
     fn edit_in_place(&mut self, refresh: &Refresh) -> Option<Arc<Checked>> {
         let edits = refresh.edits.as_ref()?;
         let mut current = self.current.take()?;
-        let checked = Arc::get_mut(&mut current)?;
+        // Someone may still hold this state (`serve` serves it): link into a copy, which
+        // costs a fraction of a fresh link.
+        let checked = Arc::make_mut(&mut current);
         let mut old = Manifests::default();
         let mut new = Manifests::default();
         for edit in edits {
@@ -964,6 +957,30 @@ mod tests {
         let plan =
             (fresh.errors() == 0).then(|| plan::build(&fresh.linked, &PlanFilter::default()));
         assert_eq!(relinked.plan, plan, "plan");
+    }
+
+    #[test]
+    fn a_tree_someone_else_holds_is_linked_in_place_into_a_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("tree");
+        write_tree(&root);
+        let (mut session, ready) = Session::start(&root, false).unwrap();
+        // `serve` keeps serving the tree it published while the next edit is linked.
+        let served = Arc::clone(&ready.checked);
+        drop(ready);
+        let served_plan = plan::build(&served.linked, &PlanFilter::default());
+        let path = write(
+            &root,
+            &agent_file(4),
+            &agent(4, "running", ENVIRONMENTS[1], 9, "cap.c4"),
+        );
+        assert_relinked_as_fresh(&mut session, &root, std::slice::from_ref(&path));
+        assert_eq!(session.in_place, 1, "linked in place, not afresh");
+        // What readers hold is untouched.
+        assert_eq!(
+            plan::build(&served.linked, &PlanFilter::default()),
+            served_plan
+        );
     }
 
     #[test]
