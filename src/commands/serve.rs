@@ -2,6 +2,7 @@
 //! does and publishes each re-link; the HTTP server (`crate::serve`) runs on a thread of its
 //! own and reads whatever was published last.
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,7 +21,9 @@ use crate::link::routing;
 use crate::load::display_path;
 use crate::render;
 use crate::report;
+use crate::serve::answers::Answers;
 use crate::serve::{self, Published, Shared, Snapshot, auth};
+use crate::source::FileId;
 use crate::text;
 use crate::ui::Ui;
 use crate::watch::events::{self, Batch, Events};
@@ -257,7 +260,7 @@ struct Follower {
 
 impl Follower {
     fn new(root: &Path, ready: &Relinked) -> Follower {
-        let first = Arc::new(snapshot(ready, 1));
+        let first = Arc::new(snapshot(ready, 1, Answers::default()));
         Follower {
             root: root.to_path_buf(),
             events: crate::events::Events::new(crate::events::source_uri(&host_name(), root)),
@@ -271,7 +274,8 @@ impl Follower {
     /// `tree.invalid` when that flipped, and a `route.changed` per route the served tree
     /// now chooses differently.
     fn relinked(&mut self, relinked: &Relinked) -> Vec<CloudEvent> {
-        let new = Arc::new(snapshot(relinked, self.latest.generation + 1));
+        let answers = self.answers_carried_over(relinked);
+        let new = Arc::new(snapshot(relinked, self.latest.generation + 1, answers));
         let checked = &relinked.checked;
         let diagnostics = report::json_diagnostics(&checked.sources, &checked.diagnostics);
         let mut events = vec![self.events.relinked(&crate::events::Relinked {
@@ -302,9 +306,23 @@ impl Follower {
         events
     }
 
-    /// A re-link health made (no file changed): only the routes moved.
+    /// The answers of the tree served until now that still hold in `relinked`: when it was
+    /// linked in place into that very tree, all but those naming what the edited files
+    /// define; none otherwise.
+    fn answers_carried_over(&self, relinked: &Relinked) -> Answers {
+        match &self.serving {
+            Some(serving) if relinked.in_place && self.latest.valid() => {
+                serving.answers.carried_over(&edited_ids(relinked))
+            }
+            _ => Answers::default(),
+        }
+    }
+
+    /// A re-link health made (no file changed): only the routes moved, and every answer
+    /// is worked out again.
     fn rerouted(&mut self, relinked: &Relinked) {
-        let new = Arc::new(snapshot(relinked, self.latest.generation + 1));
+        let answers = Answers::default();
+        let new = Arc::new(snapshot(relinked, self.latest.generation + 1, answers));
         if new.valid() {
             self.serving = Some(Arc::clone(&new));
         }
@@ -373,14 +391,31 @@ impl Follower {
 
 /// A re-link as served. It shares the session's `Checked`: the session links the next edit
 /// into a copy of it (`Arc::make_mut`), never into the tree readers hold.
-fn snapshot(relinked: &Relinked, generation: u64) -> Snapshot {
+fn snapshot(relinked: &Relinked, generation: u64, answers: Answers) -> Snapshot {
     Snapshot {
         checked: Arc::clone(&relinked.checked),
         plan: relinked.plan.clone().map(Arc::new),
         generation,
         relinked_at: SystemTime::now(),
         files: relinked.files.clone(),
+        answers,
     }
+}
+
+/// The ids of the processes and providers that the re-linked files define.
+fn edited_ids(relinked: &Relinked) -> HashSet<&str> {
+    let checked = &relinked.checked;
+    let files: HashSet<FileId> = (1..checked.sources.len())
+        .map(FileId)
+        .filter(|&file| relinked.files.contains(&checked.sources.get(file).path))
+        .collect();
+    let linked = &checked.linked;
+    let processes = linked.processes.values().map(|p| &p.id);
+    let providers = linked.providers.values().map(|p| &p.id);
+    (processes.chain(providers))
+        .filter(|id| files.contains(&id.span.file))
+        .map(|id| id.value.as_str())
+        .collect()
 }
 
 /// This machine's name, for the events' `source` (`oslinker://HOST/ROOT`); empty when it

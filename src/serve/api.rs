@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -13,6 +14,7 @@ use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::answers::{self, Question};
 use super::{Shared, Snapshot};
 use crate::link::Linked;
 use crate::link::routing;
@@ -122,8 +124,8 @@ impl IntoResponse for ApiError {
 }
 
 /// A JSON text as the body, with its content type.
-pub fn json_body(text: String) -> Response {
-    let mut response = text.into_response();
+pub fn json_body(text: impl Into<Body>) -> Response {
+    let mut response = text.into().into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
@@ -272,12 +274,25 @@ async fn resolve(
     if !routing::is_known(linked, &capability) {
         return Err(unknown_capability(linked, &capability));
     }
-    let resolution = routing::resolve(linked, &capability, environment.as_deref());
-    Ok(json_body(render::resolve::json(
-        &resolution,
+    let question = Question {
+        capability,
+        environment,
         all,
-        environment.as_deref(),
-    )))
+    };
+    let answer = snapshot.answers.get_or_make(question, |question| {
+        let environment = question.environment.as_deref();
+        let resolution = routing::resolve(linked, &question.capability, environment);
+        let names = (resolution.candidates.iter())
+            .flat_map(|c| std::iter::once(c.id).chain(c.process))
+            .map(str::to_string)
+            .collect();
+        let body = render::resolve::json(&resolution, all, environment);
+        answers::Answer {
+            body: body.into(),
+            names,
+        }
+    });
+    Ok(json_body(answer))
 }
 
 #[derive(Deserialize)]

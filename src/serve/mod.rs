@@ -3,10 +3,12 @@
 //! side (`api`) reads whatever was published last, without ever waiting for a re-link.
 //!
 //! - `api`: the handlers of `/v1/*`, `/healthz` and `/readyz`, and the JSON error body.
+//! - `answers`: the `/v1/resolve` answers already given, kept per served tree.
 //! - `auth`: the bearer token, the listen-address policy, GET/HEAD only.
 //! - `events`: the CloudEvents each re-link makes, and the SSE stream of them.
 //! - `metrics`: the Prometheus registry and the request-counting middleware.
 
+pub mod answers;
 pub mod api;
 pub mod auth;
 pub mod events;
@@ -36,6 +38,8 @@ pub struct Snapshot {
     pub relinked_at: SystemTime,
     /// The manifest files this re-link found added, removed or changed (none at start).
     pub files: Vec<PathBuf>,
+    /// The `/v1/resolve` answers given from this tree so far.
+    pub answers: answers::Answers,
 }
 
 impl Snapshot {

@@ -355,6 +355,9 @@ pub struct Relinked {
     pub diff: Option<PlanDiff>,
     /// Relinked because health changed the routes, not because a file changed.
     pub rerouted: bool,
+    /// The changed files' manifests were linked into the last tree in place: every id, map,
+    /// environment and platform is as it was, only the manifests of `files` changed.
+    pub in_place: bool,
 }
 
 impl Relinked {
@@ -399,17 +402,19 @@ impl Session {
     }
 
     fn relink(&mut self, refresh: Refresh) -> Relinked {
-        let mut checked = match self.edit_in_place(&refresh) {
-            Some(checked) => checked,
-            None => Arc::new(pipeline::check_files(
-                refresh.root,
-                self.cache.files_in_order(),
-            )),
+        let (mut checked, in_place) = match self.edit_in_place(&refresh) {
+            Some(checked) => (checked, true),
+            None => {
+                let files = self.cache.files_in_order();
+                (Arc::new(pipeline::check_files(refresh.root, files)), false)
+            }
         };
         if let (Some(live), Some(checked)) = (&self.live, Arc::get_mut(&mut checked)) {
             withdraw_what_is_down(&mut checked.linked, live);
         }
-        self.relinked(refresh.changed, checked, false)
+        let mut relinked = self.relinked(refresh.changed, checked, false);
+        relinked.in_place = in_place;
+        relinked
     }
 
     /// Plans a newly linked tree and compares it with the last good plan.
@@ -429,6 +434,7 @@ impl Session {
             plan,
             diff,
             rerouted,
+            in_place: false,
         }
     }
 
