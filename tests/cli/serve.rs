@@ -152,6 +152,23 @@ impl Server {
         assert!(status.success());
     }
 
+    /// Waits until `/v1/health` says `id` was probed healthy (a failure after PATIENCE).
+    fn until_healthy(&self, id: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let (_, health) = self.get("/v1/health");
+            let targets = health["targets"].as_array().cloned().unwrap_or_default();
+            if targets
+                .iter()
+                .any(|t| t["id"] == id && t["state"] == "healthy")
+            {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{id} never healthy: {health}");
+            thread::sleep(Duration::from_millis(20)); // polling a state, not a timed assertion
+        }
+    }
+
     /// Waits for the process to end (a failure after PATIENCE).
     fn exit(&mut self) -> ExitStatus {
         let deadline = Instant::now() + PATIENCE;
@@ -620,16 +637,20 @@ fn health_withdraws_a_failing_agent_from_its_routes_and_says_so() {
     let tree = reviewed_tree(port);
     let server = Server::start(&tree, &["--health"]);
     let mut events = server.events();
-    let first = events.next_of("dev.oslinker.health.changed");
-    assert_eq!(
-        (&first["data"]["from"], &first["data"]["to"]),
-        (&Value::Null, &json!("healthy"))
-    );
+    // The first probe may run before the stream opens (its event, null -> healthy, then
+    // goes to nobody): wait for its result where it stays.
+    server.until_healthy("reviewer-api");
     let (_, resolved) = server.get("/v1/resolve/code.review?all");
     assert_eq!(first_eligible(&resolved), "reviewer-api", "{resolved}");
     // It starts failing: after two failed probes it is withdrawn, and the route moves.
     status.store(503, Ordering::SeqCst);
-    let down = events.next_of("dev.oslinker.health.changed");
+    let down = loop {
+        let change = events.next_of("dev.oslinker.health.changed");
+        if change["data"]["from"] != Value::Null {
+            break change;
+        }
+        assert_eq!(change["data"]["to"], "healthy", "the first probe: {change}");
+    };
     assert_eq!(
         (&down["data"]["from"], &down["data"]["to"]),
         (&json!("healthy"), &json!("unhealthy"))
