@@ -207,3 +207,105 @@ impl Emitter {
 fn every_route(relinked: &Relinked) -> Vec<RouteSummary> {
     routing::every_route(&relinked.checked.linked)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::events::EventType;
+    use crate::watch::{Session, Update};
+
+    const PROVIDERS: &str = "kind: Provider\nid: p1\nplatform: openai-agents\ncapabilities: [code.x]\n---\n\
+         kind: Provider\nid: p2\nplatform: openai-agents\ncapabilities: [code.x]\n";
+
+    fn write(root: &Path, name: &str, text: &str) -> PathBuf {
+        std::fs::create_dir_all(root).unwrap();
+        let path = root.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn relink(session: &mut Session, emitter: &mut Emitter, path: &Path) -> Vec<CloudEvent> {
+        match session.update(&[path.to_path_buf()]) {
+            Update::Relinked(relinked) => emitter.relinked(&relinked),
+            _ => panic!("no re-link"),
+        }
+    }
+
+    fn types(events: &[CloudEvent]) -> Vec<&str> {
+        events.iter().map(|e| e.event_type.short()).collect()
+    }
+
+    fn generations(events: &[CloudEvent]) -> Vec<(Value, Value)> {
+        (events.iter())
+            .map(|e| {
+                (
+                    e.data["generation"].clone(),
+                    e.data["servingGeneration"].clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// Routes are compared with the last valid tree: the invalid states between leave no
+    /// trace, and the route that moved while the tree was broken is told once it is valid.
+    #[test]
+    fn routes_move_against_the_last_valid_tree_across_an_invalid_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("tree");
+        let path = write(&root, "providers.yaml", PROVIDERS);
+        let (mut session, ready) = Session::start(&root, false).unwrap();
+        let mut emitter = Emitter::new(&root);
+        let loaded = emitter.loaded(&ready);
+        assert_eq!(loaded.event_type, EventType::TreeLoaded);
+        assert_eq!(
+            (emitter.generation(), emitter.serving_generation()),
+            (1, Some(1))
+        );
+        let first = routing::every_route(&ready.checked.linked);
+        drop(ready);
+        let chosen = first[0].chosen.clone().expect("a provider is chosen");
+        let other = if chosen == "p1" { "p2" } else { "p1" };
+
+        write(&root, "providers.yaml", "kind: [\n");
+        let broken = relink(&mut session, &mut emitter, &path);
+        assert_eq!(types(&broken), ["tree.relinked", "tree.invalid"]);
+        assert_eq!(generations(&broken), vec![(json!(2), json!(1)); 2]);
+
+        // Back, without the provider that was chosen.
+        let kept = PROVIDERS
+            .split("---\n")
+            .find(|doc| doc.contains(&format!("id: {other}\n")))
+            .unwrap();
+        write(&root, "providers.yaml", kept);
+        let mended = relink(&mut session, &mut emitter, &path);
+        // One route per environment (with none), each moved from the provider gone.
+        let mut expected = vec!["tree.relinked", "tree.valid"];
+        expected.extend(vec!["route.changed"; first.len()]);
+        assert_eq!(types(&mended), expected);
+        assert_eq!(
+            generations(&mended),
+            vec![(json!(3), json!(3)); expected.len()]
+        );
+        for route in &mended[2..] {
+            assert_eq!(route.subject.as_deref(), Some("code.x"));
+            assert_eq!(
+                (&route.data["from"], &route.data["to"]),
+                (&json!(chosen), &json!(other))
+            );
+        }
+    }
+
+    #[test]
+    fn the_source_names_this_host_and_the_root() {
+        let emitter = Emitter::new(Path::new("/srv/linker.d"));
+        let event = emitter.watch_error("x");
+        assert_eq!(
+            event.source,
+            format!("oslinker://{}/srv/linker.d", events::host_name())
+        );
+    }
+}
