@@ -70,8 +70,8 @@ pub struct WatchArgs {
 pub enum WatchFormat {
     /// The plan diff after each change, as `diff` prints it
     Text,
-    /// One CloudEvent per line, as `serve` streams them: `dev.oslinker.tree.loaded`, then
-    /// `dev.oslinker.tree.relinked` per change, ...
+    /// One CloudEvent per line, the events `serve` streams (`tree.loaded`, then
+    /// `tree.relinked` per change, ...)
     Json,
 }
 
