@@ -169,7 +169,9 @@ fn watch_memory_stays_flat() -> bool {
     let lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let (mut rounds, mut at_10, mut at_100) = (0, 0, 0);
     for line in lines.map_while(Result::ok) {
-        if line.contains("\"event\":\"health\"") && line.contains("\"id\":\"p000\"") {
+        if line.contains("\"type\":\"dev.oslinker.health.changed\"")
+            && line.contains("\"id\":\"p000\"")
+        {
             rounds += 1;
             match rounds {
                 10 => at_10 = resident_kib(child.id()),

@@ -330,9 +330,9 @@ fn watch_latency(root: &Path, processes: usize) -> Duration {
     let mut next_event = || {
         let line = lines.next().expect("watch ended").unwrap();
         let event: serde_json::Value = serde_json::from_str(&line).unwrap();
-        event["event"].as_str().unwrap().to_string()
+        event["type"].as_str().unwrap().to_string()
     };
-    assert_eq!(next_event(), "ready");
+    assert_eq!(next_event(), "dev.oslinker.tree.loaded");
     let file = fleet::process_file(root, processes / 2);
     let original = std::fs::read_to_string(&file).unwrap();
     let mut latencies = Vec::new();
@@ -349,7 +349,7 @@ fn watch_latency(root: &Path, processes: usize) -> Duration {
         drop(f);
         std::fs::rename(&temporary, &file).unwrap();
         loop {
-            if next_event() == "relinked" {
+            if next_event() == "dev.oslinker.tree.relinked" {
                 break;
             }
         }

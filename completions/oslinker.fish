@@ -105,7 +105,7 @@ complete -c oslinker -n "__fish_oslinker_using_subcommand diff" -s h -l help -d 
 complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l debounce -d 'Wait until the tree has been quiet this long before re-linking (milliseconds)' -r
 complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l exec -d 'After each valid re-link that changed the plan, run CMD through the shell with the plan\'s JSON on its stdin (its output goes to stderr)' -r
 complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l format -d 'Output format' -r -f -a "text\t'The plan diff after each change, as `diff` prints it'
-json\t'One JSON object per line: `ready`, then `relinked` per change'"
+json\t'One CloudEvent per line, the events `serve` streams (`tree.loaded`, then `tree.relinked` per change, ...)'"
 complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"
 complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -l color -d 'When to use colour (diagnostics on stderr, diffs on stdout)' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''

@@ -17,17 +17,16 @@ use crate::events::nats::NatsPublisher;
 use crate::exit::{Exit, ExitCodes};
 use crate::health::Observation;
 use crate::health::monitor::Monitor;
-use crate::link::routing;
 use crate::load::display_path;
 use crate::render;
-use crate::report;
 use crate::serve::answers::Answers;
 use crate::serve::{self, Published, Shared, Snapshot, auth};
 use crate::source::FileId;
 use crate::text;
 use crate::ui::Ui;
+use crate::watch::emitter::Emitter;
 use crate::watch::events::{self, Batch, Events};
-use crate::watch::{Relinked, Session, Update};
+use crate::watch::{Relinked, Rerouted, Session, Update};
 
 use super::Context;
 
@@ -110,7 +109,7 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ServeArgs) -> CommandResult {
         Some(url) => Some(runtime.block_on(NatsPublisher::connect(url))?),
         None => None,
     };
-    let mut follower = Follower::new(&root, &ready);
+    let (mut follower, loaded) = Follower::new(&root, &ready);
     drop(ready);
     let (stop, stopping) = watch::channel(false);
     let shared = Arc::new(Shared::new(
@@ -126,6 +125,8 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ServeArgs) -> CommandResult {
         let report = |trouble: String| eprintln!("error: NATS: {trouble}; serving goes on");
         runtime.spawn(serve::forward_to_nats(publisher, events, report));
     }
+    // Only a subscriber already there (NATS) hears of the first load.
+    let _ = shared.events.send(Arc::new(loaded));
     let app = serve::app(serve::routes(), Arc::clone(&shared));
     let server = runtime.spawn(serve::run(listener, app, stopping));
     ui.err(&format!("{}\n", follower.serving_line(address)));
@@ -155,6 +156,8 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ServeArgs) -> CommandResult {
         for error in &errors {
             ui.error(&format!("watching: {error}; watching goes on"));
         }
+        let troubles = errors.iter().map(|e| follower.emitter.watch_error(e));
+        shared.publish_events(troubles.collect());
         if paths.iter().any(|p| events.is_above_root(p)) {
             events.rewatch();
         }
@@ -166,10 +169,11 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ServeArgs) -> CommandResult {
                 ui.note(&format!(
                     "{error}; serving the last good tree until it is back"
                 ));
+                let unreadable = follower.emitter.unreadable(&error);
                 shared.publish(
                     follower.published(Some(error.to_string())),
                     None,
-                    Vec::new(),
+                    vec![unreadable],
                 );
             }
             Update::Relinked(relinked) => {
@@ -211,28 +215,13 @@ fn probe_round(
     if changes.is_empty() || events::stopping() {
         return;
     }
-    let mut published: Vec<CloudEvent> = (changes.iter())
-        .filter_map(|change| {
-            let before = change.from.map(|from| Observation {
-                state: from,
-                ..change.now.clone()
-            });
-            follower.events.health_changed(before.as_ref(), &change.now)
-        })
-        .collect();
+    let mut published = follower.emitter.health(&changes);
     for change in &changes {
         ui.note(render::watch::health_text(change.from, &change.now).trim_end());
     }
     follower.health = Some(Arc::new(monitor.states().cloned().collect()));
     let rerouted = session.health_changed(monitor.states());
-    published.extend(
-        follower
-            .events
-            .route_changes(&rerouted.before, &rerouted.after),
-    );
-    if let Some(relinked) = rerouted.relinked {
-        follower.rerouted(&relinked);
-    }
+    published.extend(follower.rerouted(&rerouted));
     shared.publish(follower.published(None), None, published);
 }
 
@@ -248,10 +237,11 @@ fn listen(address: SocketAddr) -> Result<std::net::TcpListener, Failure> {
     Ok(listener)
 }
 
-/// The follower's side of the state: the last good tree and the latest one.
+/// The follower's side of the state: the last good tree and the latest one, and the events
+/// (made as `watch --format json` makes them).
 struct Follower {
     root: PathBuf,
-    events: crate::events::Events,
+    emitter: Emitter,
     serving: Option<Arc<Snapshot>>,
     latest: Arc<Snapshot>,
     /// With `--health`: every target's state as last probed.
@@ -259,15 +249,19 @@ struct Follower {
 }
 
 impl Follower {
-    fn new(root: &Path, ready: &Relinked) -> Follower {
-        let first = Arc::new(snapshot(ready, 1, Answers::default()));
-        Follower {
+    /// Takes in the first load; returns its `tree.loaded` event too.
+    fn new(root: &Path, ready: &Relinked) -> (Follower, CloudEvent) {
+        let mut emitter = Emitter::new(root);
+        let loaded = emitter.loaded(ready);
+        let first = Arc::new(snapshot(ready, emitter.generation(), Answers::default()));
+        let follower = Follower {
             root: root.to_path_buf(),
-            events: crate::events::Events::new(crate::events::source_uri(&host_name(), root)),
+            emitter,
             serving: first.valid().then(|| Arc::clone(&first)),
             latest: first,
             health: None,
-        }
+        };
+        (follower, loaded)
     }
 
     /// Takes in a re-link; returns the events it makes: `tree.relinked`, `tree.valid` or
@@ -275,34 +269,8 @@ impl Follower {
     /// now chooses differently.
     fn relinked(&mut self, relinked: &Relinked) -> Vec<CloudEvent> {
         let answers = self.answers_carried_over(relinked);
-        let new = Arc::new(snapshot(relinked, self.latest.generation + 1, answers));
-        let checked = &relinked.checked;
-        let diagnostics = report::json_diagnostics(&checked.sources, &checked.diagnostics);
-        let mut events = vec![self.events.relinked(&crate::events::Relinked {
-            changed: &relinked.files,
-            files: checked.files,
-            manifests: checked.manifests,
-            errors: checked.errors(),
-            warnings: checked.warnings(),
-            diff: relinked.diff.as_ref(),
-        })];
-        let validity = crate::events::Validity {
-            errors: checked.errors(),
-            warnings: checked.warnings(),
-            diagnostics: &diagnostics,
-        };
-        events.extend(self.events.validity_flipped(self.latest.valid(), &validity));
-        if new.valid() {
-            events.extend(self.route_changes(&new));
-            self.serving = Some(Arc::clone(&new));
-        }
-        // Which state each event is about, as /readyz names them.
-        let serving = self.serving.as_ref().map(|s| s.generation);
-        for event in &mut events {
-            event.data["generation"] = new.generation.into();
-            event.data["servingGeneration"] = serving.into();
-        }
-        self.latest = new;
+        let events = self.emitter.relinked(relinked);
+        self.take_in(relinked, answers);
         events
     }
 
@@ -318,25 +286,24 @@ impl Follower {
         }
     }
 
-    /// A re-link health made (no file changed): only the routes moved, and every answer
-    /// is worked out again.
-    fn rerouted(&mut self, relinked: &Relinked) {
-        let answers = Answers::default();
-        let new = Arc::new(snapshot(relinked, self.latest.generation + 1, answers));
+    /// A re-link health made (no file changed): the routes moved, and maybe the plan; every
+    /// answer is worked out again.
+    fn rerouted(&mut self, rerouted: &Rerouted) -> Vec<CloudEvent> {
+        let events = self.emitter.rerouted(rerouted);
+        if let Some(relinked) = &rerouted.relinked {
+            self.take_in(relinked, Answers::default());
+        }
+        events
+    }
+
+    /// The emitter's latest generation becomes the latest snapshot (and the served one, when
+    /// valid).
+    fn take_in(&mut self, relinked: &Relinked, answers: Answers) {
+        let new = Arc::new(snapshot(relinked, self.emitter.generation(), answers));
         if new.valid() {
             self.serving = Some(Arc::clone(&new));
         }
         self.latest = new;
-    }
-
-    /// The routes `new` chooses differently from the tree served until now.
-    fn route_changes(&self, new: &Snapshot) -> Vec<CloudEvent> {
-        let Some(serving) = &self.serving else {
-            return Vec::new();
-        };
-        let before = routing::every_route(&serving.checked.linked);
-        let after = routing::every_route(&new.checked.linked);
-        self.events.route_changes(&before, &after)
     }
 
     fn published(&self, trouble: Option<String>) -> Published {
@@ -416,23 +383,4 @@ fn edited_ids(relinked: &Relinked) -> HashSet<&str> {
         .filter(|id| files.contains(&id.span.file))
         .map(|id| id.value.as_str())
         .collect()
-}
-
-/// This machine's name, for the events' `source` (`oslinker://HOST/ROOT`); empty when it
-/// cannot be told.
-#[cfg(unix)]
-fn host_name() -> String {
-    let mut buffer = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname writes at most that much.
-    let ok = unsafe { libc::gethostname(buffer.as_mut_ptr().cast(), buffer.len()) } == 0;
-    let end = buffer.iter().position(|&b| b == 0).unwrap_or(buffer.len());
-    match ok {
-        true => String::from_utf8_lossy(&buffer[..end]).into_owned(),
-        false => String::new(),
-    }
-}
-
-#[cfg(not(unix))]
-fn host_name() -> String {
-    std::env::var("COMPUTERNAME").unwrap_or_default()
 }

@@ -1,5 +1,6 @@
 //! `oslinker watch`: validate and plan once, then after every change print the plan diff
-//! (or the diagnostics), as text or one JSON object per line. The loop lives here; what each
+//! (or the diagnostics), as text or as CloudEvents, one JSON object per line (the events
+//! `serve` streams, from the same `crate::watch::emitter`). The loop lives here; what each
 //! event says is `render::watch`, and every line goes out through the `Ui`.
 
 use std::path::Path;
@@ -8,19 +9,20 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 
 use crate::error::{CommandResult, Failure};
+use crate::events::CloudEvent;
 use crate::exit::{Exit, ExitCodes};
 use crate::health::monitor::{Change, Monitor};
 use crate::health::{Observation, State};
-use crate::link::routing::RouteChange;
 use crate::load::{LoadError, display_path};
 use crate::render;
 use crate::render::watch::TreeState;
 use crate::report;
 use crate::text;
 use crate::ui::Ui;
+use crate::watch::emitter::Emitter;
 use crate::watch::events::{self, Batch, Events};
 use crate::watch::exec;
-use crate::watch::{Relinked, Session, Update};
+use crate::watch::{Relinked, Rerouted, Session, Update};
 
 use super::Context;
 
@@ -68,7 +70,8 @@ pub struct WatchArgs {
 pub enum WatchFormat {
     /// The plan diff after each change, as `diff` prints it
     Text,
-    /// One JSON object per line: `ready`, then `relinked` per change
+    /// One CloudEvent per line, the events `serve` streams (`tree.loaded`, then
+    /// `tree.relinked` per change, ...)
     Json,
 }
 
@@ -85,6 +88,7 @@ pub fn run(ui: &mut Ui, context: &Context, args: &WatchArgs) -> CommandResult {
         ui,
         args,
         root: &root,
+        emitter: (args.format == WatchFormat::Json).then(|| Emitter::new(&root)),
         last_report: String::new(),
     };
     let mut open = !events::stopping() && printer.ready(&ready);
@@ -145,16 +149,9 @@ fn probe_round(printer: &mut Printer, session: &mut Session, monitor: &mut Monit
     if changes.is_empty() || events::stopping() {
         return true;
     }
-    let mut open = printer.health(&changes);
+    let open = printer.health(&changes);
     let rerouted = session.health_changed(monitor.states());
-    open &= printer.routes(&rerouted.changes());
-    match rerouted.relinked {
-        // A route no process takes changes no plan: the route lines said it all.
-        Some(relinked) if open && relinked.diff.as_ref().is_some_and(|d| !d.is_empty()) => {
-            printer.relinked(&relinked)
-        }
-        _ => open,
-    }
+    open && printer.rerouted(&rerouted)
 }
 
 /// Writes each event as it happens. Every method returns false once stdout is closed, which
@@ -163,36 +160,34 @@ struct Printer<'a> {
     ui: &'a mut Ui,
     args: &'a WatchArgs,
     root: &'a Path,
+    /// With `--format json`: makes the events, as `serve` does.
+    emitter: Option<Emitter>,
     /// The last diagnostics report printed (text mode).
     last_report: String,
 }
 
 impl Printer<'_> {
-    fn json(&self) -> bool {
-        self.args.format == WatchFormat::Json
-    }
-
     fn root(&self) -> String {
         display_path(self.root)
     }
 
     fn ready(&mut self, ready: &Relinked) -> bool {
-        let state = tree_state(ready, self.json());
-        if self.json() {
-            return self.event(render::watch::ready_json(&self.root(), &state));
+        if let Some(emitter) = &mut self.emitter {
+            let loaded = emitter.loaded(ready);
+            return self.events([loaded]);
         }
         self.diagnostics(ready);
         self.ui
-            .note(&render::watch::ready_text(&self.root(), &state));
+            .note(&render::watch::ready_text(&self.root(), &tree_state(ready)));
         true
     }
 
     /// Each target whose state changed; on a target's first probe, only trouble (and, in
     /// text, one line for the whole first round).
     fn health(&mut self, changes: &[Change]) -> bool {
-        if self.json() {
-            return (changes.iter())
-                .all(|change| self.event(render::watch::health_json(change.from, &change.now)));
+        if let Some(emitter) = &self.emitter {
+            let events = emitter.health(changes);
+            return self.events(events);
         }
         let first: Vec<Observation> = (changes.iter())
             .filter(|c| c.from.is_none())
@@ -209,29 +204,60 @@ impl Printer<'_> {
         text.is_empty() || self.ui.out(&text)
     }
 
-    fn routes(&mut self, routes: &[RouteChange]) -> bool {
-        if self.json() {
-            return (routes.iter()).all(|change| self.event(render::watch::route_json(change)));
+    /// What a change of health did: the routes it moved, then the plan diff it made (and
+    /// `--exec` after it). A route no process takes changes no plan: its line says it all.
+    fn rerouted(&mut self, rerouted: &Rerouted) -> bool {
+        let Some(relinked) = &rerouted.relinked else {
+            return true;
+        };
+        let plan_changed = relinked.diff.as_ref().is_some_and(|d| !d.is_empty());
+        let open = match &mut self.emitter {
+            Some(emitter) => {
+                let events = emitter.rerouted(rerouted);
+                self.events(events)
+            }
+            None => {
+                let routes = rerouted.changes();
+                let text: String = routes.iter().map(render::watch::route_text).collect();
+                let open = text.is_empty() || self.ui.out(&text);
+                match plan_changed {
+                    true => open && self.relinked_text(relinked),
+                    false => open,
+                }
+            }
+        };
+        match plan_changed {
+            true => self.exec_after(relinked, open),
+            false => open,
         }
-        let text: String = routes.iter().map(render::watch::route_text).collect();
-        text.is_empty() || self.ui.out(&text)
     }
 
     fn relinked(&mut self, relinked: &Relinked) -> bool {
-        let state = tree_state(relinked, self.json());
-        let open = if self.json() {
-            self.event(render::watch::relinked_json(&state))
-        } else {
-            let text = render::watch::relinked_text(
-                &self.root(),
-                &state,
-                self.ui.color_stdout(),
-                !self.ui.quiet(),
-            );
-            let open = self.ui.out(&text);
-            self.diagnostics(relinked);
-            open
+        let open = match &mut self.emitter {
+            Some(emitter) => {
+                let events = emitter.relinked(relinked);
+                self.events(events)
+            }
+            None => self.relinked_text(relinked),
         };
+        self.exec_after(relinked, open)
+    }
+
+    /// The plan diff as `diff` prints it (or the tree's state), and the diagnostics.
+    fn relinked_text(&mut self, relinked: &Relinked) -> bool {
+        let text = render::watch::relinked_text(
+            &self.root(),
+            &tree_state(relinked),
+            self.ui.color_stdout(),
+            !self.ui.quiet(),
+        );
+        let open = self.ui.out(&text);
+        self.diagnostics(relinked);
+        open
+    }
+
+    /// Runs `--exec` after a valid re-link that changed the plan.
+    fn exec_after(&mut self, relinked: &Relinked, open: bool) -> bool {
         match (&relinked.plan, &relinked.diff) {
             (Some(plan), Some(diff)) if open && !diff.is_empty() => match &self.args.exec {
                 Some(command) => self.exec(command, &text::json(plan)),
@@ -275,8 +301,9 @@ impl Printer<'_> {
     }
 
     fn root_missing(&mut self, error: &LoadError) -> bool {
-        if self.json() {
-            return self.event(render::watch::root_missing_json(&self.root(), error));
+        if let Some(emitter) = &self.emitter {
+            let unreadable = emitter.unreadable(error);
+            return self.events([unreadable]);
         }
         self.ui
             .note(&format!("{error}; waiting for it to come back"));
@@ -284,8 +311,9 @@ impl Printer<'_> {
     }
 
     fn watch_error(&mut self, message: &str) -> bool {
-        if self.json() {
-            return self.event(render::watch::error_json(message));
+        if let Some(emitter) = &self.emitter {
+            let error = emitter.watch_error(message);
+            return self.events([error]);
         }
         self.ui
             .error(&format!("watching: {message}; watching goes on"));
@@ -299,8 +327,9 @@ impl Printer<'_> {
         if events::stopping() {
             return false; // the command was stopped with the watch
         }
-        if self.json() {
-            return self.event(render::watch::exec_json(command, &result));
+        if let Some(emitter) = &self.emitter {
+            let finished = emitter.exec_finished(command, &result);
+            return self.events([finished]);
         }
         if let Some(failure) = render::watch::exec_failure(command, &result) {
             self.ui.error(&failure);
@@ -308,27 +337,31 @@ impl Printer<'_> {
         true
     }
 
-    fn event(&mut self, event: serde_json::Value) -> bool {
-        self.ui.out(&format!("{event}\n"))
+    /// One JSON object per line; all of them in one write, so that a reader never sees a
+    /// re-link without the events it makes.
+    fn events(&mut self, events: impl IntoIterator<Item = CloudEvent>) -> bool {
+        let mut lines = String::new();
+        for event in events {
+            // Cannot fail: string keys, and `data` is already JSON.
+            if let Ok(line) = serde_json::to_string(&event) {
+                lines += &line;
+                lines.push('\n');
+            }
+        }
+        lines.is_empty() || self.ui.out(&lines)
     }
 }
 
-/// What an event says about the tree, from the session's re-link. JSON events carry the
-/// diagnostics as `validate --format json` has them.
-fn tree_state(relinked: &Relinked, json: bool) -> TreeState<'_> {
+/// What the text says about the tree, from the session's re-link.
+fn tree_state(relinked: &Relinked) -> TreeState<'_> {
     let checked = &relinked.checked;
     TreeState {
         changed: &relinked.files,
         files: checked.files,
         manifests: checked.manifests,
         errors: checked.errors(),
-        warnings: checked.warnings(),
         plan: relinked.plan.as_ref(),
         diff: relinked.diff.as_ref(),
         rerouted: relinked.rerouted,
-        diagnostics: match json {
-            true => report::json_diagnostics(&checked.sources, &checked.diagnostics),
-            false => serde_json::Value::Null,
-        },
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! Built from plain inputs (counts, the plan diff, two route lists, two health
 //! observations), so that `watch` and `serve` share one schema without depending on each
-//! other. Every event's `data` carries `formatVersion`, as every oslinker JSON output does:
+//! other; `crate::watch::emitter` keeps what lies between events (generations, the last
+//! good routes, validity) and is what both of them call. Every event's `data` carries `formatVersion`, as every oslinker JSON output does:
 //! fields may be added, never renamed.
 //!
 //! Ids are UUID v7: unique without coordination across restarts and machines (a fleet's
@@ -15,6 +16,7 @@
 pub mod nats;
 
 use std::path::PathBuf;
+use std::process::ExitStatus;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -47,15 +49,29 @@ pub enum EventType {
     RouteChanged,
     /// A probed target's observed state changed.
     HealthChanged,
+    /// The tree was loaded for the first time (`watch` and `serve` starting).
+    TreeLoaded,
+    /// The tree's root cannot be read (it is gone, or not a folder); the last good tree is
+    /// kept until it is back.
+    TreeUnreadable,
+    /// A `watch --exec` command finished (or could not run).
+    ExecFinished,
+    /// Following the files went wrong somewhere (the tree is then read again in full);
+    /// watching goes on.
+    WatchError,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 5] = [
+    pub const ALL: [EventType; 9] = [
         EventType::TreeRelinked,
         EventType::TreeInvalid,
         EventType::TreeValid,
         EventType::RouteChanged,
         EventType::HealthChanged,
+        EventType::TreeLoaded,
+        EventType::TreeUnreadable,
+        EventType::ExecFinished,
+        EventType::WatchError,
     ];
 
     /// The CloudEvents `type`, e.g. `dev.oslinker.route.changed`.
@@ -66,6 +82,10 @@ impl EventType {
             EventType::TreeValid => "dev.oslinker.tree.valid",
             EventType::RouteChanged => "dev.oslinker.route.changed",
             EventType::HealthChanged => "dev.oslinker.health.changed",
+            EventType::TreeLoaded => "dev.oslinker.tree.loaded",
+            EventType::TreeUnreadable => "dev.oslinker.tree.unreadable",
+            EventType::ExecFinished => "dev.oslinker.exec.finished",
+            EventType::WatchError => "dev.oslinker.watch.error",
         }
     }
 
@@ -114,6 +134,24 @@ pub struct Relinked<'a> {
     pub warnings: usize,
     /// The plan against the last good one, when the tree is valid; `None` while it is not.
     pub diff: Option<&'a PlanDiff>,
+    /// Every diagnostic, as `validate --format json` lists them.
+    pub diagnostics: &'a Value,
+    /// Relinked because a health check changed state (the routes moved), not a file.
+    pub rerouted: bool,
+}
+
+/// The tree as first loaded, as plain data.
+#[derive(Debug, Clone, Copy)]
+pub struct Loaded<'a> {
+    /// The root as shown to the user (`linker.d`).
+    pub root: &'a str,
+    pub files: usize,
+    pub manifests: usize,
+    pub valid: bool,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Every diagnostic, as `validate --format json` lists them.
+    pub diagnostics: &'a Value,
 }
 
 /// The tree's validity, with its diagnostics as `validate --format json` lists them (the
@@ -164,8 +202,24 @@ impl Events {
         }
     }
 
-    /// `dev.oslinker.tree.relinked`: the changed files, the counts, and the plan diff as
-    /// `diff --format json` has it (`changes` and `summary`; none while the tree is invalid).
+    /// `dev.oslinker.tree.loaded`: the first load, with the counts and every diagnostic.
+    pub fn loaded(&self, loaded: &Loaded) -> CloudEvent {
+        let data = json!({
+            "formatVersion": FORMAT_VERSION,
+            "root": loaded.root,
+            "fileCount": loaded.files,
+            "manifestCount": loaded.manifests,
+            "valid": loaded.valid,
+            "errors": loaded.errors,
+            "warnings": loaded.warnings,
+            "diagnostics": loaded.diagnostics,
+        });
+        self.event(EventType::TreeLoaded, None, data)
+    }
+
+    /// `dev.oslinker.tree.relinked`: why (`cause`: `files` or `health`), the changed files,
+    /// the counts, the plan diff as `diff --format json` has it (`changes` and `summary`;
+    /// none while the tree is invalid) and every diagnostic.
     pub fn relinked(&self, relinked: &Relinked) -> CloudEvent {
         let (changes, summary) = match relinked.diff {
             Some(diff) => (json!(diff.changes), json!(diff.summary)),
@@ -174,6 +228,7 @@ impl Events {
         let files: Vec<String> = relinked.changed.iter().map(|f| display_path(f)).collect();
         let data = json!({
             "formatVersion": FORMAT_VERSION,
+            "cause": if relinked.rerouted { "health" } else { "files" },
             "files": files,
             "fileCount": relinked.files,
             "manifestCount": relinked.manifests,
@@ -183,8 +238,35 @@ impl Events {
             "planChanged": relinked.diff.is_some_and(|d| !d.is_empty()),
             "changes": changes,
             "summary": summary,
+            "diagnostics": relinked.diagnostics,
         });
         self.event(EventType::TreeRelinked, None, data)
+    }
+
+    /// `dev.oslinker.tree.unreadable`: the root (as shown) and why it cannot be read.
+    pub fn unreadable(&self, root: &str, message: &str) -> CloudEvent {
+        let data = json!({"formatVersion": FORMAT_VERSION, "root": root, "message": message});
+        self.event(EventType::TreeUnreadable, None, data)
+    }
+
+    /// `dev.oslinker.exec.finished`: the command, whether it succeeded, its exit status
+    /// (null when it was killed by a signal or could not run) and, when it could not run,
+    /// why (`message`, null otherwise).
+    pub fn exec_finished(&self, command: &str, result: &Result<ExitStatus, String>) -> CloudEvent {
+        let data = json!({
+            "formatVersion": FORMAT_VERSION,
+            "command": command,
+            "success": result.as_ref().is_ok_and(ExitStatus::success),
+            "status": result.as_ref().ok().and_then(ExitStatus::code),
+            "message": result.as_ref().err(),
+        });
+        self.event(EventType::ExecFinished, None, data)
+    }
+
+    /// `dev.oslinker.watch.error`: what went wrong following the files.
+    pub fn watch_error(&self, message: &str) -> CloudEvent {
+        let data = json!({"formatVersion": FORMAT_VERSION, "message": message});
+        self.event(EventType::WatchError, None, data)
     }
 
     /// `dev.oslinker.tree.invalid` or `dev.oslinker.tree.valid`, by what the tree is now,
@@ -260,6 +342,25 @@ pub fn source_uri(host: &str, root: &std::path::Path) -> String {
     let path = root.to_string_lossy().replace('\\', "/");
     let path = path.trim_start_matches('/');
     format!("oslinker://{host}/{path}")
+}
+
+/// This machine's name, for the events' `source` (`oslinker://HOST/ROOT`); empty when it
+/// cannot be told.
+#[cfg(unix)]
+pub fn host_name() -> String {
+    let mut buffer = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname writes at most that much.
+    let ok = unsafe { libc::gethostname(buffer.as_mut_ptr().cast(), buffer.len()) } == 0;
+    let end = buffer.iter().position(|&b| b == 0).unwrap_or(buffer.len());
+    match ok {
+        true => String::from_utf8_lossy(&buffer[..end]).into_owned(),
+        false => String::new(),
+    }
+}
+
+#[cfg(not(unix))]
+pub fn host_name() -> String {
+    std::env::var("COMPUTERNAME").unwrap_or_default()
 }
 
 /// Now, RFC 3339 in UTC, to the millisecond: enough to order events, in a fixed, short

@@ -69,6 +69,10 @@ fn event_types_and_their_short_names() {
             ("dev.oslinker.tree.valid", "tree.valid"),
             ("dev.oslinker.route.changed", "route.changed"),
             ("dev.oslinker.health.changed", "health.changed"),
+            ("dev.oslinker.tree.loaded", "tree.loaded"),
+            ("dev.oslinker.tree.unreadable", "tree.unreadable"),
+            ("dev.oslinker.exec.finished", "exec.finished"),
+            ("dev.oslinker.watch.error", "watch.error"),
         ]
     );
 }
@@ -136,6 +140,10 @@ fn a_diff() -> PlanDiff {
 fn relinked_carries_files_counts_and_the_plan_diff() {
     let diff = a_diff();
     let changed = [PathBuf::from("linker.d/processes/coder.yaml")];
+    let diagnostics = json!([
+        diagnostic("W0303", "warning"),
+        diagnostic("W0201", "warning")
+    ]);
     let event = events().relinked(&Relinked {
         changed: &changed,
         files: 4,
@@ -143,6 +151,8 @@ fn relinked_carries_files_counts_and_the_plan_diff() {
         errors: 0,
         warnings: 2,
         diff: Some(&diff),
+        diagnostics: &diagnostics,
+        rerouted: false,
     });
     assert_envelope(&event, "dev.oslinker.tree.relinked");
     let data = &event.data;
@@ -159,6 +169,27 @@ fn relinked_carries_files_counts_and_the_plan_diff() {
         serde_json::to_value(&diff.changes).unwrap()
     );
     assert_eq!(data["summary"]["routes"]["changed"], 1);
+    assert_eq!(data["cause"], "files");
+    // Every diagnostic, as `validate --format json` lists them (not only the first few).
+    assert_eq!(data["diagnostics"], diagnostics);
+}
+
+#[test]
+fn relinked_by_health_says_so() {
+    let diff = a_diff();
+    let event = events().relinked(&Relinked {
+        changed: &[],
+        files: 1,
+        manifests: 3,
+        errors: 0,
+        warnings: 0,
+        diff: Some(&diff),
+        diagnostics: &json!([]),
+        rerouted: true,
+    });
+    assert_eq!(event.data["cause"], "health");
+    assert_eq!(event.data["files"], json!([]));
+    assert_eq!(event.data["planChanged"], true);
 }
 
 #[test]
@@ -175,6 +206,8 @@ fn relinked_with_an_unchanged_plan_or_an_invalid_tree() {
         errors: 0,
         warnings: 0,
         diff: Some(&empty),
+        diagnostics: &json!([]),
+        rerouted: false,
     });
     assert_eq!(same.data["planChanged"], false);
     assert_eq!(same.data["valid"], true);
@@ -186,6 +219,8 @@ fn relinked_with_an_unchanged_plan_or_an_invalid_tree() {
         errors: 3,
         warnings: 0,
         diff: None,
+        diagnostics: &json!([diagnostic("E0105", "error")]),
+        rerouted: false,
     });
     assert_eq!(invalid.data["valid"], false);
     assert_eq!(invalid.data["planChanged"], false);
@@ -350,4 +385,80 @@ fn health_unchanged_makes_no_event_and_a_first_observation_does() {
     let first = events().health_changed(None, &after).unwrap();
     assert_eq!(first.data["from"], Value::Null);
     assert_eq!(first.data["to"], "healthy");
+}
+
+#[test]
+fn loaded_carries_the_root_counts_and_every_diagnostic() {
+    let diagnostics: Vec<Value> = (0..FIRST_DIAGNOSTICS + 2)
+        .map(|_| diagnostic("W0201", "warning"))
+        .collect();
+    let diagnostics = json!(diagnostics);
+    let event = events().loaded(&Loaded {
+        root: "linker.d",
+        files: 3,
+        manifests: 7,
+        valid: true,
+        errors: 0,
+        warnings: FIRST_DIAGNOSTICS + 2,
+        diagnostics: &diagnostics,
+    });
+    assert_envelope(&event, "dev.oslinker.tree.loaded");
+    assert_eq!(event.subject, None);
+    assert_eq!(
+        event.data,
+        json!({
+            "formatVersion": 1, "root": "linker.d", "fileCount": 3, "manifestCount": 7,
+            "valid": true, "errors": 0, "warnings": FIRST_DIAGNOSTICS + 2,
+            "diagnostics": diagnostics,
+        })
+    );
+}
+
+#[test]
+fn unreadable_says_which_root_and_why() {
+    let event = events().unreadable("linker.d", "`linker.d` does not exist");
+    assert_envelope(&event, "dev.oslinker.tree.unreadable");
+    assert_eq!(
+        event.data,
+        json!({"formatVersion": 1, "root": "linker.d", "message": "`linker.d` does not exist"})
+    );
+}
+
+#[cfg(unix)]
+fn exit_status(code: i32) -> std::process::ExitStatus {
+    use std::os::unix::process::ExitStatusExt;
+    std::process::ExitStatus::from_raw(code << 8)
+}
+
+#[cfg(unix)]
+#[test]
+fn exec_finished_says_how_the_command_ended() {
+    let ok = events().exec_finished("deploy", &Ok(exit_status(0)));
+    assert_envelope(&ok, "dev.oslinker.exec.finished");
+    assert_eq!(
+        ok.data,
+        json!({"formatVersion": 1, "command": "deploy", "success": true, "status": 0,
+               "message": null})
+    );
+    let failed = events().exec_finished("deploy", &Ok(exit_status(3)));
+    assert_eq!(
+        (&failed.data["success"], &failed.data["status"]),
+        (&json!(false), &json!(3))
+    );
+    let not_run = events().exec_finished("deploy", &Err("cannot start sh".to_string()));
+    assert_eq!(
+        not_run.data,
+        json!({"formatVersion": 1, "command": "deploy", "success": false, "status": null,
+               "message": "cannot start sh"})
+    );
+}
+
+#[test]
+fn watch_error_carries_the_message() {
+    let event = events().watch_error("too many open files");
+    assert_envelope(&event, "dev.oslinker.watch.error");
+    assert_eq!(
+        event.data,
+        json!({"formatVersion": 1, "message": "too many open files"})
+    );
 }

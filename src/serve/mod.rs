@@ -113,6 +113,11 @@ impl Shared {
     pub fn publish(&self, published: Published, took: Option<Duration>, events: Vec<CloudEvent>) {
         self.metrics.published(&published, took);
         self.tree.store(Arc::new(published));
+        self.publish_events(events);
+    }
+
+    /// Sends events that change nothing served (watching trouble, say).
+    pub fn publish_events(&self, events: Vec<CloudEvent>) {
         for event in events {
             // No stream open: nobody to tell.
             let _ = self.events.send(Arc::new(event));

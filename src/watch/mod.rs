@@ -2,6 +2,7 @@
 //! new plan against the last good one. The same loader and linker as every other command;
 //! only the per-file cache is new. `events` turns file-system notifications into batches.
 
+pub mod emitter;
 pub mod events;
 pub mod exec;
 

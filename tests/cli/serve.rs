@@ -18,7 +18,7 @@ use crate::support::{Tree, process_yaml};
 /// How long anything may take before a test gives up (a failure, not a measure).
 const PATIENCE: Duration = Duration::from_secs(30);
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
     /// `http://127.0.0.1:PORT`, from the start line.
     base: String,
@@ -39,7 +39,7 @@ fn client() -> Client {
 }
 
 impl Server {
-    fn start(tree: &Tree, extra: &[&str]) -> Server {
+    pub(crate) fn start(tree: &Tree, extra: &[&str]) -> Server {
         let mut args = vec!["serve", "--listen", "127.0.0.1:0", "--debounce", "20"];
         args.extend_from_slice(extra);
         let mut child = tree
@@ -135,7 +135,7 @@ impl Server {
     }
 
     /// `/v1/events`, open: each event that arrives from now on.
-    fn events(&self) -> EventStream {
+    pub(crate) fn events(&self) -> EventStream {
         let request = self.client.get(self.url("/v1/events"));
         let response = self.send(request.header(ACCEPT, "text/event-stream"));
         assert_eq!(response.status().as_u16(), 200, "the event stream opens");
@@ -150,6 +150,23 @@ impl Server {
             .status()
             .expect("kill runs");
         assert!(status.success());
+    }
+
+    /// Waits until `/v1/health` says `id` was probed healthy (a failure after PATIENCE).
+    fn until_healthy(&self, id: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let (_, health) = self.get("/v1/health");
+            let targets = health["targets"].as_array().cloned().unwrap_or_default();
+            if targets
+                .iter()
+                .any(|t| t["id"] == id && t["state"] == "healthy")
+            {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{id} never healthy: {health}");
+            thread::sleep(Duration::from_millis(20)); // polling a state, not a timed assertion
+        }
     }
 
     /// Waits for the process to end (a failure after PATIENCE).
@@ -175,13 +192,13 @@ impl Drop for Server {
 /// A `/v1/events` stream, read as it comes. The client's timeout bounds each read, but the
 /// server's keep-alive comments (every 15 s) would keep a stream waiting for an event that
 /// never comes alive forever: each wait has a deadline of its own too.
-struct EventStream {
+pub(crate) struct EventStream {
     lines: BufReader<Response>,
 }
 
 impl EventStream {
     /// The next event: its `event:` field and its data (a CloudEvent).
-    fn next(&mut self) -> (String, Value) {
+    pub(crate) fn next(&mut self) -> (String, Value) {
         let (mut kind, mut data) = (String::new(), String::new());
         let deadline = Instant::now() + PATIENCE;
         loop {
@@ -217,7 +234,7 @@ impl EventStream {
     }
 }
 
-fn multi_env() -> Tree {
+pub(crate) fn multi_env() -> Tree {
     Tree::copy_of(crate::support::examples().join("multi-env"))
 }
 
@@ -629,16 +646,20 @@ fn health_withdraws_a_failing_agent_from_its_routes_and_says_so() {
     let tree = reviewed_tree(port);
     let server = Server::start(&tree, &["--health"]);
     let mut events = server.events();
-    let first = events.next_of("dev.oslinker.health.changed");
-    assert_eq!(
-        (&first["data"]["from"], &first["data"]["to"]),
-        (&Value::Null, &json!("healthy"))
-    );
+    // The first probe may run before the stream opens (its event, null -> healthy, then
+    // goes to nobody): wait for its result where it stays.
+    server.until_healthy("reviewer-api");
     let (_, resolved) = server.get("/v1/resolve/code.review?all");
     assert_eq!(first_eligible(&resolved), "reviewer-api", "{resolved}");
     // It starts failing: after two failed probes it is withdrawn, and the route moves.
     status.store(503, Ordering::SeqCst);
-    let down = events.next_of("dev.oslinker.health.changed");
+    let down = loop {
+        let change = events.next_of("dev.oslinker.health.changed");
+        if change["data"]["from"] != Value::Null {
+            break change;
+        }
+        assert_eq!(change["data"]["to"], "healthy", "the first probe: {change}");
+    };
     assert_eq!(
         (&down["data"]["from"], &down["data"]["to"]),
         (&json!("healthy"), &json!("unhealthy"))
@@ -758,7 +779,12 @@ fn events_are_published_to_nats_for_subscribers_elsewhere() {
             }
         }
     });
-    assert_eq!(subjects[0], "oslinker.tree.relinked", "{subjects:?}");
+    // The first load goes out before anything else (no /v1/events stream could hear it).
+    assert_eq!(
+        subjects[..2],
+        ["oslinker.tree.loaded", "oslinker.tree.relinked"],
+        "{subjects:?}"
+    );
     assert_eq!(route["type"], "dev.oslinker.route.changed");
     assert_eq!(route["specversion"], "1.0");
     assert_eq!(route["subject"], "code.generation", "{route}");

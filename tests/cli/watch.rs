@@ -58,6 +58,8 @@ struct Watcher {
     stderr: Arc<Mutex<String>>,
     /// Every stdout line read so far, for failure messages.
     seen: Vec<String>,
+    /// The generation of the last `tree.relinked` (or `tree.loaded`) read.
+    generation: Option<u64>,
 }
 
 impl Watcher {
@@ -119,6 +121,7 @@ impl Watcher {
             stderr_lines,
             stderr: buffer,
             seen: Vec::new(),
+            generation: None,
         }
     }
 
@@ -127,12 +130,12 @@ impl Watcher {
         Watcher::json_run(tree.cmd(watch_args(extra)))
     }
 
-    /// Starts a JSON watch and waits for its `ready` event.
+    /// Starts a JSON watch and waits for its `tree.loaded` event; returns its `data`.
     fn json_run(run: Run) -> (Watcher, Value) {
         let mut watcher = Watcher::spawn(run, Stdout::Read);
-        let ready = watcher.event();
-        assert_eq!(ready["event"], "ready", "first event: {ready}");
-        (watcher, ready)
+        let loaded = watcher.event();
+        assert_eq!(loaded["type"], LOADED, "first event: {loaded}");
+        (watcher, loaded["data"].clone())
     }
 
     fn stderr(&self) -> String {
@@ -169,46 +172,72 @@ impl Watcher {
         }
     }
 
-    /// The next JSON event.
+    /// The next line, a CloudEvent as `serve` streams them: its envelope is checked, and
+    /// `data.formatVersion` (which must be 1) is taken out so that tests compare the event's
+    /// own fields.
     #[track_caller]
-    /// The next event line, parsed. Every line must carry `"formatVersion": 1`, which is
-    /// checked and taken out so that tests compare the event's own fields.
-    fn event(&mut self) -> Value {
+    fn cloud_event(&mut self) -> Value {
         let line = self.line();
-        let mut value: Value = match serde_json::from_str(&line) {
+        let mut event: Value = match serde_json::from_str(&line) {
             Ok(value) => value,
             Err(e) => self.fail(&format!("stdout line is not JSON ({e}): {line}")),
         };
-        let version = value
-            .as_object_mut()
-            .and_then(|o| o.remove("formatVersion"));
-        if version != Some(json!(1)) {
-            self.fail(&format!("event without \"formatVersion\": 1: {line}"));
+        if let Err(why) = check_envelope(&event) {
+            self.fail(&format!("not a CloudEvent of oslinker's ({why}): {line}"));
         }
-        value
-    }
-
-    /// The next event, which must be a `relinked` one.
-    #[track_caller]
-    fn relinked(&mut self) -> Value {
-        let event = self.event();
-        if event["event"] != "relinked" {
-            self.fail(&format!("expected a `relinked` event, got: {event}"));
+        let version = (event["data"].as_object_mut()).and_then(|o| o.remove("formatVersion"));
+        if version != Some(json!(1)) {
+            self.fail(&format!("event without \"data.formatVersion\": 1: {line}"));
+        }
+        if event["type"] == RELINKED || event["type"] == LOADED {
+            self.generation = event["data"]["generation"].as_u64();
         }
         event
     }
 
-    /// Skips `relinked` events until one satisfies `wanted` (for changes that are not atomic
-    /// on disk, such as `rm -rf` or `mkdir` then write). Any other kind of event fails.
+    /// The next event that is not a follow-up (`tree.valid`, `tree.invalid`,
+    /// `route.changed`) of the last re-link read, which were told apart by their generation.
+    /// Follow-ups of any other generation are returned, so they still fail a test that did
+    /// not expect them.
+    #[track_caller]
+    fn event(&mut self) -> Value {
+        loop {
+            let event = self.cloud_event();
+            let follow_up = [VALID, INVALID, ROUTE].iter().any(|t| event["type"] == *t);
+            if !(follow_up && event["data"]["generation"].as_u64() == self.generation) {
+                return event;
+            }
+        }
+    }
+
+    /// The next event, which must be a `tree.relinked` one: its `data`.
+    #[track_caller]
+    fn relinked(&mut self) -> Value {
+        self.relinked_event()["data"].clone()
+    }
+
+    /// The next event, which must be a `tree.relinked` one.
+    #[track_caller]
+    fn relinked_event(&mut self) -> Value {
+        let event = self.event();
+        if event["type"] != RELINKED {
+            self.fail(&format!("expected a `tree.relinked` event, got: {event}"));
+        }
+        event
+    }
+
+    /// Skips `tree.relinked` events until one's `data` satisfies `wanted` (for changes that
+    /// are not atomic on disk, such as `rm -rf` or `mkdir` then write). Any other kind of
+    /// event fails.
     #[track_caller]
     fn relinked_until(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
         loop {
             let event = self.event();
-            if event["event"] != "relinked" {
+            if event["type"] != RELINKED {
                 self.fail(&format!("waiting for {what}, got: {event}"));
             }
-            if wanted(&event) {
-                return event;
+            if wanted(&event["data"]) {
+                return event["data"].clone();
             }
         }
     }
@@ -327,6 +356,43 @@ impl Drop for Watcher {
     }
 }
 
+const LOADED: &str = "dev.oslinker.tree.loaded";
+const RELINKED: &str = "dev.oslinker.tree.relinked";
+const VALID: &str = "dev.oslinker.tree.valid";
+const INVALID: &str = "dev.oslinker.tree.invalid";
+const ROUTE: &str = "dev.oslinker.route.changed";
+const UNREADABLE: &str = "dev.oslinker.tree.unreadable";
+const EXEC: &str = "dev.oslinker.exec.finished";
+const HEALTH: &str = "dev.oslinker.health.changed";
+
+/// What every event must have, as CloudEvents 1.0 structured JSON and as `serve` makes them:
+/// a UUID v7 `id`, `source` `oslinker://HOST/ROOT`, an RFC 3339 UTC `time`, JSON `data`.
+fn check_envelope(event: &Value) -> Result<(), String> {
+    let text = |key: &str| event[key].as_str().ok_or(format!("no `{key}`"));
+    if event["specversion"] != "1.0" {
+        return Err("`specversion` is not 1.0".into());
+    }
+    let id = uuid::Uuid::parse_str(text("id")?).map_err(|e| format!("`id`: {e}"))?;
+    if id.get_version_num() != 7 {
+        return Err("`id` is not a UUID v7".into());
+    }
+    let source = text("source")?;
+    if !source.starts_with("oslinker://") || source.len() <= "oslinker://".len() {
+        return Err("`source` is not oslinker://HOST/ROOT".into());
+    }
+    if !text("type")?.starts_with("dev.oslinker.") {
+        return Err("`type` is not dev.oslinker.*".into());
+    }
+    let time = text("time")?;
+    if time.parse::<jiff::Timestamp>().is_err() || !time.ends_with('Z') {
+        return Err("`time` is not RFC 3339 in UTC".into());
+    }
+    if event["datacontenttype"] != "application/json" || !event["data"].is_object() {
+        return Err("`data` is not a JSON object".into());
+    }
+    Ok(())
+}
+
 fn watch_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["watch", "--format", "json", "--debounce", "50"];
     args.extend_from_slice(extra);
@@ -391,20 +457,18 @@ fn codes(event: &Value) -> Vec<&str> {
         .collect()
 }
 
-/// Asserts a valid `relinked` event for exactly these files and changes.
+/// Asserts a valid `tree.relinked` event's data for exactly these files and changes.
 #[track_caller]
 fn assert_relinked(event: &Value, expected_files: &[&str], changes: Value) {
-    assert_eq!(event["event"], "relinked", "{event}");
     assert_eq!(files(event), expected_files, "files of {event}");
     assert_eq!(event["valid"], true, "{event}");
     assert_eq!(event["errors"], 0, "{event}");
     assert_eq!(event["changes"], changes, "changes of {event}");
 }
 
-/// Asserts an invalid `relinked` event: errors, diagnostics, no changes.
+/// Asserts an invalid `tree.relinked` event's data: errors, diagnostics, no changes.
 #[track_caller]
 fn assert_invalid(event: &Value, expected_files: &[&str]) {
-    assert_eq!(event["event"], "relinked", "{event}");
     assert_eq!(files(event), expected_files, "files of {event}");
     assert_eq!(event["valid"], false, "{event}");
     assert!(event["errors"].as_u64().unwrap() > 0, "{event}");
@@ -450,7 +514,7 @@ fn assert_next_event_is_a_status_change(watcher: &mut Watcher, tree: &Tree, old:
         &tree.root().join("processes/a.yaml"),
         &process_with_status("a", new),
     );
-    let event = watcher.event();
+    let event = watcher.relinked();
     assert_relinked(
         &event,
         &["tree/processes/a.yaml"],
@@ -464,6 +528,123 @@ fn one_process() -> Tree {
 
 // ---- the tests ----
 
+/// Validity flips follow the re-link that made them, as `serve` streams them, and the
+/// generations say which tree each event is about.
+#[test]
+fn an_invalid_edit_and_its_fix_are_followed_by_tree_invalid_and_tree_valid() {
+    let tree = one_process();
+    let (mut watcher, _) = Watcher::json(&tree, &[]);
+    let a = tree.root().join("processes/a.yaml");
+    overwrite(&a, "kind: Process\nid: [\n");
+    let relinked = watcher.cloud_event();
+    assert_eq!(relinked["type"], RELINKED, "{relinked}");
+    assert_invalid(&relinked["data"], &["tree/processes/a.yaml"]);
+    let invalid = watcher.cloud_event();
+    assert_eq!(invalid["type"], INVALID, "{invalid}");
+    let data = &invalid["data"];
+    assert_eq!(
+        (&data["valid"], &data["errors"]),
+        (&json!(false), &json!(1))
+    );
+    assert_eq!(codes(data), ["E0001"]);
+    assert_eq!(data["diagnosticCount"], 1);
+    // Generation 2 is invalid; the first load's stays the one served.
+    for event in [&relinked, &invalid] {
+        let generations = (
+            &event["data"]["generation"],
+            &event["data"]["servingGeneration"],
+        );
+        assert_eq!(generations, (&json!(2), &json!(1)), "{event}");
+    }
+
+    overwrite(&a, &process_with_status("a", "stopped"));
+    let relinked = watcher.cloud_event();
+    assert_eq!(relinked["type"], RELINKED, "{relinked}");
+    assert_relinked(
+        &relinked["data"],
+        &["tree/processes/a.yaml"],
+        json!([status_change("a", "running", "stopped")]),
+    );
+    let valid = watcher.cloud_event();
+    assert_eq!(valid["type"], VALID, "{valid}");
+    assert_eq!(
+        valid["data"],
+        json!({"valid": true, "errors": 0, "warnings": 0, "diagnostics": [],
+               "diagnosticCount": 0, "generation": 3, "servingGeneration": 3})
+    );
+    // Still valid: nothing flips, the next event is the next edit's.
+    assert_next_event_is_a_status_change(&mut watcher, &tree, "stopped", "pending");
+}
+
+/// The issue: `serve`'s events "are what `watch --format json` prints". Both real binaries
+/// follow one tree; for the same edit they say the same thing (type, subject, source,
+/// `data`), only `id` and `time` are their own.
+#[test]
+fn watch_prints_what_serve_streams_for_the_same_edit() {
+    let tree = crate::serve::multi_env();
+    let server = crate::serve::Server::start(&tree, &[]);
+    let mut stream = server.events();
+    let (mut watcher, _) = Watcher::json(&tree, &[]);
+    // lucid-prod stopped: production loses its code.generation provider (routes move).
+    let lucid = tree.root().join("processes/lucid.yaml");
+    let text = std::fs::read_to_string(&lucid).unwrap();
+    let running = "id: lucid-prod\nname: DreamNet LUCID Agent\nstatus: running";
+    assert!(text.contains(running));
+    put(
+        &lucid,
+        &text.replace(running, &running.replace("running", "stopped")),
+    );
+    // Each side's re-link, then (once both have said it, so that it is a batch of its own)
+    // an edit that moves no route: everything before its re-link belongs to the first.
+    let mut watched = vec![watcher.relinked_event()];
+    let mut served = vec![stream_until(&mut stream, RELINKED)];
+    put(&tree.root().join("marker.yaml"), &process_yaml("marker"));
+    loop {
+        let event = watcher.cloud_event();
+        if event["type"] == RELINKED {
+            break;
+        }
+        watched.push(event);
+    }
+    loop {
+        let (_, mut event) = stream.next();
+        if event["type"] == RELINKED {
+            break;
+        }
+        event["data"]
+            .as_object_mut()
+            .unwrap()
+            .remove("formatVersion");
+        served.push(event);
+    }
+    let said = |events: &[Value]| -> Vec<Value> {
+        (events.iter())
+            .map(|e| json!([e["type"], e["subject"], e["source"], e["data"]]))
+            .collect()
+    };
+    let types: Vec<&Value> = watched.iter().map(|e| &e["type"]).collect();
+    assert!(
+        types.contains(&&json!(ROUTE)),
+        "the edit moves routes: {types:?}"
+    );
+    assert_eq!(said(&watched), said(&served));
+}
+
+/// The next event on `/v1/events` of this type, its `data.formatVersion` taken out as
+/// `Watcher::cloud_event` does.
+fn stream_until(stream: &mut crate::serve::EventStream, event_type: &str) -> Value {
+    loop {
+        let (_, mut event) = stream.next();
+        if event["type"] == event_type {
+            event["data"]
+                .as_object_mut()
+                .unwrap()
+                .remove("formatVersion");
+            return event;
+        }
+    }
+}
+
 #[test]
 fn ready_then_an_in_place_edit_reports_the_same_changes_as_diff() {
     let tree = one_process();
@@ -471,8 +652,9 @@ fn ready_then_an_in_place_edit_reports_the_same_changes_as_diff() {
     assert_eq!(
         ready,
         json!({
-            "event": "ready", "root": "tree", "fileCount": 1, "manifestCount": 1,
+            "root": "tree", "fileCount": 1, "manifestCount": 1,
             "valid": true, "errors": 0, "warnings": 0, "diagnostics": [],
+            "generation": 1, "servingGeneration": 1,
         })
     );
     let before = save_plan(&tree, "before.json");
@@ -903,12 +1085,14 @@ fn the_root_renamed_away_and_back() {
     let away = tree.parent().join("tree.away");
     std::fs::rename(tree.root(), &away).unwrap();
     let event = watcher.event();
-    assert_eq!(event["event"], "root-missing", "{event}");
-    assert_eq!(event["root"], "tree");
+    assert_eq!(event["type"], UNREADABLE, "{event}");
+    assert_eq!(event["data"]["root"], "tree");
     assert!(
-        event["message"].as_str().unwrap().contains("tree"),
+        event["data"]["message"].as_str().unwrap().contains("tree"),
         "{event}"
     );
+    // The last good tree is kept: the first load's.
+    assert_eq!(event["data"]["servingGeneration"], 1, "{event}");
 
     // Edited while away: reported against the last good plan once it is back.
     overwrite(
@@ -941,10 +1125,10 @@ fn the_root_removed_and_recreated() {
     // `rm -rf` removes the files first: a slow machine may report that before the root goes.
     loop {
         let event = watcher.event();
-        match event["event"].as_str() {
-            Some("root-missing") => break,
-            Some("relinked") => {}
-            _ => panic!("waiting for root-missing, got: {event}"),
+        match event["type"].as_str() {
+            Some(UNREADABLE) => break,
+            Some(RELINKED) => {}
+            _ => panic!("waiting for tree.unreadable, got: {event}"),
         }
     }
 
@@ -1065,7 +1249,7 @@ fn a_change_is_reported_during_a_steady_stream_of_other_writes() {
         &tree.root().join("processes/a.yaml"),
         &process_with_status("a", "stopped"),
     );
-    let event = watcher.event();
+    let event = watcher.relinked();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     writer.join().unwrap();
     assert_relinked(
@@ -1097,10 +1281,11 @@ fn exec_gets_the_plan_json_on_stdin_after_each_plan_change() {
         json!([status_change("a", "running", "stopped")]),
     );
     let exec = watcher.event();
+    assert_eq!(exec["type"], EXEC, "{exec}");
     assert_eq!(
-        exec,
-        json!({"event": "exec", "command": "cat > \"$PLAN_OUT\"; echo exec-was-here",
-               "success": true, "status": 0})
+        exec["data"],
+        json!({"command": "cat > \"$PLAN_OUT\"; echo exec-was-here",
+               "success": true, "status": 0, "message": null, "generation": 2})
     );
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap())
         .expect("the command got the plan as JSON");
@@ -1138,7 +1323,7 @@ fn exec_gets_the_plan_json_on_stdin_after_each_plan_change() {
         &["tree/processes/a2.yaml"],
         json!([status_change("a", "stopped", "pending")]),
     );
-    assert_eq!(watcher.event()["event"], "exec");
+    assert_eq!(watcher.event()["type"], EXEC);
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(written["processes"][0]["status"], "pending");
 }
@@ -1154,9 +1339,12 @@ fn a_failing_exec_is_reported_and_watching_goes_on() {
         event["changes"],
         json!([status_change("a", "running", "stopped")])
     );
+    let exec = watcher.event();
+    assert_eq!(exec["type"], EXEC, "{exec}");
     assert_eq!(
-        watcher.event(),
-        json!({"event": "exec", "command": "exit 3", "success": false, "status": 3})
+        exec["data"],
+        json!({"command": "exit 3", "success": false, "status": 3, "message": null,
+               "generation": 2})
     );
     overwrite(&a, &process_with_status("a", "pending"));
     let event = watcher.relinked();
@@ -1164,7 +1352,7 @@ fn a_failing_exec_is_reported_and_watching_goes_on() {
         event["changes"],
         json!([status_change("a", "stopped", "pending")])
     );
-    assert_eq!(watcher.event()["status"], 3);
+    assert_eq!(watcher.event()["data"]["status"], 3);
     assert!(
         watcher.child.try_wait().unwrap().is_none(),
         "still watching"
@@ -1198,7 +1386,7 @@ fn secrets_stay_hidden_in_events_and_exec_input() {
         event["changes"][0]["path"],
         "processes/a/env/OPENAI_API_KEY"
     );
-    assert_eq!(watcher.event()["event"], "exec");
+    assert_eq!(watcher.event()["type"], EXEC);
     assert!(
         !watcher.seen.iter().any(|l| l.contains(SECRET)),
         "secret printed: {:?}",
@@ -1249,7 +1437,7 @@ fn sigint_ends_the_watch_with_exit_0() {
 fn a_closed_stdout_ends_the_watch_with_exit_0() {
     let tree = one_process();
     let mut watcher = Watcher::spawn(tree.cmd(watch_args(&[])), Stdout::CloseAfter(1));
-    assert_eq!(watcher.event()["event"], "ready");
+    assert_eq!(watcher.event()["type"], LOADED);
     assert!(matches!(
         watcher.lines.recv_timeout(TIMEOUT),
         Ok(Line::Closed)
@@ -1365,10 +1553,10 @@ fn the_root_comes_back_after_its_parent_folder_was_removed() {
     std::fs::remove_dir_all(top.join("work")).unwrap();
     loop {
         let event = watcher.event();
-        match event["event"].as_str() {
-            Some("root-missing") => break,
-            Some("relinked") => {}
-            _ => panic!("waiting for root-missing, got: {event}"),
+        match event["type"].as_str() {
+            Some(UNREADABLE) => break,
+            Some(RELINKED) => {}
+            _ => panic!("waiting for tree.unreadable, got: {event}"),
         }
     }
     put(
@@ -1399,7 +1587,7 @@ fn the_root_missing_when_its_parent_folder_is_renamed_away() {
     );
     std::fs::rename(top.join("work"), top.join("work.away")).unwrap();
     let event = watcher.event();
-    assert_eq!(event["event"], "root-missing", "{event}");
+    assert_eq!(event["type"], UNREADABLE, "{event}");
     std::fs::rename(top.join("work.away"), top.join("work")).unwrap();
     let event = watcher.relinked();
     assert_eq!(event["valid"], true, "{event}");
@@ -1615,13 +1803,13 @@ fn sigterm_stops_a_watch_stuck_writing_to_a_reader_that_does_not_read() {
 
 // ---- --health ----
 
-/// The next event of this kind, skipping others (a round may print several).
+/// The `data` of the next event of this type, skipping others (a round may print several).
 #[track_caller]
-fn next_of(watcher: &mut Watcher, kind: &str) -> Value {
+fn next_of(watcher: &mut Watcher, event_type: &str) -> Value {
     loop {
-        let event = watcher.event();
-        if event["event"] == kind {
-            return event;
+        let event = watcher.cloud_event();
+        if event["type"] == event_type {
+            return event["data"].clone();
         }
     }
 }
@@ -1642,7 +1830,7 @@ fn health_announces_an_outage_and_the_reroute_then_the_recovery() {
     )]);
     let (mut watcher, _ready) = Watcher::json(&tree, &["--health"]);
     // The first probe sets the state at once.
-    let first = next_of(&mut watcher, "health");
+    let first = next_of(&mut watcher, HEALTH);
     assert_eq!(
         (&first["id"], &first["from"], &first["to"]),
         (&json!("reviewer-api"), &Value::Null, &json!("healthy")),
@@ -1650,37 +1838,43 @@ fn health_announces_an_outage_and_the_reroute_then_the_recovery() {
     );
     // Down: after two failed probes in a row, the state changes and the route with it.
     status.store(503, Ordering::SeqCst);
-    let down = next_of(&mut watcher, "health");
+    let down = next_of(&mut watcher, HEALTH);
     assert_eq!(
         (&down["from"], &down["to"]),
         (&json!("healthy"), &json!("unhealthy"))
     );
     assert_eq!(down["reason"], "HTTP 503");
-    let mut routes = vec![watcher.event(), watcher.event()];
-    routes.sort_by_key(|r| r["environment"].to_string());
-    for route in &routes {
-        assert_eq!(route["event"], "route", "{route}");
-        assert_eq!(
-            (&route["from"], &route["to"]),
-            (&json!("reviewer-api"), &json!("backup"))
-        );
-    }
-    assert_eq!(routes[0]["environment"], "env-production");
-    assert_eq!(routes[1]["environment"], Value::Null);
-    let relinked = watcher.relinked();
+    // The re-link it made, then the routes that moved, as `serve` streams them.
+    let relinked = watcher.cloud_event();
+    assert_eq!(relinked["type"], RELINKED, "{relinked}");
+    let relinked = &relinked["data"];
     assert_eq!(relinked["cause"], "health");
+    assert_eq!(relinked["files"], json!([]));
     assert!(
         relinked["changes"].to_string().contains("backup"),
         "the author's link moves to the backup: {relinked}"
     );
+    let mut routes = vec![watcher.cloud_event(), watcher.cloud_event()];
+    routes.sort_by_key(|r| r["data"]["environment"].to_string());
+    for route in &routes {
+        assert_eq!(route["type"], ROUTE, "{route}");
+        assert_eq!(route["subject"], "code.review", "{route}");
+        assert_eq!(
+            (&route["data"]["from"], &route["data"]["to"]),
+            (&json!("reviewer-api"), &json!("backup"))
+        );
+        assert_eq!(route["data"]["generation"], relinked["generation"]);
+    }
+    assert_eq!(routes[0]["data"]["environment"], "env-production");
+    assert_eq!(routes[1]["data"]["environment"], Value::Null);
     // Back: one passed probe (the default successThreshold) restores it.
     status.store(200, Ordering::SeqCst);
-    let up = next_of(&mut watcher, "health");
+    let up = next_of(&mut watcher, HEALTH);
     assert_eq!(
         (&up["from"], &up["to"]),
         (&json!("unhealthy"), &json!("healthy"))
     );
-    let back = next_of(&mut watcher, "route");
+    let back = next_of(&mut watcher, ROUTE);
     assert_eq!(
         (&back["from"], &back["to"]),
         (&json!("backup"), &json!("reviewer-api"))
@@ -1699,5 +1893,5 @@ fn without_health_nothing_is_probed() {
     thread::sleep(Duration::from_millis(300));
     tree.write("more.yaml", process_with_status("q", "running"));
     let next = watcher.event();
-    assert_eq!(next["event"], "relinked", "{next}");
+    assert_eq!(next["type"], RELINKED, "{next}");
 }

@@ -79,6 +79,10 @@ fn subjects_are_oslinker_and_the_short_type() {
             "oslinker.tree.valid",
             "oslinker.route.changed",
             "oslinker.health.changed",
+            "oslinker.tree.loaded",
+            "oslinker.tree.unreadable",
+            "oslinker.exec.finished",
+            "oslinker.watch.error",
         ]
     );
 }
