@@ -1188,7 +1188,7 @@ _oslinker() {
             return 0
             ;;
         oslinker__subcmd__serve)
-            opts="-d -q -h --listen --token-file --no-auth --max-streams --debounce --health --publish --dir --color --quiet --follow-links --help"
+            opts="-d -q -h --listen --token-file --no-auth --max-streams --max-connections --debounce --health --publish --dir --color --quiet --follow-links --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1214,6 +1214,10 @@ _oslinker() {
                     return 0
                     ;;
                 --max-streams)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

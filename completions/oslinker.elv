@@ -119,6 +119,7 @@ set edit:completion:arg-completer[oslinker] = {|@words|
             cand --listen 'The address to listen on (`127.0.0.1:0` picks a free port); any address other than loopback needs --token-file or --no-auth'
             cand --token-file 'A file holding the bearer token every request (but /healthz) must carry, as `Authorization: Bearer TOKEN`; it must not be readable by every user'
             cand --max-streams 'At most this many /v1/events streams at once; past it, 503'
+            cand --max-connections 'At most this many connections open at once; one past it is closed when accepted'
             cand --debounce 'Wait until the tree has been quiet this long before re-linking (milliseconds)'
             cand --publish 'Also publish every event to NATS (`nats://HOST:PORT`), on subjects `oslinker.<type>` such as `oslinker.route.changed`'
             cand -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]'

@@ -117,6 +117,7 @@ complete -c oslinker -n "__fish_oslinker_using_subcommand watch" -s h -l help -d
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l listen -d 'The address to listen on (`127.0.0.1:0` picks a free port); any address other than loopback needs --token-file or --no-auth' -r
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l token-file -d 'A file holding the bearer token every request (but /healthz) must carry, as `Authorization: Bearer TOKEN`; it must not be readable by every user' -r -F
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l max-streams -d 'At most this many /v1/events streams at once; past it, 503' -r
+complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l max-connections -d 'At most this many connections open at once; one past it is closed when accepted' -r
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l debounce -d 'Wait until the tree has been quiet this long before re-linking (milliseconds)' -r
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -l publish -d 'Also publish every event to NATS (`nats://HOST:PORT`), on subjects `oslinker.<type>` such as `oslinker.route.changed`' -r -f
 complete -c oslinker -n "__fish_oslinker_using_subcommand serve" -s d -l dir -d 'Manifest directory [default: `linker.d` in the current directory or the nearest parent that has one]' -r -f -a "(__fish_complete_directories)"

@@ -67,6 +67,10 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub max_streams: usize,
 
+    /// At most this many connections open at once; one past it is closed when accepted
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
     /// Wait until the tree has been quiet this long before re-linking (milliseconds)
     #[arg(long, value_name = "MS", default_value_t = 200)]
     pub debounce: u64,
@@ -128,7 +132,12 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ServeArgs) -> CommandResult {
     // Only a subscriber already there (NATS) hears of the first load.
     let _ = shared.events.send(Arc::new(loaded));
     let app = serve::app(serve::routes(), Arc::clone(&shared));
-    let server = runtime.spawn(serve::run(listener, app, stopping));
+    let server = runtime.spawn(serve::run(
+        listener,
+        app,
+        args.max_connections as usize,
+        stopping,
+    ));
     ui.err(&format!("{}\n", follower.serving_line(address)));
     let mut monitor = match args.health {
         true => {

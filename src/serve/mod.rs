@@ -147,28 +147,70 @@ pub fn app(routes: Router<Arc<Shared>>, shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
+/// How long a client may take to send a request's headers: past it the connection is closed
+/// (a client that trickles bytes, or sends none, holds nothing for long).
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Serves `app` on `listener` until `stopping` turns true, then lets in-flight requests
-/// finish for up to [`DRAIN`]. Runs on the caller's runtime.
+/// finish for up to [`DRAIN`]. At most `max_connections` connections are open at once: one
+/// past that is closed as soon as it is accepted. Runs on the caller's runtime.
+///
+/// hyper's connection builder rather than `axum::serve`, which has no header timeout.
 pub async fn run(
     listener: std::net::TcpListener,
     app: Router,
+    max_connections: usize,
     mut stopping: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
     let listener = tokio::net::TcpListener::from_std(listener)?;
-    let mut drained = stopping.clone();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    let open = Arc::new(Semaphore::new(max_connections));
+    let graceful = GracefulShutdown::new();
     let stopped = async move {
         let _ = stopping.wait_for(|stop| *stop).await;
     };
-    let server = axum::serve(listener, app).with_graceful_shutdown(stopped);
-    let deadline = async move {
-        let _ = drained.wait_for(|stop| *stop).await;
-        tokio::time::sleep(DRAIN).await;
-    };
-    tokio::select! {
-        result = server => result,
-        // Requests still running past the drain time are dropped.
-        () = deadline => Ok(()),
+    tokio::pin!(stopped);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, or a connection reset before it was taken: the
+                // listener itself is fine; wait a moment rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+            () = &mut stopped => break,
+        };
+        let Ok(permit) = Arc::clone(&open).try_acquire_owned() else {
+            continue; // dropped: closed at once
+        };
+        let service = app
+            .clone()
+            .map_request(|request: hyper::Request<hyper::body::Incoming>| {
+                request.map(axum::body::Body::new)
+            });
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A connection's own failure (a reset, a bad request line) ends it alone.
+            let _ = connection.await;
+            drop(permit);
+        });
     }
+    drop(listener);
+    // Requests still running past the drain time are dropped.
+    let _ = tokio::time::timeout(DRAIN, graceful.shutdown()).await;
+    Ok(())
 }
 
 /// Publishes every event to NATS as it comes, in order, until the server stops. Core NATS

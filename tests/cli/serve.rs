@@ -554,6 +554,70 @@ fn event_streams_are_bounded() {
     assert_eq!(status, 503, "{body}");
 }
 
+/// A raw connection to the server: what a client that misbehaves sends.
+fn raw_connection(server: &Server) -> std::net::TcpStream {
+    let address = server.base.trim_start_matches("http://");
+    let stream = std::net::TcpStream::connect(address).expect("the server accepts");
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream
+}
+
+/// Whether the server closed the connection (end of stream or reset) rather than answering
+/// or leaving it open until the read timed out.
+fn closed_by_the_server(stream: &mut std::net::TcpStream) -> bool {
+    use std::io::{ErrorKind, Read};
+    let mut buffer = [0u8; 256];
+    match stream.read(&mut buffer) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+    }
+}
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    use std::io::Write;
+    let tree = multi_env();
+    let server = Server::start(&tree, &[]);
+    let mut slow = raw_connection(&server);
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+        .unwrap();
+    // The headers never end: the server closes the connection (after 5 s) instead of
+    // holding it for as long as the client likes.
+    assert!(
+        closed_by_the_server(&mut slow),
+        "the connection stayed open"
+    );
+    let (status, _) = server.get("/healthz");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn connections_past_the_bound_are_closed_at_once() {
+    let tree = multi_env();
+    let server = Server::start(&tree, &["--max-connections", "1"]);
+    let open = server.events(); // holds the one connection
+    let mut second = raw_connection(&server);
+    assert!(
+        closed_by_the_server(&mut second),
+        "a second connection was kept"
+    );
+    drop(open);
+    // Its connection is released when the server sees the stream go: wait for that.
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let request = server.client.get(server.url("/healthz")).send();
+        if request.is_ok_and(|r| r.status().as_u16() == 200) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the connection was never released"
+        );
+        thread::sleep(Duration::from_millis(20)); // polling for the release, not a timed assertion
+    }
+}
+
 #[test]
 fn sigterm_stops_it_with_exit_0_even_with_a_stream_open() {
     let tree = multi_env();
