@@ -10,6 +10,7 @@ use crate::link::routing;
 use crate::model::names;
 use crate::pipeline::Checked;
 use crate::render;
+use crate::render::resolve::NearMiss;
 use crate::text;
 use crate::ui::Ui;
 
@@ -82,8 +83,8 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
     if let Some(note) = note {
         ui.note(&note);
     }
-    if let Some(near_miss) = near_miss {
-        ui.note(&near_miss);
+    if let Some(near_miss) = &near_miss {
+        ui.note(&near_miss.note(&args.capability));
     }
     // With no environment chosen, a development agent can rank above the production one:
     // say so first, and show where each runs.
@@ -107,7 +108,12 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
             !spread.is_empty(),
         ))
         .into_owned(),
-        ResolveFormat::Json => render::resolve::json(&resolution, args.all, environment.as_deref()),
+        ResolveFormat::Json => render::resolve::json_near_miss(
+            &resolution,
+            args.all,
+            environment.as_deref(),
+            near_miss.as_ref(),
+        ),
         ResolveFormat::Name => render::resolve::names(&resolution),
     });
     Ok(if found { Exit::Success } else { Exit::No })
@@ -143,7 +149,7 @@ fn unknown_capability(
 /// A capability routed only through a shorter map key while the tree names one close to it
 /// (`code.reveiw` under `code`, next to `code.review`): it answers, but likely not the
 /// question meant.
-fn near_miss(checked: &Checked, capability: &str) -> Option<String> {
+fn near_miss(checked: &Checked, capability: &str) -> Option<NearMiss> {
     let linked = &checked.linked;
     if linked.routing.routes(capability) {
         return None;
@@ -152,10 +158,10 @@ fn near_miss(checked: &Checked, capability: &str) -> Option<String> {
     let key = (linked.maps.scopes().into_iter())
         .find_map(|(_, scope)| linked.maps.matching_key(capability, scope))
         .map_or("", |(key, _)| key);
-    Some(format!(
-        "note: nothing in the tree names `{capability}` itself; it routes through map key \
-         `{key}` (did you mean `{best}`?)"
-    ))
+    Some(NearMiss {
+        prefix: key.to_string(),
+        did_you_mean: best.to_string(),
+    })
 }
 
 /// `resolve`'s exit codes: an unknown capability is told apart from one no provider serves.

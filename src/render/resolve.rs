@@ -93,6 +93,9 @@ struct JsonResolution<'a> {
     known: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     did_you_mean: Option<&'a str>,
+    /// The map key a capability nothing names routes through, with `didYouMean` (a near miss).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    routed_by_prefix: Option<&'a str>,
     matched: Option<&'a str>,
     providers: Vec<JsonProvider<'a>>,
 }
@@ -112,6 +115,36 @@ struct JsonProvider<'a> {
 }
 
 pub fn json(resolution: &Resolution, all: bool, environment: Option<&str>) -> String {
+    json_near_miss(resolution, all, environment, None)
+}
+
+/// A capability nothing in the tree names that still routes through a shorter map key, while
+/// the tree names one close to it (`code.reveiw` under `code`, next to `code.review`).
+pub struct NearMiss {
+    /// The map key it routes through.
+    pub prefix: String,
+    /// The closest capability the tree names.
+    pub did_you_mean: String,
+}
+
+impl NearMiss {
+    /// What `resolve` says on stderr before its answer.
+    pub fn note(&self, capability: &str) -> String {
+        format!(
+            "note: nothing in the tree names `{capability}` itself; it routes through map key \
+             `{}` (did you mean `{}`?)",
+            self.prefix, self.did_you_mean
+        )
+    }
+}
+
+/// `json`, with the near miss (`didYouMean`, `routedByPrefix`) when there is one.
+pub fn json_near_miss(
+    resolution: &Resolution,
+    all: bool,
+    environment: Option<&str>,
+    near_miss: Option<&NearMiss>,
+) -> String {
     let providers = shown(resolution, all)
         .map(|c| JsonProvider {
             id: c.id,
@@ -131,7 +164,8 @@ pub fn json(resolution: &Resolution, all: bool, environment: Option<&str>) -> St
         capability: &resolution.capability,
         environment,
         known: true,
-        did_you_mean: None,
+        did_you_mean: near_miss.map(|n| n.did_you_mean.as_str()),
+        routed_by_prefix: near_miss.map(|n| n.prefix.as_str()),
         matched: resolution.matched.as_deref(),
         providers,
     })
@@ -150,6 +184,7 @@ pub fn unknown_json(
         environment,
         known: false,
         did_you_mean,
+        routed_by_prefix: None,
         matched: None,
         providers: Vec::new(),
     })
