@@ -269,7 +269,7 @@ impl Code {
                 "E0111",
                 "duplicate-key",
                 "a mapping has the same key twice",
-                "a YAML mapping has the same key twice",
+                "a YAML mapping or JSON object has the same key twice (TOML: a parse error, E0001)",
             ),
             Code::SecretValue => (
                 "E0112",

@@ -65,7 +65,7 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
         }
         return Err(unknown_capability(ui, checked, args, environment.as_deref()).into());
     }
-    let near_miss = near_miss(checked, &args.capability);
+    let near_miss = render::resolve::near_miss(&checked.linked, &args.capability);
     if args.live {
         // The only network `resolve` touches, and only when asked.
         let candidates =
@@ -82,8 +82,8 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
     if let Some(note) = note {
         ui.note(&note);
     }
-    if let Some(near_miss) = near_miss {
-        ui.note(&near_miss);
+    if let Some(near_miss) = &near_miss {
+        ui.note(&near_miss.note(&args.capability));
     }
     // With no environment chosen, a development agent can rank above the production one:
     // say so first, and show where each runs.
@@ -107,7 +107,12 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ResolveArgs) -> CommandResult 
             !spread.is_empty(),
         ))
         .into_owned(),
-        ResolveFormat::Json => render::resolve::json(&resolution, args.all, environment.as_deref()),
+        ResolveFormat::Json => render::resolve::json_near_miss(
+            &resolution,
+            args.all,
+            environment.as_deref(),
+            near_miss.as_ref(),
+        ),
         ResolveFormat::Name => render::resolve::names(&resolution),
     });
     Ok(if found { Exit::Success } else { Exit::No })
@@ -138,24 +143,6 @@ fn unknown_capability(
         Some(best) => failure.help(format!("did you mean `{best}`?")),
         None => failure.help("`oslinker ls capabilities` lists the capabilities the tree names"),
     }
-}
-
-/// A capability routed only through a shorter map key while the tree names one close to it
-/// (`code.reveiw` under `code`, next to `code.review`): it answers, but likely not the
-/// question meant.
-fn near_miss(checked: &Checked, capability: &str) -> Option<String> {
-    let linked = &checked.linked;
-    if linked.routing.routes(capability) {
-        return None;
-    }
-    let best = routing::closest_capability(linked, capability)?;
-    let key = (linked.maps.scopes().into_iter())
-        .find_map(|(_, scope)| linked.maps.matching_key(capability, scope))
-        .map_or("", |(key, _)| key);
-    Some(format!(
-        "note: nothing in the tree names `{capability}` itself; it routes through map key \
-         `{key}` (did you mean `{best}`?)"
-    ))
 }
 
 /// `resolve`'s exit codes: an unknown capability is told apart from one no provider serves.

@@ -3,7 +3,8 @@
 use comfy_table::{Table, presets};
 use serde::Serialize;
 
-use crate::link::routing::{Candidate, Resolution};
+use crate::link::Linked;
+use crate::link::routing::{self, Candidate, Resolution};
 
 /// Candidates to show: the eligible ones, or all with `--all`.
 fn shown<'r, 'l>(
@@ -93,6 +94,9 @@ struct JsonResolution<'a> {
     known: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     did_you_mean: Option<&'a str>,
+    /// The map key a capability nothing names routes through, with `didYouMean` (a near miss).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    routed_by_prefix: Option<&'a str>,
     matched: Option<&'a str>,
     providers: Vec<JsonProvider<'a>>,
 }
@@ -111,7 +115,50 @@ struct JsonProvider<'a> {
     reason: &'a str,
 }
 
-pub fn json(resolution: &Resolution, all: bool, environment: Option<&str>) -> String {
+/// A capability nothing in the tree names that still routes through a shorter map key, while
+/// the tree names one close to it (`code.reveiw` under `code`, next to `code.review`).
+pub struct NearMiss {
+    /// The map key it routes through.
+    pub prefix: String,
+    /// The closest capability the tree names.
+    pub did_you_mean: String,
+}
+
+/// A capability routed only through a shorter map key while the tree names one close to it
+/// (`code.reveiw` under `code`, next to `code.review`): it answers, but likely not the
+/// question meant.
+pub fn near_miss(linked: &Linked, capability: &str) -> Option<NearMiss> {
+    if linked.routing.routes(capability) {
+        return None;
+    }
+    let best = routing::closest_capability(linked, capability)?;
+    let key = (linked.maps.scopes().into_iter())
+        .find_map(|(_, scope)| linked.maps.matching_key(capability, scope))
+        .map_or("", |(key, _)| key);
+    Some(NearMiss {
+        prefix: key.to_string(),
+        did_you_mean: best.to_string(),
+    })
+}
+
+impl NearMiss {
+    /// What `resolve` says on stderr before its answer.
+    pub fn note(&self, capability: &str) -> String {
+        format!(
+            "note: nothing in the tree names `{capability}` itself; it routes through map key \
+             `{}` (did you mean `{}`?)",
+            self.prefix, self.did_you_mean
+        )
+    }
+}
+
+/// `json`, with the near miss (`didYouMean`, `routedByPrefix`) when there is one.
+pub fn json_near_miss(
+    resolution: &Resolution,
+    all: bool,
+    environment: Option<&str>,
+    near_miss: Option<&NearMiss>,
+) -> String {
     let providers = shown(resolution, all)
         .map(|c| JsonProvider {
             id: c.id,
@@ -131,7 +178,8 @@ pub fn json(resolution: &Resolution, all: bool, environment: Option<&str>) -> St
         capability: &resolution.capability,
         environment,
         known: true,
-        did_you_mean: None,
+        did_you_mean: near_miss.map(|n| n.did_you_mean.as_str()),
+        routed_by_prefix: near_miss.map(|n| n.prefix.as_str()),
         matched: resolution.matched.as_deref(),
         providers,
     })
@@ -150,6 +198,7 @@ pub fn unknown_json(
         environment,
         known: false,
         did_you_mean,
+        routed_by_prefix: None,
         matched: None,
         providers: Vec::new(),
     })

@@ -286,7 +286,9 @@ async fn resolve(
             .flat_map(|c| std::iter::once(c.id).chain(c.process))
             .map(str::to_string)
             .collect();
-        let body = render::resolve::json(&resolution, all, environment);
+        let near_miss = render::resolve::near_miss(linked, &question.capability);
+        let body =
+            render::resolve::json_near_miss(&resolution, all, environment, near_miss.as_ref());
         answers::Answer {
             body: body.into(),
             names,

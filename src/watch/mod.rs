@@ -170,17 +170,24 @@ impl TreeCache {
 
     /// Every file as last read, in order (the walk's problems last).
     pub fn files_in_order(&self) -> Vec<ReadFile> {
+        self.read_files().cloned().collect()
+    }
+
+    /// Every file as last read, in order (the walk's problems last), borrowed.
+    pub fn read_files(&self) -> impl Iterator<Item = &ReadFile> {
         (self.order.iter())
-            .map(|path| self.files[path].read.clone())
-            .chain(self.problems.iter().cloned())
-            .collect()
+            .map(|path| &self.files[path].read)
+            .chain(&self.problems)
+    }
+
+    /// The manifest file at `path` as last read, when the last walk found it.
+    pub fn read_of(&self, path: &Path) -> Option<&ReadFile> {
+        self.files.get(path).map(|cached| &cached.read)
     }
 
     /// The problems found reading each file, in order.
     fn read_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        (self.order.iter())
-            .flat_map(|path| &self.files[path].read.diagnostics)
-            .chain(self.problems.iter().flat_map(|p| &p.diagnostics))
+        self.read_files().flat_map(|read| &read.diagnostics)
     }
 
     /// Walks the tree again and re-reads the files that `touched` names (or lies above)
@@ -293,7 +300,7 @@ impl TreeCache {
 
 /// Whether a re-read file says the same as before: the same text and problems (wherever the
 /// file now sits in the tree).
-fn same(a: &ReadFile, b: &ReadFile) -> bool {
+pub fn same(a: &ReadFile, b: &ReadFile) -> bool {
     let problem = |d: &Diagnostic| (d.code, d.span.map(|s| s.range()), d.message.clone());
     a.source.text == b.source.text
         && a.diagnostics
@@ -491,31 +498,47 @@ impl Session {
         // Someone may still hold this state (`serve` serves it): link into a copy, which
         // costs a fraction of a fresh link.
         let checked = Arc::make_mut(&mut current);
-        let mut old = Manifests::default();
-        let mut new = Manifests::default();
-        for edit in edits {
-            old.extend(&edit.before.manifests);
-            new.extend(&edit.now.manifests);
-        }
-        // A tree with a Policy is judged afresh: a rule may read any manifest.
-        let policies = !checked.linked.policies.is_empty() || !new.policies.is_empty();
-        if policies || old.documents != new.documents || !checked.linked.replace(&old, &new) {
+        if !link_in_place(checked, edits, self.cache.read_diagnostics()) {
             return None;
         }
-        for edit in edits {
-            checked
-                .sources
-                .replace(edit.now.file, Arc::clone(&edit.now.source));
-        }
-        let mut diagnostics: Vec<Diagnostic> = self.cache.read_diagnostics().cloned().collect();
-        let (root, documents, files) = (checked.root, checked.manifests, checked.files);
-        let empty = pipeline::no_manifests(&checked.sources, root, documents, files, &diagnostics);
-        diagnostics.extend(empty);
-        diagnostics.extend(checked.linked.diagnostics().cloned());
-        checked.apply_lints(diagnostics);
         self.in_place += 1;
         Some(current)
     }
+}
+
+/// Links the edited files' manifests into `checked` in place, when the edit is one
+/// `Linked::replace` can follow (every file in its place, every id kept; no Policy in the
+/// tree), and puts the files' new text in their places. `read` is every problem found reading
+/// the tree's files as they are now, in order. Returns `false`, leaving `checked` as it was,
+/// when the edit must be linked afresh. What `watch` and the lsp both do with an edit.
+pub fn link_in_place<'d>(
+    checked: &mut Checked,
+    edits: &[Edit],
+    read: impl Iterator<Item = &'d Diagnostic>,
+) -> bool {
+    let mut old = Manifests::default();
+    let mut new = Manifests::default();
+    for edit in edits {
+        old.extend(&edit.before.manifests);
+        new.extend(&edit.now.manifests);
+    }
+    // A tree with a Policy is judged afresh: a rule may read any manifest.
+    let policies = !checked.linked.policies.is_empty() || !new.policies.is_empty();
+    if policies || old.documents != new.documents || !checked.linked.replace(&old, &new) {
+        return false;
+    }
+    for edit in edits {
+        checked
+            .sources
+            .replace(edit.now.file, Arc::clone(&edit.now.source));
+    }
+    let mut diagnostics: Vec<Diagnostic> = read.cloned().collect();
+    let (root, documents, files) = (checked.root, checked.manifests, checked.files);
+    let empty = pipeline::no_manifests(&checked.sources, root, documents, files, &diagnostics);
+    diagnostics.extend(empty);
+    diagnostics.extend(checked.linked.diagnostics().cloned());
+    checked.apply_lints(diagnostics);
+    true
 }
 
 /// Withdraws from the routes every server whose deciding health check is down in `live`.

@@ -317,6 +317,34 @@ fn a_capability_routed_through_a_prefix_key_is_known() {
 }
 
 #[test]
+fn a_typo_routed_through_a_prefix_key_of_the_bundled_tree_suggests_the_name_meant() {
+    // `code` is a map key of `linker.d`: `code.reveiw` routes through it, so it answers (exit
+    // 0), with the near miss said on stderr and in JSON.
+    let out = oslinker(repo())
+        .args(["resolve", "code.reveiw", "--format", "json"])
+        .run();
+    out.assert_code(0);
+    let json = out.json();
+    assert_eq!(json["known"], true);
+    assert_eq!(json["matched"], "code");
+    assert_eq!(json["routedByPrefix"], "code");
+    assert_eq!(json["didYouMean"], "code.review");
+    assert_eq!(
+        out.stderr,
+        "note: nothing in the tree names `code.reveiw` itself; it routes through map key \
+         `code` (did you mean `code.review`?)\n"
+    );
+
+    // Named exactly (by the map): no near miss.
+    let out = oslinker(repo())
+        .args(["resolve", "code.review", "--format", "json"])
+        .run();
+    out.assert_code(0);
+    assert_eq!(out.json().get("didYouMean"), None);
+    assert_eq!(out.json().get("routedByPrefix"), None);
+}
+
+#[test]
 fn invalid_capability_name_is_a_usage_error() {
     for bad in ["Code.Gen", "code..gen", "code.", "code gen", ""] {
         let out = resolve(&[bad]);

@@ -326,6 +326,16 @@ fn unknown_names_are_404_with_a_did_you_mean_and_bad_queries_are_400() {
 }
 
 #[test]
+fn a_typo_routed_through_a_prefix_key_answers_with_a_did_you_mean_as_the_cli_does() {
+    let tree = Tree::copy_of(crate::support::repo().join("linker.d"));
+    let server = Server::start(&tree, &[]);
+    let (status, body) = server.get("/v1/resolve/code.reveiw");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["didYouMean"], "code.review", "{body}");
+    assert_eq!(body["routedByPrefix"], "code", "{body}");
+}
+
+#[test]
 fn plan_processes_routes_and_diagnostics_have_the_clis_shapes() {
     let tree = multi_env();
     let server = Server::start(&tree, &[]);
