@@ -130,7 +130,7 @@ pub fn run(ui: &mut Ui, context: &Context, args: &ServeArgs) -> CommandResult {
         runtime.spawn(serve::forward_to_nats(publisher, events, report));
     }
     // Only a subscriber already there (NATS) hears of the first load.
-    let _ = shared.events.send(Arc::new(loaded));
+    shared.publish_events(vec![loaded]);
     let app = serve::app(serve::routes(), Arc::clone(&shared));
     let server = runtime.spawn(serve::run(
         listener,

@@ -14,9 +14,10 @@ pub mod auth;
 pub mod events;
 pub mod metrics;
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
@@ -65,6 +66,9 @@ pub struct Shared {
     pub tree: ArcSwap<Published>,
     /// Every event, to every open `/v1/events` stream (and whatever else subscribes).
     pub events: broadcast::Sender<Arc<CloudEvent>>,
+    /// The last [`EVENT_BACKLOG`] events, for a stream that reconnects with `Last-Event-ID`.
+    /// Sent under this lock, so that a subscription and the events kept meet exactly.
+    recent: Mutex<VecDeque<Arc<CloudEvent>>>,
     pub metrics: metrics::Metrics,
     /// One permit per open event stream (`--max-streams`).
     pub streams: Arc<Semaphore>,
@@ -77,7 +81,8 @@ pub struct Shared {
     pub base_url: String,
 }
 
-/// How many events an event stream may fall behind before it misses some.
+/// How many events an event stream may fall behind before it misses some, and how many are
+/// kept for streams that reconnect.
 const EVENT_BACKLOG: usize = 256;
 
 /// How long a request may take to answer (event streams: to start).
@@ -100,6 +105,7 @@ impl Shared {
         Shared {
             tree: ArcSwap::from_pointee(first),
             events: broadcast::channel(EVENT_BACKLOG).0,
+            recent: Mutex::new(VecDeque::with_capacity(EVENT_BACKLOG)),
             metrics,
             streams: Arc::new(Semaphore::new(max_streams)),
             token,
@@ -118,11 +124,45 @@ impl Shared {
 
     /// Sends events that change nothing served (watching trouble, say).
     pub fn publish_events(&self, events: Vec<CloudEvent>) {
+        let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
         for event in events {
+            let event = Arc::new(event);
+            if recent.len() == EVENT_BACKLOG {
+                recent.pop_front();
+            }
+            recent.push_back(Arc::clone(&event));
             // No stream open: nobody to tell.
-            let _ = self.events.send(Arc::new(event));
+            let _ = self.events.send(event);
         }
     }
+
+    /// Every event from now on and, when `after` (a `Last-Event-ID`) is given, what came
+    /// after that event: a stream that reconnects misses nothing still kept.
+    pub fn subscribe_after(
+        &self,
+        after: Option<&str>,
+    ) -> (broadcast::Receiver<Arc<CloudEvent>>, Replay) {
+        let recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        let receiver = self.events.subscribe();
+        let replay = match after {
+            None => Replay::Nothing,
+            Some(id) => match recent.iter().position(|event| event.id == id) {
+                Some(at) => Replay::Since(recent.iter().skip(at + 1).cloned().collect()),
+                None => Replay::Lost,
+            },
+        };
+        (receiver, replay)
+    }
+}
+
+/// What a reconnecting event stream is sent first.
+pub enum Replay {
+    /// No `Last-Event-ID`: a new stream.
+    Nothing,
+    /// The events after the one it saw last.
+    Since(Vec<Arc<CloudEvent>>),
+    /// The event it saw last is no longer kept (or never was): some may be missed.
+    Lost,
 }
 
 /// Every route, without state or layers: more can be merged in before [`app`] finishes it.

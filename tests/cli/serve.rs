@@ -136,7 +136,15 @@ impl Server {
 
     /// `/v1/events`, open: each event that arrives from now on.
     pub(crate) fn events(&self) -> EventStream {
-        let request = self.client.get(self.url("/v1/events"));
+        self.events_after(None)
+    }
+
+    /// `/v1/events`, reconnecting after the event `last_seen` (the `Last-Event-ID` header).
+    fn events_after(&self, last_seen: Option<&str>) -> EventStream {
+        let mut request = self.client.get(self.url("/v1/events"));
+        if let Some(id) = last_seen {
+            request = request.header("Last-Event-ID", id);
+        }
         let response = self.send(request.header(ACCEPT, "text/event-stream"));
         assert_eq!(response.status().as_u16(), 200, "the event stream opens");
         EventStream {
@@ -553,6 +561,25 @@ fn only_get_and_head_are_allowed() {
     assert_eq!(body["formatVersion"], 1);
     let head = server.send(server.client.head(server.url("/v1/plan")));
     assert_eq!(head.status().as_u16(), 200);
+}
+
+#[test]
+fn a_stream_that_reconnects_with_last_event_id_gets_what_it_missed() {
+    let tree = multi_env();
+    let mut server = Server::start(&tree, &[]);
+    let mut events = server.events();
+    stop_lucid_prod(&tree);
+    let seen = events.next_of("dev.oslinker.tree.relinked");
+    assert_eq!(seen["data"]["generation"], 2);
+    drop(events);
+    // While no stream is open, the tree is edited again.
+    let lucid = tree.root().join("processes/lucid.yaml");
+    let text = std::fs::read_to_string(&lucid).unwrap();
+    std::fs::write(&lucid, format!("{text}\n# edited while nobody listened\n")).unwrap();
+    server.stderr_until("the second relink", |l| l.contains("(generation 3)"));
+    let mut reconnected = server.events_after(seen["id"].as_str());
+    let missed = reconnected.next_of("dev.oslinker.tree.relinked");
+    assert_eq!(missed["data"]["generation"], 3, "{missed}");
 }
 
 #[test]
